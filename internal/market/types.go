@@ -1,0 +1,73 @@
+// Package market provides stock and crypto prices to the rest of BankApp.
+//
+// Provider is the interface every price source implements: the simulated
+// market (the default, deterministic and offline), Yahoo Finance for stocks
+// and ETFs, and CoinGecko for crypto (combined by Live). Service sits in
+// front of a provider and adds caching, request coalescing, per-provider
+// timeouts and circuit breakers, stale-if-error and Prometheus metrics.
+// Prices are exact decimals; see docs/market-data.md for the rounding rules.
+package market
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Instrument types.
+const (
+	TypeStock  = "stock"
+	TypeCrypto = "crypto"
+)
+
+// Sources reported in Quote.Source.
+const (
+	SourceSimulated = "simulated"
+	SourceYahoo     = "yahoo"
+	SourceCoinGecko = "coingecko"
+)
+
+// Quote is the latest price of one instrument.
+type Quote struct {
+	Symbol string          `json:"symbol"`
+	Price  decimal.Decimal `json:"price"`
+	// Currency is the ISO 4217 code of Price (always "USD" today).
+	Currency string `json:"currency"`
+	// Change is Price minus the previous close (stocks) or the price 24 h
+	// ago (crypto); ChangePercent is that change in percent, 2 decimals.
+	Change        decimal.Decimal `json:"change"`
+	ChangePercent decimal.Decimal `json:"change_percent"`
+	// AsOf is when the upstream says the price was made.
+	AsOf   time.Time `json:"as_of"`
+	Source string    `json:"source"`
+	// Stale is true when upstream failed and this is the last good quote.
+	Stale bool `json:"stale"`
+}
+
+// Point is one price in a history.
+type Point struct {
+	T     time.Time       `json:"t"`
+	Price decimal.Decimal `json:"price"`
+}
+
+// Instrument is a tradable symbol as returned by Search.
+type Instrument struct {
+	Symbol   string `json:"symbol"`
+	Name     string `json:"name"`
+	Type     string `json:"type"` // TypeStock or TypeCrypto
+	Exchange string `json:"exchange"`
+}
+
+// Provider is a source of prices. Symbols are Yahoo-style tickers: AAPL,
+// BRK-B, BTC-USD.
+type Provider interface {
+	// Quotes returns a quote for every requested symbol, keyed by the
+	// canonical (upper-case) symbol, or an error; an unknown symbol is an
+	// *UnknownSymbolError.
+	Quotes(ctx context.Context, symbols []string) (map[string]Quote, error)
+	// History returns prices over r, oldest first.
+	History(ctx context.Context, symbol string, r Range) ([]Point, error)
+	// Search finds instruments by symbol or name.
+	Search(ctx context.Context, q string) ([]Instrument, error)
+}
