@@ -68,3 +68,9 @@ func isNotFound(err error) bool {
 	var c coder
 	return errors.As(err, &c) && c.ErrorCode() == CodeNotFound
 }
+
+// isInvalid reports whether err is a caller mistake rather than a failure.
+func isInvalid(err error) bool {
+	var c coder
+	return errors.As(err, &c) && c.ErrorCode() == CodeInvalidParameter
+}
