@@ -1,0 +1,97 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import type { AccountType } from "../../api/types";
+import { useApi } from "../../app/auth";
+import { Field, SelectField } from "../../components/Field";
+import { ErrorNote, Loading, SuccessNote, fieldError } from "../../components/Feedback";
+import { PageTitle } from "../../components/PageTitle";
+import { AccountCard } from "./AccountCard";
+
+/** Accounts lists the customer's accounts and opens new ones. */
+export default function Accounts() {
+  const api = useApi();
+  const qc = useQueryClient();
+  const accounts = useQuery({ queryKey: ["accounts"], queryFn: api.accounts });
+  const [type, setType] = useState<AccountType>("savings");
+  const [currency, setCurrency] = useState("USD");
+  const [name, setName] = useState("");
+  const [showForm, setShowForm] = useState(false);
+  const open = useMutation({
+    mutationFn: () => api.openAccount({ type, currency, ...(name.trim() ? { name: name.trim() } : {}) }),
+    onSuccess: () => {
+      setName("");
+      setShowForm(false);
+      void qc.invalidateQueries({ queryKey: ["accounts"] });
+    },
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    open.mutate();
+  }
+
+  const items = accounts.data?.items ?? [];
+  const active = items.filter((a) => a.status !== "closed");
+  const closed = items.filter((a) => a.status === "closed");
+
+  return (
+    <div className="page">
+      <PageTitle
+        actions={
+          <button type="button" className="btn btn-primary" aria-expanded={showForm} onClick={() => setShowForm((v) => !v)}>
+            Open an account
+          </button>
+        }
+      >
+        Accounts
+      </PageTitle>
+      {open.isSuccess && <SuccessNote>Your new {open.data.account.type} account is open.</SuccessNote>}
+      {showForm && (
+        <form className="panel form-inline" onSubmit={submit} aria-label="Open an account">
+          <SelectField label="Account type" value={type} onChange={(e) => setType(e.target.value as AccountType)} error={fieldError(open.error, "type")}>
+            <option value="checking">Checking</option>
+            <option value="savings">Savings</option>
+            <option value="brokerage">Brokerage (for investing)</option>
+          </SelectField>
+          <SelectField label="Currency" value={currency} onChange={(e) => setCurrency(e.target.value)} error={fieldError(open.error, "currency")}>
+            <option value="USD">US dollar (USD)</option>
+            <option value="EUR">Euro (EUR)</option>
+            <option value="GBP">British pound (GBP)</option>
+          </SelectField>
+          <Field label="Name (optional)" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} error={fieldError(open.error, "name")} />
+          <ErrorNote error={open.error} fieldsShown={["type", "currency", "name"]} />
+          <button type="submit" className="btn btn-primary" disabled={open.isPending}>
+            {open.isPending ? "Opening…" : "Open account"}
+          </button>
+        </form>
+      )}
+      {accounts.isPending ? (
+        <Loading />
+      ) : accounts.isError ? (
+        <ErrorNote error={accounts.error} />
+      ) : (
+        <>
+          <ul className="card-grid">
+            {active.map((a) => (
+              <li key={a.id}>
+                <AccountCard account={a} />
+              </li>
+            ))}
+          </ul>
+          {closed.length > 0 && (
+            <section aria-labelledby="closed-h">
+              <h2 id="closed-h">Closed accounts</h2>
+              <ul className="card-grid">
+                {closed.map((a) => (
+                  <li key={a.id}>
+                    <AccountCard account={a} />
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

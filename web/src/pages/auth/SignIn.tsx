@@ -1,0 +1,113 @@
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { Link, useLocation, useNavigate } from "react-router";
+import { ApiError } from "../../api/client";
+import { useAuth } from "../../app/auth";
+import { Field } from "../../components/Field";
+import { ErrorNote, fieldError } from "../../components/Feedback";
+import { AuthFrame } from "./AuthFrame";
+
+/** SignIn asks for email and password, then for a 2FA code when the server answers totp_required. */
+export function SignIn() {
+  const { api, signedIn, notice } = useAuth();
+  const navigate = useNavigate();
+  const loc = useLocation();
+  const from = (loc.state as { from?: string } | null)?.from ?? "/";
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const [needCode, setNeedCode] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (needCode) codeRef.current?.focus();
+  }, [needCode]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await api.login({ email, password, ...(needCode ? { totp_code: code.trim() } : {}) });
+      signedIn(res.user, res.access_token);
+      navigate(from, { replace: true });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === "totp_required") {
+        setNeedCode(true);
+      } else {
+        setError(err);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <AuthFrame title={needCode ? "Enter your 2FA code" : "Sign in"}>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <form onSubmit={submit} noValidate>
+        {!needCode ? (
+          <>
+            <Field
+              label="Email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              error={fieldError(error, "email")}
+            />
+            <Field
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              error={fieldError(error, "password")}
+            />
+          </>
+        ) : (
+          <Field
+            ref={codeRef}
+            label="Authentication code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]*"
+            maxLength={8}
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            hint="Open your authenticator app and type the 6-digit code for BankApp."
+            error={fieldError(error, "totp_code")}
+          />
+        )}
+        <ErrorNote error={error} fieldsShown={["email", "password", "totp_code"]} />
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+          {busy ? "Signing in…" : needCode ? "Verify and sign in" : "Sign in"}
+        </button>
+        {needCode && (
+          <button
+            type="button"
+            className="btn btn-ghost btn-block"
+            onClick={() => {
+              setNeedCode(false);
+              setCode("");
+              setError(null);
+            }}
+          >
+            Use a different account
+          </button>
+        )}
+      </form>
+      <p className="auth-switch">
+        New to BankApp? <Link to="/signup">Open an account</Link>
+      </p>
+    </AuthFrame>
+  );
+}
