@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -186,4 +187,44 @@ func TestParsePeriod(t *testing.T) {
 			t.Errorf("ParsePeriod(%q) succeeded", bad)
 		}
 	}
+}
+
+// TestPDFConcurrent renders from many goroutines: no shared state, same bytes.
+func TestPDFConcurrent(t *testing.T) {
+	s := sample(60, "GBP")
+	want := render(t, s)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			if err := statement.PDF(&buf, s); err != nil || !bytes.Equal(buf.Bytes(), want) {
+				t.Errorf("concurrent render: err %v, equal %v", err, bytes.Equal(buf.Bytes(), want))
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func BenchmarkPDF200(b *testing.B) {
+	s := sample(200, "USD")
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := statement.PDF(&buf, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
+}
+
+func BenchmarkCSV200(b *testing.B) {
+	s := sample(200, "USD")
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		if err := statement.CSV(&buf, s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/csv")
 }
