@@ -1,0 +1,28 @@
+// Package auth holds BankApp's identities: users, password hashing, access
+// and refresh tokens, sessions, TOTP and lockout.
+package auth
+
+import "time"
+
+// Roles.
+const (
+	RoleCustomer = "customer"
+	RoleAdmin    = "admin"
+)
+
+// User is a person who can sign in.
+type User struct {
+	ID           string
+	Email        string
+	PasswordHash string
+	FullName     string
+	Role         string
+	TOTPSecret   string // the enabled secret, or ""
+	TOTPPending  string // a secret set up but not yet enabled
+	TOTPEnabled  bool
+	TOTPLastStep int64 // the last accepted TOTP time step, so a code works once
+	FailedLogins int
+	LockedUntil  time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}

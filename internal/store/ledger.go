@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bankapp/bankapp/internal/ledger"
+)
+
+const accountColumns = `id, COALESCE(owner_id, ''), COALESCE(number, ''), type, currency, name, balance, status, created_at`
+
+func scanAccount(row interface{ Scan(...any) error }) (ledger.Account, error) {
+	var a ledger.Account
+	var cur string
+	var created int64
+	err := row.Scan(&a.ID, &a.OwnerID, &a.Number, &a.Type, &cur, &a.Name, &a.Balance, &a.Status, &created)
+	a.Currency = ledger.Currency(cur)
+	a.CreatedAt = fromMicros(created)
+	return a, err
+}
+
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(from + i))
+	}
+	return b.String()
+}
+
+// LockAccounts implements ledger.Tx: it reads the accounts ordered by id and,
+// on PostgreSQL, locks them in that order, so two transfers over the same
+// accounts always queue instead of deadlocking.
+func (tx *Tx) LockAccounts(ctx context.Context, ids []string) ([]ledger.Account, error) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	q := `SELECT ` + accountColumns + ` FROM accounts WHERE id IN (` + placeholders(1, len(ids)) + `) ORDER BY id` + tx.dialect.forUpdate()
+	rows, err := tx.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: lock accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []ledger.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: lock accounts: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// InsertTransfer implements ledger.Tx: one row for the transfer, one
+// multi-row insert for its postings.
+func (tx *Tx) InsertTransfer(ctx context.Context, t *ledger.Transfer, entries []ledger.Entry) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO transfers (id, kind, currency, amount, from_account_id, to_account_id, description, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.ID, t.Kind, string(t.Currency), t.Amount, nullable(t.FromAccount), nullable(t.ToAccount), t.Description, nullable(t.CreatedBy), micros(t.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("store: insert transfer: %w", err)
+	}
+	const cols = 6
+	var b strings.Builder
+	b.WriteString(`INSERT INTO postings (transfer_id, account_id, amount, currency, balance_after, created_at) VALUES `)
+	args := make([]any, 0, len(entries)*cols)
+	for i, e := range entries {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
+		args = append(args, e.TransferID, e.AccountID, e.Amount, string(e.Currency), e.BalanceAfter, micros(e.CreatedAt))
+	}
+	if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("store: insert postings: %w", err)
+	}
+	return nil
+}
+
+// SetBalances implements ledger.Tx.
+func (tx *Tx) SetBalances(ctx context.Context, balances map[string]int64) error {
+	for id, bal := range balances {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE accounts SET balance = $1 WHERE id = $2`, bal, id); err != nil {
+			return fmt.Errorf("store: set balance: %w", err)
+		}
+	}
+	return nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// VerifyLedger re-derives every balance from the postings and checks every
+// transfer sums to zero per currency, every posting's currency matches its
+// account, no customer balance is negative, and each transfer has at least two
+// postings. It reads the primary, not the replica.
+func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
+	var rep ledger.Report
+	q := db.w
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&rep.AccountsChecked); err != nil {
+		return rep, fmt.Errorf("store: verify: %w", err)
+	}
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM transfers`).Scan(&rep.TransfersChecked); err != nil {
+		return rep, fmt.Errorf("store: verify: %w", err)
+	}
+	checks := []struct {
+		kind, query string
+	}{
+		{"balance_mismatch", `SELECT a.id, 'balance ' || CAST(a.balance AS TEXT) || ' but postings sum to ' || CAST(COALESCE(SUM(p.amount), 0) AS TEXT)
+			FROM accounts a LEFT JOIN postings p ON p.account_id = a.id
+			GROUP BY a.id, a.balance HAVING a.balance <> COALESCE(SUM(p.amount), 0)`},
+		{"unbalanced_transfer", `SELECT transfer_id, currency || ' postings sum to ' || CAST(SUM(amount) AS TEXT)
+			FROM postings GROUP BY transfer_id, currency HAVING SUM(amount) <> 0`},
+		{"too_few_postings", `SELECT t.id, CAST(COUNT(p.seq) AS TEXT) || ' postings'
+			FROM transfers t LEFT JOIN postings p ON p.transfer_id = t.id
+			GROUP BY t.id HAVING COUNT(p.seq) < 2`},
+		{"currency_mismatch", `SELECT p.transfer_id, 'posting in ' || p.currency || ' on a ' || a.currency || ' account'
+			FROM postings p JOIN accounts a ON a.id = p.account_id WHERE p.currency <> a.currency`},
+		{"negative_balance", `SELECT id, 'balance ' || CAST(balance AS TEXT) FROM accounts WHERE type <> 'system' AND balance < 0`},
+		{"balance_after_mismatch", `SELECT p.account_id, 'last balance_after ' || CAST(p.balance_after AS TEXT) || ' but balance ' || CAST(a.balance AS TEXT)
+			FROM postings p JOIN accounts a ON a.id = p.account_id
+			WHERE p.seq = (SELECT MAX(seq) FROM postings WHERE account_id = p.account_id) AND p.balance_after <> a.balance`},
+	}
+	for _, c := range checks {
+		if err := collectProblems(ctx, q, c.kind, c.query, &rep); err != nil {
+			return rep, err
+		}
+	}
+	rep.OK = len(rep.Problems) == 0
+	return rep, nil
+}
+
+func collectProblems(ctx context.Context, q *sql.DB, kind, query string, rep *ledger.Report) error {
+	rows, err := q.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("store: verify %s: %w", kind, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p := ledger.Problem{Kind: kind}
+		if err := rows.Scan(&p.Ref, &p.Detail); err != nil {
+			return fmt.Errorf("store: verify %s: %w", kind, err)
+		}
+		rep.Problems = append(rep.Problems, p)
+	}
+	return rows.Err()
+}

@@ -1,0 +1,217 @@
+// Package store is the only package that speaks SQL. One implementation over
+// database/sql serves PostgreSQL (pgx) and SQLite (modernc.org/sqlite, cgo
+// free); where a query must differ, the dialect supplies a variant.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+// The two engines BankApp runs on.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// DB is BankApp's database: a pool for writes (and reads that must see them)
+// and a pool for read-only queries, which is the replica when one is set.
+type DB struct {
+	w       *sql.DB
+	r       *sql.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+// Options configures Open.
+type Options struct {
+	URL     string // postgres://… or empty for SQLite in DataDir
+	ReadURL string // optional read replica (PostgreSQL only)
+	DataDir string // where the SQLite file lives
+	// MaxConns bounds the PostgreSQL write pool (0 = 32).
+	MaxConns int
+}
+
+// Open connects to the database that opts describe. It does not migrate.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if opts.URL == "" || strings.HasPrefix(opts.URL, "sqlite:") || strings.HasPrefix(opts.URL, "file:") {
+		return openSQLite(ctx, opts)
+	}
+	if !strings.HasPrefix(opts.URL, "postgres://") && !strings.HasPrefix(opts.URL, "postgresql://") {
+		return nil, errors.New("store: DATABASE_URL must start with postgres:// (or be empty for SQLite)")
+	}
+	w, err := sql.Open("pgx", opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 32
+	}
+	w.SetMaxOpenConns(n)
+	w.SetMaxIdleConns(n)
+	w.SetConnMaxIdleTime(5 * time.Minute)
+	r := w
+	if opts.ReadURL != "" {
+		if r, err = sql.Open("pgx", opts.ReadURL); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("store: open read replica: %w", err)
+		}
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+	}
+	db := &DB{w: w, r: r, dialect: Postgres, now: time.Now}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openSQLite(ctx context.Context, opts Options) (*DB, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(opts.URL, "sqlite:"), "file:")
+	if path == "" {
+		dir := opts.DataDir
+		if dir == "" {
+			dir = "data"
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("store: create data dir: %w", err)
+		}
+		path = filepath.Join(dir, "bankapp.db")
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	// SQLite has one writer: serialise writes in the pool rather than
+	// letting connections fight over the lock.
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	q.Set("_pragma", "query_only(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Del("_txlock")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	db := &DB{w: w, r: r, dialect: SQLite, now: time.Now}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Dialect reports the engine.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.w.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		if rerr := db.r.Close(); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// Stats returns the write pool's statistics, for metrics.
+func (db *DB) Stats() sql.DBStats { return db.w.Stats() }
+
+// SetClock replaces the clock the store stamps rows with (tests).
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Now is the store's clock, in UTC.
+func (db *DB) Now() time.Time { return db.now().UTC() }
+
+// Tx is a database transaction. Every write of BankApp happens inside one.
+type Tx struct {
+	tx      *sql.Tx
+	dialect Dialect
+	db      *DB
+}
+
+// InTx runs fn in a transaction and commits it if fn returns nil; any error
+// or panic rolls it back.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{tx: stx, dialect: db.dialect, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = stx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if err = stx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Dialect reports the engine of the transaction.
+func (tx *Tx) Dialect() Dialect { return tx.dialect }
+
+// Now is the store's clock.
+func (tx *Tx) Now() time.Time { return tx.db.Now() }
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+// forUpdate is the row-locking suffix: PostgreSQL locks rows, SQLite's single
+// writer already excludes every other writer.
+func (d Dialect) forUpdate() string {
+	if d == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// micros converts a time to the integer microseconds stored in *_at columns.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros converts stored microseconds back to a UTC time.
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
