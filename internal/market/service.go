@@ -165,6 +165,11 @@ func (s *Service) quoteEntries(ctx context.Context, syms []string) (map[string]e
 func (s *Service) fetchQuotes(ctx context.Context, part []string) (map[string]entry[Quote], error) {
 	part = slices.Sorted(slices.Values(part))
 	v, err := s.coalesce(ctx, "q\x00"+strings.Join(part, ","), func(ctx context.Context) (any, error) {
+		// A flight that ended just before this one began may have filled
+		// the cache after our caller looked.
+		if es, ok := s.freshQuotes(part); ok {
+			return es, nil
+		}
 		qs, err := s.up.Quotes(ctx, part)
 		if err != nil {
 			return nil, err
@@ -200,6 +205,20 @@ func (s *Service) fetchQuotes(ctx context.Context, part []string) (map[string]en
 		s.m.cache.WithLabelValues("quotes", "stale").Inc()
 	}
 	return out, nil
+}
+
+// freshQuotes returns the cached quotes of syms if all are fresh.
+func (s *Service) freshQuotes(syms []string) (map[string]entry[Quote], bool) {
+	now := s.o.Now()
+	es := make(map[string]entry[Quote], len(syms))
+	for _, sym := range syms {
+		e, ok := s.quotes.get(sym)
+		if !ok || now.Sub(e.at) >= s.o.QuoteTTL {
+			return nil, false
+		}
+		es[sym] = e
+	}
+	return es, true
 }
 
 // History implements Provider with a 10 min cache and stale-if-error up to
@@ -248,6 +267,9 @@ func cached[V any](ctx context.Context, s *Service, st *store[V], name, key stri
 	}
 	s.m.cache.WithLabelValues(name, "miss").Inc()
 	v, err := s.coalesce(ctx, key, func(ctx context.Context) (any, error) {
+		if e, ok := st.get(key); ok && s.o.Now().Sub(e.at) < ttl {
+			return e.v, nil // filled by a flight that just ended
+		}
 		v, err := fetch(ctx)
 		if err != nil {
 			return nil, err
