@@ -10,7 +10,7 @@ import (
 
 // yahooParallel bounds concurrent chart requests of one Quotes call (the
 // chart endpoint takes one symbol).
-const yahooParallel = 4
+const yahooParallel = 8
 
 // Yahoo adapts a Yahoo Finance client to Provider (stocks, ETFs, and any
 // crypto Yahoo lists).
