@@ -1,0 +1,112 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/trustelem/zxcvbn/frequency"
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters: OWASP's password storage cheat sheet minimum
+// (m=19 MiB, t=2, p=1).
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+// Password length bounds.
+const (
+	MinPasswordLen = 12
+	MaxPasswordLen = 128
+)
+
+// commonPasswords is zxcvbn's list of the ~30,000 most common passwords,
+// lower-cased, from the maintained Go port github.com/trustelem/zxcvbn.
+var commonPasswords = func() map[string]struct{} {
+	list := frequency.FrequencyLists["passwords"]
+	m := make(map[string]struct{}, len(list))
+	for _, p := range list {
+		m[strings.ToLower(p)] = struct{}{}
+	}
+	return m
+}()
+
+// CommonPasswordCount is the size of the embedded common-password list.
+func CommonPasswordCount() int { return len(commonPasswords) }
+
+// CheckPassword returns a message for the customer when the password is
+// unacceptable, or "" when it is fine.
+func CheckPassword(pw, email string) string {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case n < MinPasswordLen:
+		return fmt.Sprintf("password must be at least %d characters", MinPasswordLen)
+	case n > MaxPasswordLen:
+		return fmt.Sprintf("password must be at most %d characters", MaxPasswordLen)
+	}
+	lower := strings.ToLower(pw)
+	if _, ok := commonPasswords[lower]; ok {
+		return "password is too common; choose one that is not on lists of leaked passwords"
+	}
+	if local, _, _ := strings.Cut(strings.ToLower(email), "@"); local != "" && strings.Contains(lower, local) && len(local) >= 4 {
+		return "password must not contain your email address"
+	}
+	return ""
+}
+
+// HashPassword returns an argon2id hash in the PHC string format.
+func HashPassword(pw string) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("auth: salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// dummyHash is verified against when the email is unknown, so that a wrong
+// email costs the same time as a wrong password.
+var dummyHash, _ = HashPassword("not-a-real-password-just-for-timing")
+
+// VerifyPassword reports whether pw matches the PHC-format hash. An empty
+// hash (unknown user) is checked against a dummy hash and never matches.
+func VerifyPassword(hash, pw string) (bool, error) {
+	if hash == "" {
+		_, _ = verify(dummyHash, pw)
+		return false, nil
+	}
+	return verify(hash, pw)
+}
+
+func verify(hash, pw string) (bool, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errors.New("auth: unknown password hash format")
+	}
+	var m uint32
+	var t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false, fmt.Errorf("auth: hash parameters: %w", err)
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false, fmt.Errorf("auth: hash salt: %w", err)
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil {
+		return false, fmt.Errorf("auth: hash key: %w", err)
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}

@@ -1,0 +1,95 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bankapp/bankapp/internal/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+const goodKey = "c2VjcmV0LXNpZ25pbmcta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ==" // 34 bytes
+
+func TestDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":3001" || c.Env != "development" || c.DataDir != "./data" || c.MarketDataProvider != "simulated" ||
+		c.AuthRateLimitPerMinute != 30 || c.APIRateLimitPerMinute != 600 || c.BlobStore != "file" || c.DatabaseURL != "" {
+		t.Fatalf("defaults = %+v", c)
+	}
+}
+
+func TestProductionRefusesDevelopmentDefaults(t *testing.T) {
+	_, err := config.Load(env(map[string]string{"BANKAPP_ENV": "production"}))
+	if err == nil {
+		t.Fatal("production started with development defaults")
+	}
+	for _, v := range []string{"JWT_SIGNING_KEY", "DATABASE_URL", "MARKET_DATA_PROVIDER"} {
+		if !strings.Contains(err.Error(), v) {
+			t.Errorf("error does not name %s: %v", v, err)
+		}
+	}
+	c, err := config.Load(env(map[string]string{"BANKAPP_ENV": "production", "JWT_SIGNING_KEY": goodKey,
+		"DATABASE_URL": "postgres://db/bankapp", "MARKET_DATA_PROVIDER": "live"}))
+	if err != nil {
+		t.Fatalf("good production config refused: %v", err)
+	}
+	if c.LogFormat != "json" {
+		t.Errorf("production log format = %q, want json", c.LogFormat)
+	}
+	if _, err := config.Load(env(map[string]string{"BANKAPP_ENV": "production", "JWT_SIGNING_KEY": goodKey,
+		"DATABASE_URL": "postgres://db/bankapp", "ALLOW_SIMULATED_MARKET": "true"})); err != nil {
+		t.Fatalf("explicit simulated opt-in refused: %v", err)
+	}
+}
+
+func TestErrorsNameTheVariable(t *testing.T) {
+	tests := map[string]string{
+		"BANKAPP_ENV":                "staging",
+		"BANKAPP_ADDR":               "3001",
+		"DATABASE_URL":               "mysql://x",
+		"JWT_SIGNING_KEY":            "c2hvcnQ=",
+		"MARKET_DATA_PROVIDER":       "bloomberg",
+		"BLOB_STORE":                 "gs://bucket",
+		"AUTH_RATE_LIMIT_PER_MINUTE": "-1",
+		"API_RATE_LIMIT_PER_MINUTE":  "lots",
+		"TRUSTED_PROXY_CIDRS":        "10.0.0.0/8,nonsense",
+		"LOG_LEVEL":                  "loud",
+		"ACCESS_TOKEN_TTL":           "2h",
+		"DATABASE_READ_URL":          "postgres://replica",
+	}
+	for name, value := range tests {
+		_, err := config.Load(env(map[string]string{name: value}))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: err = %v, want one naming %s", name, value, err, name)
+		}
+		if err != nil && strings.Contains(err.Error(), value) && name == "JWT_SIGNING_KEY" {
+			t.Errorf("error leaks the key: %v", err)
+		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := config.Load(env(map[string]string{"TRUSTED_PROXY_CIDRS": "10.2.1.0/24, 10.2.2.7/24"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "10.2.2.0/24" {
+		t.Fatalf("proxies = %v", c.TrustedProxies)
+	}
+}
+
+func TestDevSigningKeyPersists(t *testing.T) {
+	dir := t.TempDir()
+	k1, err := config.DevSigningKey(dir)
+	if err != nil || len(k1) != 32 {
+		t.Fatalf("key = %d bytes, %v", len(k1), err)
+	}
+	k2, _ := config.DevSigningKey(dir)
+	if string(k1) != string(k2) {
+		t.Fatal("dev key changed between calls")
+	}
+}
