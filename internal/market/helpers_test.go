@@ -144,7 +144,6 @@ func counter(t *testing.T, reg *prometheus.Registry, name string, labels map[str
 	return 0
 }
 
-
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func codeOf(err error) string {

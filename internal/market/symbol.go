@@ -54,12 +54,10 @@ func RoundPrice(p decimal.Decimal) decimal.Decimal {
 		return p.RoundBank(2)
 	}
 	// p = coefficient × 10^exp; its leading digit sits at 10^(digits-1+exp).
-	lead := int32(p.NumDigits()) - 1 + p.Exponent()
-	places := 5 - lead
-	if places > 12 {
-		places = 12
-	}
-	return p.RoundBank(places)
+	// Here p < 1, so lead ≤ -1 and places lies in [6, 12].
+	lead := p.NumDigits() - 1 + int(p.Exponent())
+	places := min(5-lead, 12)
+	return p.RoundBank(int32(places)) // #nosec G115 -- places is in [6, 12]
 }
 
 // changeFrom returns price-prev and that change in percent of prev (2

@@ -81,13 +81,13 @@ func (w Walk) Price(symbol string, crypto bool, base decimal.Decimal, t time.Tim
 
 // noise maps (symbol, octave, bucket) to a pseudo-random int in [-10^6, 10^6].
 func noise(sym, oct uint64, bucket int64) int64 {
-	x := splitmix(sym + oct*0x9e3779b97f4a7c15 + uint64(bucket)*0xbf58476d1ce4e5b9)
+	x := splitmix(sym + oct*0x9e3779b97f4a7c15 + uint64(bucket)*0xbf58476d1ce4e5b9) // #nosec G115 -- reinterpreting the bits is the point: it is hashed
 	return int64(x%(2*ppm+1)) - ppm
 }
 
 func symbolHash(s string) uint64 {
 	h := fnv.New64a()
-	h.Write([]byte(s))
+	_, _ = h.Write([]byte(s)) // hash.Hash.Write never fails
 	return h.Sum64()
 }
 
