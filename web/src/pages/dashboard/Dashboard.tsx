@@ -1,4 +1,5 @@
 import { useQueries, useQuery } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { Link } from "react-router";
 import type { Entry } from "../../api/types";
 import { useApi, useAuth } from "../../app/auth";
@@ -26,6 +27,14 @@ export default function Dashboard() {
     })),
   });
 
+  // The e2e run reads this mark to measure time to a meaningful dashboard.
+  const ready = accounts.isSuccess;
+  useEffect(() => {
+    if (ready && performance.getEntriesByName("dashboard-ready").length === 0) {
+      requestAnimationFrame(() => performance.mark("dashboard-ready"));
+    }
+  }, [ready]);
+
   if (accounts.isPending) return <Loading label="Loading your dashboard…" />;
   if (accounts.isError) return <ErrorNote error={accounts.error} />;
 
@@ -37,7 +46,7 @@ export default function Dashboard() {
   open.forEach((a, i) => byAccount.set(a.id, histories[i]?.data?.items ?? []));
   const allEntries = [...byAccount.values()].flat().sort((a, b) => b.created_at.localeCompare(a.created_at));
   const series = balanceSeries(byAccount, "USD");
-  const spending = spendingByCounterparty(allEntries, "USD");
+  const spending = spendingByCounterparty(allEntries, "USD", new Set(open.map((a) => a.number)));
 
   return (
     <div className="page dashboard">

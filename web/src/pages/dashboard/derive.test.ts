@@ -20,7 +20,7 @@ function acct(p: Partial<Account>): Account {
 function entry(p: Partial<Entry>): Entry {
   return {
     id: Math.random().toString(),
-    transfer_id: "t",
+    transfer_id: Math.random().toString(),
     kind: "deposit",
     amount: "0.00",
     currency: "USD",
@@ -53,6 +53,14 @@ describe("dashboard derivations", () => {
     expect(s.map((p) => p.label)).toEqual(["$180.00", "$159.95"]);
   });
 
+  it("plots a transfer between own accounts as one point", () => {
+    const m = new Map<string, Entry[]>([
+      ["a", [entry({ transfer_id: "x", amount: "-40.00", balance_after: "60.00", created_at: "2026-01-02T00:00:00Z" })]],
+      ["b", [entry({ transfer_id: "x", amount: "40.00", balance_after: "40.00", created_at: "2026-01-02T00:00:00.001Z" })]],
+    ]);
+    expect(balanceSeries(m, "USD").map((p) => p.label)).toEqual(["$100.00"]);
+  });
+
   it("groups spending by counterparty", () => {
     const s = spendingByCounterparty(
       [
@@ -60,8 +68,10 @@ describe("dashboard derivations", () => {
         entry({ kind: "transfer_out", amount: "-5.50", counterparty: { name: "Ann", account_number: "1" } }),
         entry({ kind: "withdrawal", amount: "-40.00" }),
         entry({ kind: "deposit", amount: "100.00" }),
+        entry({ kind: "transfer_out", amount: "-500.00", counterparty: { name: "Me", account_number: "own1" } }),
       ],
       "USD",
+      new Set(["own1"]),
     );
     expect(s).toEqual([
       { name: "Cash withdrawals", value: 40, label: "$40.00" },

@@ -45,8 +45,12 @@ export function balanceSeries(
   }
   all.sort((a, b) => a.e.created_at.localeCompare(b.e.created_at));
   const out: { t: string; v: number; label: string }[] = [];
-  for (const { acct, e } of all) {
+  for (let i = 0; i < all.length; i++) {
+    const { acct, e } = all[i]!;
     current.set(acct, parseDec(e.balance_after) ?? ZERO);
+    // Both legs of a transfer between own accounts form one point, so the line never dips mid-transfer.
+    const next = all[i + 1]?.e;
+    if (next && (next.created_at === e.created_at || next.transfer_id === e.transfer_id)) continue;
     let total = ZERO;
     for (const d of current.values()) total = add(total, d);
     const plain = toPlain(rescale(total, 2));
@@ -67,10 +71,17 @@ const KIND_NAMES: Record<string, string> = {
 };
 
 /** spendingByCounterparty groups money going out by who received it, largest first. */
-export function spendingByCounterparty(entries: Entry[], currency: string, top = 6): { name: string; value: number; label: string }[] {
+export function spendingByCounterparty(
+  entries: Entry[],
+  currency: string,
+  ownNumbers: Set<string> = new Set(),
+  top = 6,
+): { name: string; value: number; label: string }[] {
   const sums = new Map<string, Dec>();
   for (const e of entries) {
     if (e.currency !== currency) continue;
+    // Moving money between one's own accounts is not spending.
+    if (e.counterparty && ownNumbers.has(e.counterparty.account_number)) continue;
     const d = parseDec(e.amount);
     if (!d || d.units >= 0n) continue;
     const name = e.counterparty?.name || KIND_NAMES[e.kind] || "Other";

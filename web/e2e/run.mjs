@@ -1,0 +1,260 @@
+// End-to-end run of the web app against a running BankApp server.
+// Usage: BANKAPP_URL=http://127.0.0.1:PORT node e2e/run.mjs  (scripts/e2e.sh starts the server)
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Runner, assert, axeScan, launch, newContext, newPage, totp } from "./lib.mjs";
+
+const BASE = process.env.BANKAPP_URL || "http://127.0.0.1:3001";
+const SHOTS = process.env.SCREENSHOT_DIR || join(dirname(fileURLToPath(import.meta.url)), "../../docs/screenshots");
+const FMP_BUDGET_MS = 1000;
+const run = Date.now().toString(36);
+const PASSWORD = "Correct-Horse-Battery-9";
+const alice = { name: "Alice Example", email: `alice-${run}@example.com` };
+const bob = { name: "Bob Example", email: `bob-${run}@example.com` };
+const axeFindings = [];
+
+mkdirSync(SHOTS, { recursive: true });
+const r = new Runner();
+const { browser, close } = await launch();
+const desktop = await newContext(browser, BASE, { viewport: { width: 1280, height: 860 } });
+const desktopB = await newContext(browser, BASE, { viewport: { width: 1280, height: 860 } });
+const mobile = await newContext(browser, BASE, {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+  userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36",
+});
+
+async function shot(page, name) {
+  await page.waitForTimeout(150); // let charts finish their first layout
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+async function scan(page, label) {
+  const v = await axeScan(page);
+  if (v.length) axeFindings.push({ label, v });
+  assert(v.length === 0, `axe ${label}: ${v.map((x) => `${x.impact} ${x.id} (${x.help}) at ${x.nodes.join(", ")}`).join("; ")}`);
+}
+
+function noProblems(page) {
+  assert(page.problems.length === 0, `browser reported: ${page.problems.join(" | ")}`);
+}
+
+async function signUp(page, who) {
+  await page.goto("/signup");
+  await page.getByLabel("Full name").fill(who.name);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Open account" }).click();
+  await page.getByTestId("total-balance").waitFor({ timeout: 15_000 });
+}
+
+async function accountNumber(page, nameRe = /checking/i) {
+  await page.goto("/accounts");
+  await page.locator(".account-card", { hasText: nameRe }).first().click();
+  return (await page.getByTestId("account-number").innerText()).trim();
+}
+
+async function deposit(page, amount) {
+  await page.goto("/move/deposit");
+  await page.getByLabel(/^Amount/).fill(amount);
+  await page.getByRole("button", { name: "Deposit" }).click();
+  await page.getByRole("status").filter({ hasText: "Deposited" }).waitFor();
+}
+
+async function transfer(page, toNumber, amount, { fromRe } = {}) {
+  await page.goto("/move/transfer");
+  if (fromRe) {
+    const opt = page.getByLabel("From").locator("option", { hasText: fromRe }).first();
+    await page.getByLabel("From").selectOption(await opt.getAttribute("value"));
+  }
+  await page.getByLabel("Recipient account number").fill(toNumber);
+  await page.getByLabel(/^Amount/).fill(amount);
+  await page.getByRole("button", { name: "Review" }).click();
+  await page.getByRole("heading", { name: "Review your transfer" }).waitFor();
+  await page.getByRole("button", { name: /^Send / }).click();
+}
+
+// ---------------------------------------------------------------- desktop flow
+const pageA = await newPage(desktop);
+const pageB = await newPage(desktopB);
+const step = r.flow("desktop");
+let bobNumber = "";
+let aliceNumber = "";
+let secret = "";
+let enabledAtStep = 0;
+
+console.log(`e2e against ${BASE}`);
+await step("second user signs up", async () => {
+  await signUp(pageB, bob);
+  bobNumber = await accountNumber(pageB);
+  assert(/^\d{12}$/.test(bobNumber), `bob's account number ${bobNumber}`);
+});
+await step("sign up (axe on sign-up page)", async () => {
+  await pageA.goto("/signup");
+  await scan(pageA, "sign-up");
+  await shot(pageA, "desktop-signup");
+  await signUp(pageA, alice);
+  aliceNumber = await accountNumber(pageA);
+  noProblems(pageA);
+});
+await step("deposit 1,500.00", async () => {
+  await deposit(pageA, "1500.00");
+  await pageA.goto("/");
+  await pageA.getByTestId("total-balance").filter({ hasText: "$1,500.00" }).waitFor();
+});
+await step("transfer 25.50 to the second user, with review and result", async () => {
+  await transfer(pageA, bobNumber, "25.50");
+  const result = pageA.getByRole("status").filter({ hasText: "sent" });
+  await result.waitFor();
+  assert((await result.innerText()).includes("$25.50"), "result shows the amount");
+});
+await step("second user sees the incoming transfer", async () => {
+  await pageB.goto("/");
+  await pageB.getByTestId("total-balance").filter({ hasText: "$25.50" }).waitFor();
+  await pageB.getByText(alice.name).first().waitFor();
+});
+await step("error path: insufficient funds shows the server's message", async () => {
+  await transfer(pageA, bobNumber, "9999.00");
+  const alert = pageA.getByRole("alert");
+  await alert.waitFor();
+  const text = await alert.innerText();
+  assert(/insufficient|not enough|available/i.test(text), `alert says: ${text}`);
+});
+await step("open a brokerage account and fund it", async () => {
+  await pageA.goto("/invest");
+  await pageA.getByRole("button", { name: "Open brokerage account" }).click();
+  await pageA.getByRole("heading", { name: "Your portfolio" }).waitFor();
+  const brokerage = await accountNumber(pageA, /brokerage/i);
+  await transfer(pageA, brokerage, "1000.00", { fromRe: /checking/i });
+  await pageA.getByRole("status").filter({ hasText: "sent" }).waitFor();
+});
+await step("buy a stock with an order preview", async () => {
+  await pageA.goto("/invest");
+  await pageA.getByLabel("Symbol or name").fill("AAPL");
+  await pageA.getByRole("button", { name: "Search" }).click();
+  await pageA.getByRole("button", { name: "View AAPL" }).click();
+  await pageA.getByTestId("quote-price").waitFor();
+  await pageA.getByRole("textbox", { name: "Quantity" }).fill("2");
+  await pageA.getByRole("button", { name: "Preview order" }).click();
+  await pageA.getByText("Estimated total").waitFor();
+  await pageA.getByRole("button", { name: "Place buy order" }).click();
+  await pageA.getByRole("status").filter({ hasText: "Order filled" }).waitFor({ timeout: 15_000 });
+});
+await step("holdings table and allocation chart show the stock", async () => {
+  const row = pageA.getByRole("table", { name: "Holdings" }).getByRole("row", { name: /AAPL/ });
+  await row.waitFor();
+  const alloc = pageA.getByTestId("allocation");
+  await alloc.locator(".legend li", { hasText: "AAPL" }).waitFor();
+  await alloc.locator("svg .recharts-pie-sector").first().waitFor();
+  await scan(pageA, "invest");
+  await pageA.getByRole("heading", { name: "Your portfolio" }).scrollIntoViewIfNeeded();
+  await pageA.evaluate(() => window.scrollBy(0, -90));
+  await shot(pageA, "desktop-invest");
+  noProblems(pageA);
+});
+await step("download a monthly statement (PDF)", async () => {
+  await accountNumber(pageA, /checking/i);
+  const [dl] = await Promise.all([pageA.waitForEvent("download"), pageA.getByRole("button", { name: "Download statement" }).click()]);
+  const file = await dl.path();
+  const head = readFileSync(file).subarray(0, 5).toString();
+  assert(head === "%PDF-", `statement starts with ${JSON.stringify(head)}`);
+  await scan(pageA, "account detail");
+  await shot(pageA, "desktop-account");
+});
+await step("dashboard, accounts and move money pass axe", async () => {
+  for (const [path, name] of [["/", "dashboard"], ["/accounts", "accounts"], ["/move/transfer", "move"]]) {
+    await pageA.goto(path);
+    await pageA.locator("h1").waitFor();
+    if (path === "/") await pageA.locator(".recharts-surface").first().waitFor();
+    await scan(pageA, name);
+    await shot(pageA, `desktop-${name}`);
+  }
+  noProblems(pageA);
+});
+await step("dashboard first meaningful paint within budget", async () => {
+  // A reload: the page boots, refreshes its session from the cookie and renders totals.
+  await pageA.goto("/");
+  await pageA.getByTestId("total-balance").waitFor();
+  const t = await pageA.evaluate(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+    const ready = performance.getEntriesByName("dashboard-ready")[0];
+    return { ready: ready?.startTime ?? -1, fcp: fcp?.startTime ?? -1, dcl: nav?.domContentLoadedEventEnd ?? -1 };
+  });
+  console.log(`      dashboard: first contentful paint ${t.fcp.toFixed(0)} ms, DOMContentLoaded ${t.dcl.toFixed(0)} ms, totals painted (first meaningful paint) ${t.ready.toFixed(0)} ms (budget ${FMP_BUDGET_MS} ms)`);
+  assert(t.ready > 0 && t.ready <= FMP_BUDGET_MS, `dashboard ready at ${t.ready} ms`);
+});
+await step("enable 2FA with a code from the QR secret", async () => {
+  await pageA.goto("/settings");
+  await pageA.getByRole("button", { name: "Set up 2FA" }).click();
+  await pageA.getByAltText(/QR code/).waitFor();
+  secret = (await pageA.getByTestId("totp-secret").innerText()).trim();
+  enabledAtStep = Math.floor(Date.now() / 30_000);
+  await pageA.getByLabel("6-digit code").fill(totp(secret));
+  await pageA.getByRole("button", { name: "Turn on 2FA" }).click();
+  await pageA.getByText("Two-factor authentication is on.").waitFor();
+  await scan(pageA, "settings");
+  await shot(pageA, "desktop-settings");
+});
+await step("sign out, then sign in with a 2FA code", async () => {
+  await pageA.getByRole("button", { name: "Sign out" }).click();
+  await pageA.getByRole("heading", { name: "Sign in" }).waitFor();
+  await scan(pageA, "sign-in");
+  await shot(pageA, "desktop-signin");
+  // A code is accepted once: wait for the next period if the enable code is still current.
+  const wait = (enabledAtStep + 1) * 30_000 - Date.now();
+  if (Math.floor(Date.now() / 30_000) === enabledAtStep) await pageA.waitForTimeout(wait + 500);
+  await pageA.getByLabel("Email").fill(alice.email);
+  await pageA.getByLabel("Password").fill(PASSWORD);
+  await pageA.getByRole("button", { name: "Sign in" }).click();
+  await pageA.getByLabel("Authentication code").fill(totp(secret));
+  await pageA.getByRole("button", { name: "Verify and sign in" }).click();
+  await pageA.getByTestId("total-balance").waitFor();
+});
+await step("a reload stays signed in (refresh cookie), no token in web storage", async () => {
+  await pageA.reload();
+  await pageA.getByTestId("total-balance").waitFor();
+  const stored = await pageA.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  assert(stored === "{}{}", `web storage holds ${stored}`);
+  const cookies = await desktop.cookies();
+  const refresh = cookies.find((c) => /bankapp_refresh/.test(c.name));
+  assert(refresh && refresh.httpOnly && refresh.sameSite === "Strict", `refresh cookie ${JSON.stringify(refresh)}`);
+  noProblems(pageA);
+});
+
+// ---------------------------------------------------------------- mobile flow (390 px)
+const mstep = r.flow("mobile 390px");
+const pageM = await newPage(mobile);
+await mstep("sign in", async () => {
+  await pageM.goto("/signin");
+  await pageM.getByLabel("Email").fill(bob.email);
+  await pageM.getByLabel("Password").fill(PASSWORD);
+  await shot(pageM, "mobile-signin");
+  await pageM.getByRole("button", { name: "Sign in" }).click();
+  await pageM.getByTestId("total-balance").waitFor();
+});
+await mstep("main pages fit the screen and pass axe", async () => {
+  for (const [path, name] of [["/", "dashboard"], ["/accounts", "accounts"], ["/move/transfer", "move"], ["/invest", "invest"], ["/settings", "settings"]]) {
+    await pageM.goto(path);
+    await pageM.locator("h1").waitFor();
+    await pageM.waitForLoadState("networkidle");
+    const overflow = await pageM.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `${name} overflows by ${overflow}px`);
+    await scan(pageM, `mobile ${name}`);
+    await shot(pageM, `mobile-${name}`);
+  }
+  noProblems(pageM);
+});
+await mstep("send money on a phone", async () => {
+  await deposit(pageM, "40.00");
+  await transfer(pageM, aliceNumber, "5.00");
+  await pageM.getByRole("status").filter({ hasText: "sent" }).waitFor();
+  await shot(pageM, "mobile-transfer-result");
+});
+
+await close();
+if (axeFindings.length) console.log(JSON.stringify(axeFindings, null, 2));
+process.exit(r.summary() ? 0 : 1);
