@@ -1,0 +1,13 @@
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      Project     = "bankapp"
+      Environment = "dev"
+      ManagedBy   = "terraform"
+      Repository  = var.github_repository
+      CostCenter  = "bankapp-dev"
+    }
+  }
+}

@@ -1,0 +1,5 @@
+bucket         = "bankapp-terraform-state-ACCOUNT_ID"
+key            = "bankapp/prod/terraform.tfstate"
+region         = "us-east-1"
+dynamodb_table = "bankapp-terraform-locks"
+encrypt        = true

@@ -1,0 +1,136 @@
+resource "aws_ecs_cluster" "this" {
+  name = var.name
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_ecs_cluster_capacity_providers" "this" {
+  cluster_name       = aws_ecs_cluster.this.name
+  capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+
+  default_capacity_provider_strategy {
+    capacity_provider = var.use_spot ? "FARGATE_SPOT" : "FARGATE"
+    weight            = 1
+  }
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/bankapp/${var.name}/app"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+  tags              = var.tags
+}
+
+data "aws_region" "current" {}
+
+locals {
+  # ECS waits stop_timeout after SIGTERM before SIGKILL: the app's drain
+  # plus a margin. The ALB's deregistration delay matches it.
+  stop_timeout = var.drain_seconds + 5
+
+  container = {
+    name                   = "bankapp"
+    image                  = var.image
+    essential              = true
+    command                = ["serve"]
+    readonlyRootFilesystem = true
+    user                   = "65532:65532"
+    stopTimeout            = local.stop_timeout
+    portMappings           = [{ containerPort = var.container_port, protocol = "tcp" }]
+    environment            = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+    secrets                = [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }]
+    healthCheck = {
+      command     = ["CMD", "/bankapp", "healthcheck"]
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = 30
+    }
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = "app"
+      }
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = var.execution_role_arn
+  task_role_arn            = var.task_role_arn
+  container_definitions    = jsonencode([local.container])
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = "X86_64"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_ecs_service" "this" {
+  name                              = var.name
+  cluster                           = aws_ecs_cluster.this.id
+  task_definition                   = aws_ecs_task_definition.this.arn
+  desired_count                     = var.desired_count
+  health_check_grace_period_seconds = 60
+  enable_execute_command            = false
+  propagate_tags                    = "SERVICE"
+
+  capacity_provider_strategy {
+    capacity_provider = var.use_spot ? "FARGATE_SPOT" : "FARGATE"
+    weight            = 1
+  }
+
+  deployment_controller {
+    type = var.blue_green ? "CODE_DEPLOY" : "ECS"
+  }
+
+  # Rolling deployments stop and roll back on their own when new tasks keep
+  # failing; blue/green rolls back through CodeDeploy's alarms instead (the
+  # circuit breaker is only allowed with the ECS controller).
+  dynamic "deployment_circuit_breaker" {
+    for_each = var.blue_green ? [] : [1]
+    content {
+      enable   = true
+      rollback = true
+    }
+  }
+
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
+  network_configuration {
+    subnets          = var.private_subnet_ids
+    security_groups  = [var.security_group_id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = "bankapp"
+    container_port   = var.container_port
+  }
+
+  # Deploys register new task definitions and scaling moves the count;
+  # Terraform must not undo either.
+  lifecycle {
+    ignore_changes = [task_definition, desired_count, load_balancer]
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_ecs_cluster_capacity_providers.this]
+}

@@ -1,0 +1,41 @@
+output "cluster_name" {
+  description = "ECS cluster name."
+  value       = aws_ecs_cluster.this.name
+}
+
+output "service_name" {
+  description = "ECS service name."
+  value       = aws_ecs_service.this.name
+}
+
+output "task_family" {
+  description = "Task definition family."
+  value       = aws_ecs_task_definition.this.family
+}
+
+output "log_group_name" {
+  description = "Application log group."
+  value       = aws_cloudwatch_log_group.app.name
+}
+
+output "task_size" {
+  description = "Task CPU units and memory MiB."
+  value       = { cpu = aws_ecs_task_definition.this.cpu, memory = aws_ecs_task_definition.this.memory }
+}
+
+output "stop_timeout" {
+  description = "Seconds between SIGTERM and SIGKILL."
+  value       = local.stop_timeout
+}
+
+output "scaling" {
+  description = "Scaling limits, target and step rules."
+  value = {
+    desired      = aws_ecs_service.this.desired_count
+    min          = aws_appautoscaling_target.this.min_capacity
+    max          = aws_appautoscaling_target.this.max_capacity
+    cpu_target   = var.cpu_target
+    step_enabled = var.step_scaling.enabled
+    capacity     = var.use_spot ? "FARGATE_SPOT" : "FARGATE"
+  }
+}

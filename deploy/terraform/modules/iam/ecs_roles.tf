@@ -1,0 +1,115 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_region" "current" {}
+
+data "aws_partition" "current" {}
+
+locals {
+  account   = data.aws_caller_identity.current.account_id
+  region    = data.aws_region.current.name
+  partition = data.aws_partition.current.partition
+  ssm_arn   = "arn:${local.partition}:ssm:${local.region}:${local.account}:parameter${var.ssm_parameter_path}"
+}
+
+resource "aws_iam_role" "execution" {
+  name = "${var.name}-task-execution"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+  tags = var.tags
+}
+
+# Pull images from ECR and write logs to CloudWatch.
+resource "aws_iam_role_policy_attachment" "execution_managed" {
+  role       = aws_iam_role.execution.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+# Read exactly the two secrets the task definition injects.
+resource "aws_iam_role_policy" "execution_secrets" {
+  name = "read-injected-secrets"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = [var.app_secret_arn, var.db_secret_arn]
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = [var.kms_key_arn]
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role" "task" {
+  name = "${var.name}-task"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { ArnLike = { "aws:SourceArn" = "arn:${local.partition}:ecs:${local.region}:${local.account}:*" } }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "task" {
+  name = "bankapp-runtime"
+  role = aws_iam_role.task.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "Settings"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = [var.app_secret_arn]
+      },
+      {
+        Sid      = "Parameters"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"]
+        Resource = [local.ssm_arn, "${local.ssm_arn}/*"]
+      },
+      {
+        Sid      = "DecryptSettings"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [var.kms_key_arn]
+      },
+      {
+        Sid      = "BlobObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = ["${var.blob_bucket_arn}/*"]
+      },
+      {
+        Sid      = "BlobList"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [var.blob_bucket_arn]
+      },
+      {
+        # PutMetricData has no resource-level permissions; the condition
+        # pins it to the app's namespace.
+        Sid       = "Metrics"
+        Effect    = "Allow"
+        Action    = ["cloudwatch:PutMetricData"]
+        Resource  = ["*"]
+        Condition = { StringEquals = { "cloudwatch:namespace" = var.metrics_namespace } }
+      },
+    ]
+  })
+}

@@ -1,0 +1,84 @@
+variable "name" {
+  description = "Name prefix, e.g. bankapp-prod."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment name (dev, staging, prod): the GitHub environment the deploy role trusts."
+  type        = string
+}
+
+variable "github_repository" {
+  description = "owner/name of the GitHub repository allowed to deploy."
+  type        = string
+}
+
+variable "github_branch" {
+  description = "Branch that may assume the deploy role outside an environment (dev: develop)."
+  type        = string
+  default     = ""
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider (once per account)."
+  type        = bool
+  default     = true
+}
+
+variable "app_secret_arn" {
+  description = "Application secret."
+  type        = string
+}
+
+variable "db_secret_arn" {
+  description = "RDS-managed master user secret."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "Key that encrypts the secrets and parameters."
+  type        = string
+}
+
+variable "ssm_parameter_path" {
+  description = "Parameter path the app reads, e.g. /bankapp/prod."
+  type        = string
+}
+
+variable "blob_bucket_arn" {
+  description = "Bucket for statements and exports (BLOB_STORE)."
+  type        = string
+}
+
+variable "ecr_repository_arn" {
+  description = "The environment's image repository."
+  type        = string
+}
+
+variable "frontend_bucket_arn" {
+  description = "Frontend bucket the deploy role syncs."
+  type        = string
+}
+
+variable "cloudfront_distribution_arn" {
+  description = "Distribution the deploy role invalidates (empty when CloudFront is off)."
+  type        = string
+  default     = ""
+}
+
+variable "db_instance_arn" {
+  description = "Primary DB instance (prod deploys snapshot it first)."
+  type        = string
+}
+
+variable "metrics_namespace" {
+  description = "The only CloudWatch namespace the task may publish to."
+  type        = string
+  default     = "BankApp"
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov5"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// providerAddress is the provider whose schema the JSON document must hold.
+const providerAddress = "registry.terraform.io/hashicorp/aws"
+
+// jsonSchemas is the shape of `terraform providers schema -json` output.
+type jsonSchemas struct {
+	FormatVersion   string                        `json:"format_version"`
+	ProviderSchemas map[string]jsonProviderSchema `json:"provider_schemas"`
+}
+
+type jsonProviderSchema struct {
+	Provider          jsonSchema            `json:"provider"`
+	ResourceSchemas   map[string]jsonSchema `json:"resource_schemas"`
+	DataSourceSchemas map[string]jsonSchema `json:"data_source_schemas"`
+}
+
+type jsonSchema struct {
+	Version int64     `json:"version"`
+	Block   jsonBlock `json:"block"`
+}
+
+type jsonBlock struct {
+	Attributes map[string]jsonAttribute `json:"attributes"`
+	BlockTypes map[string]jsonBlockType `json:"block_types"`
+	Deprecated bool                     `json:"deprecated"`
+}
+
+type jsonAttribute struct {
+	Type       json.RawMessage `json:"type"`
+	NestedType json.RawMessage `json:"nested_type"`
+	Required   bool            `json:"required"`
+	Optional   bool            `json:"optional"`
+	Computed   bool            `json:"computed"`
+	Sensitive  bool            `json:"sensitive"`
+	Deprecated bool            `json:"deprecated"`
+	WriteOnly  bool            `json:"write_only"`
+}
+
+type jsonBlockType struct {
+	NestingMode string    `json:"nesting_mode"`
+	Block       jsonBlock `json:"block"`
+	MinItems    int64     `json:"min_items"`
+	MaxItems    int64     `json:"max_items"`
+}
+
+// providerSchema is the converted protocol-5 schema of one provider.
+type providerSchema struct {
+	Provider    *tfprotov5.Schema
+	Resources   map[string]*tfprotov5.Schema
+	DataSources map[string]*tfprotov5.Schema
+}
+
+// loadSchemaFile reads and converts a `terraform providers schema -json` file.
+func loadSchemaFile(path string) (*providerSchema, error) {
+	buf, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("tfprovider: read schema: %w", err)
+	}
+	return parseSchema(buf)
+}
+
+// parseSchema converts the JSON schema document of providerAddress into
+// protocol-5 schemas.
+func parseSchema(buf []byte) (*providerSchema, error) {
+	var doc jsonSchemas
+	if err := json.Unmarshal(buf, &doc); err != nil {
+		return nil, fmt.Errorf("tfprovider: decode schema: %w", err)
+	}
+	ps, ok := doc.ProviderSchemas[providerAddress]
+	if !ok {
+		return nil, fmt.Errorf("tfprovider: schema has no %s provider", providerAddress)
+	}
+	out := &providerSchema{
+		Resources:   make(map[string]*tfprotov5.Schema, len(ps.ResourceSchemas)),
+		DataSources: make(map[string]*tfprotov5.Schema, len(ps.DataSourceSchemas)),
+	}
+	var err error
+	if out.Provider, err = convertSchema(ps.Provider); err != nil {
+		return nil, fmt.Errorf("tfprovider: provider block: %w", err)
+	}
+	for name, s := range ps.ResourceSchemas {
+		if out.Resources[name], err = convertSchema(s); err != nil {
+			return nil, fmt.Errorf("tfprovider: resource %s: %w", name, err)
+		}
+	}
+	for name, s := range ps.DataSourceSchemas {
+		if out.DataSources[name], err = convertSchema(s); err != nil {
+			return nil, fmt.Errorf("tfprovider: data source %s: %w", name, err)
+		}
+	}
+	return out, nil
+}
+
+func convertSchema(s jsonSchema) (*tfprotov5.Schema, error) {
+	b, err := convertBlock(s.Block)
+	if err != nil {
+		return nil, err
+	}
+	return &tfprotov5.Schema{Version: s.Version, Block: b}, nil
+}
+
+var nestingModes = map[string]tfprotov5.SchemaNestedBlockNestingMode{
+	"single": tfprotov5.SchemaNestedBlockNestingModeSingle,
+	"list":   tfprotov5.SchemaNestedBlockNestingModeList,
+	"set":    tfprotov5.SchemaNestedBlockNestingModeSet,
+	"map":    tfprotov5.SchemaNestedBlockNestingModeMap,
+	"group":  tfprotov5.SchemaNestedBlockNestingModeGroup,
+}
+
+func convertBlock(jb jsonBlock) (*tfprotov5.SchemaBlock, error) {
+	b := &tfprotov5.SchemaBlock{Deprecated: jb.Deprecated}
+	for _, name := range sortedKeys(jb.Attributes) {
+		ja := jb.Attributes[name]
+		if len(ja.NestedType) > 0 {
+			return nil, fmt.Errorf("attribute %s: nested attribute types need protocol 6", name)
+		}
+		t, err := tftypes.ParseJSONType(ja.Type)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %s: %w", name, err)
+		}
+		b.Attributes = append(b.Attributes, &tfprotov5.SchemaAttribute{
+			Name: name, Type: t, Required: ja.Required, Optional: ja.Optional,
+			Computed: ja.Computed, Sensitive: ja.Sensitive, Deprecated: ja.Deprecated,
+			WriteOnly: ja.WriteOnly,
+		})
+	}
+	for _, name := range sortedKeys(jb.BlockTypes) {
+		jt := jb.BlockTypes[name]
+		mode, ok := nestingModes[jt.NestingMode]
+		if !ok {
+			return nil, fmt.Errorf("block %s: unknown nesting mode %q", name, jt.NestingMode)
+		}
+		nb, err := convertBlock(jt.Block)
+		if err != nil {
+			return nil, fmt.Errorf("block %s: %w", name, err)
+		}
+		b.BlockTypes = append(b.BlockTypes, &tfprotov5.SchemaNestedBlock{
+			TypeName: name, Block: nb, Nesting: mode, MinItems: jt.MinItems, MaxItems: jt.MaxItems,
+		})
+	}
+	return b, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
