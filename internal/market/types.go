@@ -10,6 +10,7 @@ package market
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -71,3 +72,24 @@ type Provider interface {
 	// Search finds instruments by symbol or name.
 	Search(ctx context.Context, q string) ([]Instrument, error)
 }
+
+// PointAt returns the price in effect at t in pts (sorted oldest first):
+// the price of the last point at or before t. ok is false when t is before
+// the first point. Portfolio history uses it to value holdings whose
+// histories have different timestamps (Yahoo and CoinGecko do not align).
+func PointAt(pts []Point, t time.Time) (price decimal.Decimal, ok bool) {
+	i := sort.Search(len(pts), func(i int) bool { return pts[i].T.After(t) })
+	if i == 0 {
+		return decimal.Decimal{}, false
+	}
+	return pts[i-1].Price, true
+}
+
+// Compile-time checks that every provider implements Provider.
+var (
+	_ Provider = (*Service)(nil)
+	_ Provider = (*Simulated)(nil)
+	_ Provider = (*Yahoo)(nil)
+	_ Provider = (*CoinGecko)(nil)
+	_ Provider = (*Live)(nil)
+)

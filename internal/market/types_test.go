@@ -77,3 +77,21 @@ func TestNormalizeSymbol(t *testing.T) {
 		}
 	}
 }
+
+func TestPointAt(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	pts := []market.Point{{T: t0, Price: dec("1")}, {T: t0.Add(time.Hour), Price: dec("2")}, {T: t0.Add(2 * time.Hour), Price: dec("3")}}
+	for _, tc := range []struct {
+		at   time.Duration
+		want string
+		ok   bool
+	}{{-time.Second, "", false}, {0, "1", true}, {59 * time.Minute, "1", true}, {time.Hour, "2", true}, {5 * time.Hour, "3", true}} {
+		p, ok := market.PointAt(pts, t0.Add(tc.at))
+		if ok != tc.ok || (ok && p.String() != tc.want) {
+			t.Errorf("at %s: %s %v", tc.at, p, ok)
+		}
+	}
+	if _, ok := market.PointAt(nil, t0); ok {
+		t.Error("empty")
+	}
+}
