@@ -75,4 +75,3 @@ func cached[V any](ctx context.Context, s *Service, st *store[V], name, key stri
 	}
 	return zero, err
 }
-
