@@ -1,0 +1,27 @@
+// Measures the initial JavaScript that index.html loads (entry + modulepreloads),
+// gzipped, and fails when it is over the budget. Lazy chunks are not counted.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+const BUDGET_KB = 250;
+const dist = join(dirname(fileURLToPath(import.meta.url)), "../dist");
+const html = readFileSync(join(dist, "index.html"), "utf8");
+const scripts = [...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g)].map((m) => m[1]);
+const inline = /<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle="/i.test(html);
+let total = 0;
+for (const s of scripts) {
+  const gz = gzipSync(readFileSync(join(dist, s)), { level: 9 }).length;
+  total += gz;
+  console.log(`budget: ${s} ${(gz / 1024).toFixed(1)} KB gzipped`);
+}
+console.log(`budget: initial JS ${(total / 1024).toFixed(1)} KB gzipped (budget ${BUDGET_KB} KB), ${scripts.length} file(s)`);
+if (inline) {
+  console.error("budget: index.html has an inline script or style, which the CSP forbids");
+  process.exit(1);
+}
+if (total > BUDGET_KB * 1024) {
+  console.error("budget: over budget");
+  process.exit(1);
+}
