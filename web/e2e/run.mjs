@@ -114,7 +114,8 @@ await step("transfer 25.50 to the second user, with review and result", async ()
 await step("second user sees the incoming transfer", async () => {
   await pageB.goto("/");
   await pageB.getByTestId("total-balance").filter({ hasText: "$25.50" }).waitFor();
-  await pageB.getByText(alice.name).first().waitFor();
+  // Recent activity lists the incoming money (named after the sender when the API gives a counterparty).
+  await pageB.locator(".entry", { hasText: "+$25.50" }).first().waitFor();
 });
 await step("error path: insufficient funds shows the server's message", async () => {
   await transfer(pageA, bobNumber, "9999.00");
