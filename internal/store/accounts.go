@@ -14,14 +14,16 @@ var ErrNumberTaken = errors.New("store: account number taken")
 
 // CreateAccount inserts a customer account with a zero balance.
 func (tx *Tx) CreateAccount(ctx context.Context, a ledger.Account) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO accounts (id, owner_id, number, type, currency, name, balance, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)`,
+	// ON CONFLICT keeps a number collision from aborting a PostgreSQL
+	// transaction, so the caller can draw another number and retry.
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO accounts (id, owner_id, number, type, currency, name, balance, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) ON CONFLICT (number) DO NOTHING`,
 		a.ID, a.OwnerID, a.Number, a.Type, string(a.Currency), a.Name, a.Status, micros(a.CreatedAt))
-	if isUniqueViolation(err) {
-		return ErrNumberTaken
-	}
 	if err != nil {
 		return fmt.Errorf("store: create account: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNumberTaken
 	}
 	return nil
 }
@@ -133,4 +135,9 @@ func execOne(ctx context.Context, q querier, query string, args ...any) error {
 		return notFound("resource")
 	}
 	return nil
+}
+
+// AnyAccountByIDForUpdate returns and locks a customer account whoever owns it.
+func (tx *Tx) AnyAccountByIDForUpdate(ctx context.Context, id string) (ledger.Account, error) {
+	return oneAccount(ctx, tx.tx, `id = $1 AND type <> 'system'`+tx.dialect.forUpdate(), id)
 }

@@ -131,3 +131,43 @@ func (db *DB) ActiveSessions(ctx context.Context, userID string, now time.Time) 
 	}
 	return out, rows.Err()
 }
+
+// SessionPrincipal is a session with its user's current role.
+type SessionPrincipal struct {
+	Session auth.Session
+	Role    string
+}
+
+// SessionPrincipal reads a session and its user's role in one query (the
+// per-request check behind every access token).
+func (db *DB) SessionPrincipal(ctx context.Context, id string) (SessionPrincipal, error) {
+	var sp SessionPrincipal
+	var expires, revoked int64
+	err := db.w.QueryRowContext(ctx, `SELECT s.user_id, s.expires_at, s.revoked_at, u.role
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`, id).Scan(&sp.Session.UserID, &expires, &revoked, &sp.Role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sp, notFound("session")
+	}
+	if err != nil {
+		return sp, fmt.Errorf("store: session principal: %w", err)
+	}
+	sp.Session.ID = id
+	sp.Session.ExpiresAt = fromMicros(expires)
+	if revoked > 0 {
+		sp.Session.RevokedAt = fromMicros(revoked)
+	}
+	return sp, nil
+}
+
+// SessionByRefreshHash finds the live session that issued a refresh token.
+func (db *DB) SessionByRefreshHash(ctx context.Context, hash string) (auth.Session, error) {
+	s, err := scanSession(db.w.QueryRowContext(ctx, `SELECT s.id, s.user_id, s.created_at, s.last_used_at, s.expires_at, s.revoked_at, s.user_agent, s.ip
+		FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.hash = $1 AND s.revoked_at = 0`, hash))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, notFound("session")
+	}
+	if err != nil {
+		return s, fmt.Errorf("store: session by refresh: %w", err)
+	}
+	return s, nil
+}

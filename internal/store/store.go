@@ -215,3 +215,6 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 // fromMicros converts stored microseconds back to a UTC time.
 func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// SQLDB is the write pool, for pool metrics.
+func (db *DB) SQLDB() *sql.DB { return db.w }

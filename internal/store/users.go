@@ -125,3 +125,51 @@ func (db *DB) ResetLoginFailures(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// UserWithCount is a user and how many accounts they hold.
+type UserWithCount struct {
+	User         auth.User
+	AccountCount int
+}
+
+// AdminUsers lists users newest first, optionally matching q against email
+// and name, starting after the user id cursor.
+func (db *DB) AdminUsers(ctx context.Context, q, cursor string, limit int) ([]UserWithCount, error) {
+	args := []any{}
+	where := []string{"1 = 1"}
+	if q != "" {
+		args = append(args, "%"+likeEscape(strings.ToLower(q))+"%")
+		where = append(where, fmt.Sprintf(`(lower(u.email) LIKE $%d ESCAPE '\' OR lower(u.full_name) LIKE $%d ESCAPE '\')`, len(args), len(args)))
+	}
+	if cursor != "" {
+		args = append(args, cursor)
+		where = append(where, fmt.Sprintf("u.id < $%d", len(args)))
+	}
+	args = append(args, limit)
+	cols := strings.ReplaceAll(userColumns, "id,", "u.id,")
+	rows, err := db.r.QueryContext(ctx, `SELECT `+cols+`, (SELECT COUNT(*) FROM accounts a WHERE a.owner_id = u.id)
+		FROM users u WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY u.id DESC LIMIT $%d`, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: admin users: %w", err)
+	}
+	defer rows.Close()
+	var out []UserWithCount
+	for rows.Next() {
+		var u UserWithCount
+		var locked, created, updated int64
+		err := rows.Scan(&u.User.ID, &u.User.Email, &u.User.PasswordHash, &u.User.FullName, &u.User.Role, &u.User.TOTPSecret, &u.User.TOTPPending,
+			&u.User.TOTPEnabled, &u.User.TOTPLastStep, &u.User.FailedLogins, &locked, &created, &updated, &u.AccountCount)
+		if err != nil {
+			return nil, fmt.Errorf("store: admin users: %w", err)
+		}
+		u.User.CreatedAt, u.User.UpdatedAt = fromMicros(created), fromMicros(updated)
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// likeEscape escapes LIKE's wildcards with a backslash.
+func likeEscape(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}

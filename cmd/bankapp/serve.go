@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/bankapp/bankapp/internal/api"
+	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/blob"
+	"github.com/bankapp/bankapp/internal/config"
+	"github.com/bankapp/bankapp/internal/market"
+	"github.com/bankapp/bankapp/internal/store"
+	"github.com/bankapp/bankapp/internal/telemetry"
+	"github.com/bankapp/bankapp/web"
+)
+
+// drainTimeout bounds graceful shutdown; ECS waits 30 s after SIGTERM.
+const drainTimeout = 25 * time.Second
+
+func loadConfig(getenv func(string) string) (config.Config, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return cfg, err
+	}
+	if len(cfg.JWTSigningKey) == 0 {
+		key, err := config.DevSigningKey(cfg.DataDir)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.JWTSigningKey, cfg.JWTKeyGenerated = key, true
+	}
+	return cfg, nil
+}
+
+func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
+	return store.Open(ctx, store.Options{URL: cfg.DatabaseURL, ReadURL: cfg.DatabaseReadURL, DataDir: cfg.DataDir})
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := telemetry.NewLogger(stdout, cfg.LogLevel, cfg.LogFormat)
+	start := time.Now()
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.MigrateUp(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "versions", applied)
+	}
+	reg := prometheus.NewRegistry()
+	mkt, err := market.New(market.Options{Provider: cfg.MarketDataProvider, YahooBaseURL: cfg.YahooFinanceBaseURL,
+		CoinGeckoBaseURL: cfg.CoinGeckoBaseURL, CoinGeckoAPIKey: cfg.CoinGeckoAPIKey, CoinGeckoPro: cfg.CoinGeckoPro, Registerer: reg})
+	if err != nil {
+		return err
+	}
+	blobs, err := blob.Open(ctx, cfg.BlobStore, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	tokens, err := auth.NewTokens(cfg.JWTSigningKey, cfg.JWTIssuer, cfg.AccessTokenTTL, nil)
+	if err != nil {
+		return err
+	}
+	srv := api.NewServer(api.Deps{Config: cfg, DB: db, Tokens: tokens, Logger: log, Registry: reg, Blobs: blobs, Market: mkt, Web: web.Handler()})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("bankapp listening", "addr", ln.Addr().String(), "env", cfg.Env, "database", string(db.Dialect()),
+		"market", cfg.MarketDataProvider, "dev_signing_key", cfg.JWTKeyGenerated, "startup_ms", time.Since(start).Milliseconds())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// SIGTERM: fail readiness at once so the load balancer stops routing
+	// here, let in-flight requests finish, then close the database.
+	log.Info("draining", "timeout", drainTimeout.String())
+	srv.SetDraining()
+	sctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}

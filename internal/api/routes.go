@@ -1,0 +1,45 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// routes lists the whole API. public: no token; authLimited: no token, per-IP
+// limit; authed: Bearer token + per-user limit; admin: role admin.
+func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.Handler) {
+	mux.Handle("GET /healthz", s.h(s.healthz))
+	mux.Handle("GET /readyz", s.h(s.readyz))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("GET /api/openapi.json", s.h(s.openapi))
+
+	mux.Handle("POST /api/v1/auth/register", s.authLimited(s.register))
+	mux.Handle("POST /api/v1/auth/login", s.authLimited(s.login))
+	mux.Handle("POST /api/v1/auth/refresh", s.authLimited(s.refresh))
+	mux.Handle("POST /api/v1/auth/logout", s.h(s.logout))
+
+	mux.Handle("GET /api/v1/me", s.authed(s.getMe))
+	mux.Handle("PATCH /api/v1/me", s.authed(s.patchMe))
+	mux.Handle("POST /api/v1/me/password", s.authed(s.changePassword))
+	mux.Handle("POST /api/v1/me/2fa/setup", s.authed(s.setup2FA))
+	mux.Handle("POST /api/v1/me/2fa/enable", s.authed(s.enable2FA))
+	mux.Handle("POST /api/v1/me/2fa/disable", s.authed(s.disable2FA))
+	mux.Handle("GET /api/v1/me/sessions", s.authed(s.listSessions))
+	mux.Handle("DELETE /api/v1/me/sessions/{id}", s.authed(s.deleteSession))
+
+	mux.Handle("GET /api/v1/admin/users", s.admin(s.adminUsers))
+	mux.Handle("POST /api/v1/admin/accounts/{id}/freeze", s.admin(s.adminFreeze("frozen")))
+	mux.Handle("POST /api/v1/admin/accounts/{id}/unfreeze", s.admin(s.adminFreeze("active")))
+	mux.Handle("GET /api/v1/admin/audit", s.admin(s.adminAudit))
+	mux.Handle("GET /api/v1/admin/ledger/verify", s.admin(s.adminVerify))
+
+	// Anything else under /api is a JSON 404, never the web app.
+	mux.Handle("/api/", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		return errCode("not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	}))
+	if web != nil {
+		mux.Handle("/", web)
+	}
+}
