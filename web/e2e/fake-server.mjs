@@ -18,6 +18,9 @@ const refresh = new Map(); // refresh token → email
 const accounts = []; // {owner, ...account}
 const entries = []; // {account_id, ...entry}
 const holdings = new Map(); // account id → Map(symbol → qty cents)
+const payees = []; // {owner, id, name, account_number}
+const scheduled = []; // {owner, ...}
+const watch = new Map(); // email → Set(symbol)
 const PRICE = { AAPL: "187.43", MSFT: "411.20", "BTC-USD": "67012.55" };
 let seq = 100000000;
 
@@ -79,7 +82,7 @@ async function api(req, res, url) {
   const chunks = [];
   for await (const c of req) chunks.push(c);
   const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {};
-  const key = `${req.method} ${url.pathname.replace(/\/[0-9a-f-]{36}(?=\/|$)/g, "/{id}").replace(/statements\/\d{4}-\d{2}/, "statements/{m}").replace(/history\/[\w-]+/, "history/{s}").replace(/watchlist\/[\w-]+/, "watchlist/{s}")}`;
+  const key = `${req.method} ${url.pathname.replace(/\/[0-9a-f-]{36}(?=\/|$)/g, "/{id}").replace(/transactions\.csv/, "transactions.csv").replace(/statements\/\d{4}-\d{2}/, "statements/{m}").replace(/history\/[\w-]+/, "history/{s}").replace(/watchlist\/[\w-]+/, "watchlist/{s}")}`;
   const id = url.pathname.match(/[0-9a-f-]{36}/)?.[0];
   if (key === "POST /api/v1/auth/register") {
     if (users.has(body.email)) return problem(res, 409, "email_taken", "An account with this email already exists.");
@@ -136,8 +139,48 @@ async function api(req, res, url) {
       return send(res, 201, { account: pub(openAccount(email, body.type, body.name)) });
     case "GET /api/v1/accounts/{id}":
       return own(id) ? send(res, 200, { account: pub(own(id)) }) : problem(res, 404, "not_found", "Not found.");
-    case "GET /api/v1/accounts/{id}/transactions":
-      return send(res, 200, { items: entries.filter((e) => e.account_id === id).map(({ account_id, ...e }) => e), next_cursor: null });
+    case "GET /api/v1/accounts/{id}/transactions": {
+      const type = url.searchParams.get("type");
+      return send(res, 200, { items: entries.filter((e) => e.account_id === id && (!type || e.kind === type)).map(({ account_id, ...e }) => e), next_cursor: null });
+    }
+    case "GET /api/v1/accounts/{id}/transactions.csv":
+      res.writeHead(200, { "Content-Type": "text/csv", "Content-Disposition": 'attachment; filename="transactions.csv"' });
+      return res.end("created_at,kind,amount\n" + entries.filter((e) => e.account_id === id).map((e) => `${e.created_at},${e.kind},${e.amount}`).join("\n") + "\n");
+    case "PATCH /api/v1/accounts/{id}":
+      own(id).name = body.name;
+      return send(res, 200, { account: pub(own(id)) });
+    case "DELETE /api/v1/accounts/{id}":
+      if (own(id).balance !== "0.00") return problem(res, 409, "balance_not_zero", "Move the money out before closing.");
+      own(id).status = "closed";
+      return send(res, 200, { account: pub(own(id)) });
+    case "GET /api/v1/payees":
+      return send(res, 200, { items: payees.filter((p) => p.owner === email).map(({ owner, ...p }) => p), next_cursor: null });
+    case "POST /api/v1/payees": {
+      const p = { owner: email, id: randomUUID(), name: body.name, account_number: body.account_number };
+      payees.push(p);
+      return send(res, 201, { payee: p });
+    }
+    case "DELETE /api/v1/payees/{id}":
+      payees.splice(payees.findIndex((p) => p.id === id), 1);
+      return send(res, 204);
+    case "GET /api/v1/scheduled-transfers":
+      return send(res, 200, { items: scheduled.filter((p) => p.owner === email).map(({ owner, ...p }) => p), next_cursor: null });
+    case "POST /api/v1/scheduled-transfers": {
+      const p = { owner: email, id: randomUUID(), ...body, next_run_at: `${body.start_date}T09:00:00Z`, last_run_at: null, last_status: null };
+      scheduled.push(p);
+      return send(res, 201, { scheduled_transfer: p });
+    }
+    case "DELETE /api/v1/scheduled-transfers/{id}":
+      scheduled.splice(scheduled.findIndex((p) => p.id === id), 1);
+      return send(res, 204);
+    case "GET /api/v1/watchlist":
+      return send(res, 200, { items: [...(watch.get(email) ?? [])].map((symbol) => ({ symbol })) });
+    case "PUT /api/v1/watchlist/{s}":
+      watch.set(email, (watch.get(email) ?? new Set()).add(url.pathname.split("/").pop()));
+      return send(res, 204);
+    case "DELETE /api/v1/watchlist/{s}":
+      watch.get(email)?.delete(url.pathname.split("/").pop());
+      return send(res, 204);
     case "GET /api/v1/accounts/{id}/statements/{m}":
       res.writeHead(200, { "Content-Type": "application/pdf", "Content-Disposition": 'attachment; filename="statement.pdf"' });
       return res.end("%PDF-1.4\n%fake\n");
@@ -156,10 +199,6 @@ async function api(req, res, url) {
       post(to, amt, "transfer_in", body.description ?? "", { name: me.full_name, account_number: from.number }, tid);
       return send(res, 201, { transfer: { id: tid, kind: "transfer", status: "completed", from_account_id: from.id, to_account_id: null, to_account_number: to.number, amount: fmt(amt), currency: "USD", description: "", created_at: new Date().toISOString() } });
     }
-    case "GET /api/v1/payees":
-    case "GET /api/v1/scheduled-transfers":
-    case "GET /api/v1/watchlist":
-      return send(res, 200, { items: [], next_cursor: null });
     case "GET /api/v1/market/search":
       return send(res, 200, { items: Object.keys(PRICE).filter((s) => s.includes((url.searchParams.get("q") ?? "").toUpperCase())).map((s) => ({ symbol: s, name: s, type: s.includes("-") ? "crypto" : "stock", exchange: "NASDAQ" })) });
     case "GET /api/v1/market/quotes":

@@ -226,6 +226,73 @@ await step("a reload stays signed in (refresh cookie), no token in web storage",
   noProblems(pageA);
 });
 
+// ---------------------------------------------------------------- more features (second user, desktop)
+const xstep = r.flow("features");
+await xstep("payee: save one and send to it", async () => {
+  await pageB.goto("/move/payees");
+  await pageB.getByLabel("Name").fill("Alice");
+  await pageB.getByLabel("Account number").fill(aliceNumber);
+  await pageB.getByRole("button", { name: "Save payee" }).click();
+  await pageB.getByRole("button", { name: "Remove payee Alice" }).waitFor();
+  await pageB.goto("/move/transfer");
+  const opt = pageB.getByLabel("To").locator("option", { hasText: "Alice" }).first();
+  await pageB.getByLabel("To").selectOption(await opt.getAttribute("value"));
+  await pageB.getByLabel(/^Amount/).fill("1.25");
+  await pageB.getByRole("button", { name: "Review" }).click();
+  await pageB.getByRole("button", { name: "Send $1.25" }).click();
+  await pageB.getByRole("status").filter({ hasText: "sent" }).waitFor();
+});
+await xstep("scheduled transfer: create, list, cancel", async () => {
+  await pageB.goto("/move/scheduled");
+  await pageB.getByLabel("Recipient account number").fill(aliceNumber);
+  await pageB.getByLabel("Amount").fill("2.00");
+  await pageB.getByLabel("How often").selectOption("monthly");
+  await pageB.getByRole("button", { name: "Schedule" }).click();
+  const cancel = pageB.getByRole("button", { name: `Cancel scheduled transfer to ${aliceNumber}` });
+  await cancel.first().waitFor();
+  await scan(pageB, "scheduled");
+  await cancel.first().click();
+  await pageB.getByText("Nothing scheduled.").waitFor();
+});
+await xstep("accounts: open, rename, close", async () => {
+  await pageB.goto("/accounts");
+  await pageB.getByRole("button", { name: "Open an account" }).click();
+  await pageB.getByLabel("Account type").selectOption("savings");
+  await pageB.getByLabel("Name (optional)").fill("Rainy day");
+  await pageB.getByRole("button", { name: "Open account" }).click();
+  await pageB.locator(".account-card", { hasText: "Rainy day" }).click();
+  await pageB.getByRole("button", { name: "Rename" }).click();
+  await pageB.getByLabel("New name").fill("Holiday fund");
+  await pageB.getByRole("button", { name: "Save name" }).click();
+  await pageB.getByRole("heading", { level: 1, name: "Holiday fund" }).waitFor();
+  await pageB.getByRole("button", { name: "Close account" }).click();
+  await pageB.getByRole("button", { name: "Yes, close it" }).click();
+  await pageB.getByRole("heading", { name: "Closed accounts" }).waitFor();
+});
+await xstep("history: filter, search, CSV export", async () => {
+  await accountNumber(pageB);
+  await pageB.locator(".entry").first().waitFor();
+  await pageB.getByLabel("Type").selectOption("transfer_in");
+  await pageB.getByRole("button", { name: "Apply" }).click();
+  await pageB.locator(".entry", { hasText: "+$25.50" }).waitFor();
+  const outgoing = pageB.locator(".entry", { hasText: "−$1.25" });
+  assert((await outgoing.count()) === 0, "type filter hides outgoing entries");
+  const [dl] = await Promise.all([pageB.waitForEvent("download"), pageB.getByRole("button", { name: "Export CSV" }).click()]);
+  const csv = readFileSync(await dl.path(), "utf8");
+  assert(csv.split("\n").length >= 2 && /25\.50/.test(csv), `CSV: ${csv.slice(0, 200)}`);
+});
+await xstep("watchlist and sessions", async () => {
+  await pageB.goto("/invest");
+  await pageB.getByLabel("Symbol or name").fill("MSFT");
+  await pageB.getByRole("button", { name: "Search" }).click();
+  await pageB.getByRole("button", { name: "View MSFT" }).click();
+  await pageB.getByRole("button", { name: /Add to watchlist/ }).click();
+  await pageB.getByRole("button", { name: "Remove MSFT from watchlist" }).waitFor();
+  await pageB.goto("/settings");
+  await pageB.getByText("This device").waitFor();
+  noProblems(pageB);
+});
+
 // ---------------------------------------------------------------- mobile flow (390 px)
 const mstep = r.flow("mobile 390px");
 const pageM = await newPage(mobile);
