@@ -19,7 +19,7 @@
 # repository's go.mod: builds run in a temporary directory with GOWORK=off.
 set -euo pipefail
 
-STATICCHECK_VERSION=v0.8.2       # honnef.co/go/tools (staticcheck 2026.1.x, needs go1.26)
+STATICCHECK_VERSION=v0.8.2       # honnef.co/go/tools = staticcheck 2026.2.2 (needs go >= 1.26)
 GOSEC_VERSION=v2.30.0            # github.com/securego/gosec/v2
 GOVULNCHECK_VERSION=v1.9.0       # golang.org/x/vuln
 VULNDB_VERSION=v0.0.0-20261105234957-e22db6528018 # golang.org/x/vulndb (data/osv + cmd/indexdb)
