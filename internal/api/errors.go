@@ -26,6 +26,7 @@ var statusByCode = map[string]int{
 	"balance_not_zero":            http.StatusConflict,
 	"idempotency_key_in_progress": http.StatusConflict,
 	"totp_already_enabled":        http.StatusConflict,
+	"payee_exists":                http.StatusConflict,
 	"payload_too_large":           http.StatusRequestEntityTooLarge,
 	"unsupported_media_type":      http.StatusUnsupportedMediaType,
 	"account_frozen":              http.StatusLocked,

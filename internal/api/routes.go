@@ -29,6 +29,27 @@ func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.H
 	mux.Handle("GET /api/v1/me/sessions", s.authed(s.listSessions))
 	mux.Handle("DELETE /api/v1/me/sessions/{id}", s.authed(s.deleteSession))
 
+	mux.Handle("GET /api/v1/accounts", s.authed(s.listAccounts))
+	mux.Handle("POST /api/v1/accounts", s.authed(s.openAccount))
+	mux.Handle("GET /api/v1/accounts/{id}", s.authed(s.getAccount))
+	mux.Handle("PATCH /api/v1/accounts/{id}", s.authed(s.renameAccount))
+	mux.Handle("DELETE /api/v1/accounts/{id}", s.authed(s.closeAccount))
+	mux.Handle("GET /api/v1/accounts/{id}/transactions", s.authed(s.listEntries))
+	mux.Handle("GET /api/v1/accounts/{id}/transactions.csv", s.authed(s.exportEntries))
+	mux.Handle("GET /api/v1/accounts/{id}/statements/{month}", s.authed(s.getStatement))
+
+	mux.Handle("POST /api/v1/deposits", s.authed(s.deposit()))
+	mux.Handle("POST /api/v1/withdrawals", s.authed(s.withdraw()))
+	mux.Handle("POST /api/v1/transfers", s.authed(s.createTransfer))
+	mux.Handle("GET /api/v1/transfers", s.authed(s.listTransfers))
+	mux.Handle("GET /api/v1/transfers/{id}", s.authed(s.getTransfer))
+
+	mux.Handle("GET /api/v1/payees", s.authed(s.listPayees))
+	mux.Handle("POST /api/v1/payees", s.authed(s.addPayee))
+	mux.Handle("DELETE /api/v1/payees/{id}", s.authed(s.deletePayee))
+
+	s.investRoutes(mux) // market data, orders, portfolio, watchlist: routes_invest.go
+
 	mux.Handle("GET /api/v1/admin/users", s.admin(s.adminUsers))
 	mux.Handle("POST /api/v1/admin/accounts/{id}/freeze", s.admin(s.adminFreeze("frozen")))
 	mux.Handle("POST /api/v1/admin/accounts/{id}/unfreeze", s.admin(s.adminFreeze("active")))

@@ -30,4 +30,5 @@ var (
 	ErrNotFound          = &Error{Code: "not_found", Msg: "not found"}
 	ErrCurrencyMismatch  = &Error{Code: "currency_mismatch", Msg: "the accounts hold different currencies"}
 	ErrAccountClosed     = &Error{Code: "account_closed", Msg: "the account is closed"}
+	ErrAccountFrozen     = &Error{Code: "account_frozen", Msg: "the account is frozen: it can receive money but not send it"}
 )

@@ -112,6 +112,10 @@ func apply(ctx context.Context, tx Tx, t *Transfer, byID map[string]*Account) er
 		if a.Status == StatusClosed {
 			return ErrAccountClosed
 		}
+		if a.Status == StatusFrozen && p.Amount < 0 && !a.IsSystem() {
+			// A frozen account can receive but not send.
+			return ErrAccountFrozen
+		}
 		if t.Currency != "" && a.Currency != t.Currency {
 			return ErrCurrencyMismatch
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/bankapp/bankapp/internal/ledger"
 )
@@ -140,4 +141,34 @@ func execOne(ctx context.Context, q querier, query string, args ...any) error {
 // AnyAccountByIDForUpdate returns and locks a customer account whoever owns it.
 func (tx *Tx) AnyAccountByIDForUpdate(ctx context.Context, id string) (ledger.Account, error) {
 	return oneAccount(ctx, tx.tx, `id = $1 AND type <> 'system'`+tx.dialect.forUpdate(), id)
+}
+
+// AccountByID returns the owner's account inside a transaction.
+func (tx *Tx) AccountByID(ctx context.Context, owner, id string) (ledger.Account, error) {
+	return oneAccount(ctx, tx.tx, `id = $1 AND owner_id = $2`, id, owner)
+}
+
+// LockUser serialises one user's money movements (PostgreSQL), so that daily
+// limits hold under concurrency. It is always taken before account locks.
+func (tx *Tx) LockUser(ctx context.Context, id string) error {
+	if tx.dialect != Postgres {
+		return nil
+	}
+	var got string
+	if err := tx.tx.QueryRowContext(ctx, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, id).Scan(&got); err != nil {
+		return fmt.Errorf("store: lock user: %w", err)
+	}
+	return nil
+}
+
+// SumTransfersSince adds up the user's transfers of a kind and currency
+// created at or after since (daily limits).
+func (tx *Tx) SumTransfersSince(ctx context.Context, userID, kind string, c ledger.Currency, since time.Time) (int64, error) {
+	var n int64
+	err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM transfers
+		WHERE created_by = $1 AND kind = $2 AND currency = $3 AND created_at >= $4`, userID, kind, string(c), micros(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: sum transfers: %w", err)
+	}
+	return n, nil
 }

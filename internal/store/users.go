@@ -173,3 +173,5 @@ func likeEscape(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s)
 }
+
+func errorCode(code, msg string) error { return &ledger.Error{Code: code, Msg: msg} }

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bankapp/bankapp/internal/ledger"
+)
+
+// HistoryEntry is one posting on an account with its transfer and the
+// customer on the other side, if any.
+type HistoryEntry struct {
+	Seq                 int64
+	TransferID          string
+	TransferKind        string
+	Amount              int64
+	Currency            string
+	BalanceAfter        int64
+	Description         string
+	CreatedAt           time.Time
+	CounterpartyName    string
+	CounterpartyNumber  string
+	CounterpartyAccount string
+}
+
+// HistoryFilter narrows an account's history. Kind is an entry kind of the
+// contract (deposit, transfer_in, trade_buy, …).
+type HistoryFilter struct {
+	From, To time.Time // [From, To); zero = open
+	Kind     string
+	Query    string
+	BeforeSeq int64 // cursor
+	AfterSeq  int64 // statements: entries after this seq, oldest first
+	Limit    int
+	Ascending bool
+}
+
+// entryKindCondition maps a contract entry kind to transfer kind and sign.
+var entryKindCondition = map[string]string{
+	"deposit":      "t.kind = 'deposit'",
+	"withdrawal":   "t.kind = 'withdrawal'",
+	"transfer_in":  "t.kind = 'transfer' AND p.amount > 0",
+	"transfer_out": "t.kind = 'transfer' AND p.amount < 0",
+	"trade_buy":    "t.kind = 'trade' AND p.amount < 0",
+	"trade_sell":   "t.kind = 'trade' AND p.amount > 0",
+	"fee":          "t.kind = 'fee'",
+	"interest":     "t.kind = 'interest'",
+}
+
+// ValidEntryKind reports whether k is a contract entry kind.
+func ValidEntryKind(k string) bool { _, ok := entryKindCondition[k]; return ok }
+
+// History pages the postings of one account, newest first (or oldest first
+// with Ascending). The caller has checked the account belongs to the user.
+// It reads the replica when one is configured.
+func (db *DB) History(ctx context.Context, accountID string, f HistoryFilter) ([]HistoryEntry, error) {
+	args := []any{accountID}
+	where := []string{"p.account_id = $1"}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args))))
+	}
+	if !f.From.IsZero() {
+		add("p.created_at >= $?", micros(f.From))
+	}
+	if !f.To.IsZero() {
+		add("p.created_at < $?", micros(f.To))
+	}
+	if f.BeforeSeq > 0 {
+		add("p.seq < $?", f.BeforeSeq)
+	}
+	if f.AfterSeq > 0 {
+		add("p.seq > $?", f.AfterSeq)
+	}
+	if c, ok := entryKindCondition[f.Kind]; ok {
+		where = append(where, c)
+	}
+	if f.Query != "" {
+		args = append(args, "%"+likeEscape(strings.ToLower(f.Query))+"%")
+		n := len(args)
+		where = append(where, fmt.Sprintf(`(lower(t.description) LIKE $%d ESCAPE '\' OR lower(COALESCE(cu.full_name, '')) LIKE $%d ESCAPE '\' OR COALESCE(ca.number, '') LIKE $%d ESCAPE '\')`, n, n, n))
+	}
+	order := "DESC"
+	if f.Ascending {
+		order = "ASC"
+	}
+	args = append(args, f.Limit)
+	q := `SELECT p.seq, p.transfer_id, t.kind, p.amount, p.currency, p.balance_after, t.description, p.created_at,
+			COALESCE(cu.full_name, ''), COALESCE(ca.number, ''), COALESCE(ca.id, '')
+		FROM postings p
+		JOIN transfers t ON t.id = p.transfer_id
+		LEFT JOIN postings cp ON cp.transfer_id = p.transfer_id AND cp.account_id <> p.account_id
+		LEFT JOIN accounts ca ON ca.id = cp.account_id AND ca.type <> 'system'
+		LEFT JOIN users cu ON cu.id = ca.owner_id
+		WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.seq %s LIMIT $%d`, order, len(args))
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: history: %w", err)
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	for rows.Next() {
+		var e HistoryEntry
+		var at int64
+		if err := rows.Scan(&e.Seq, &e.TransferID, &e.TransferKind, &e.Amount, &e.Currency, &e.BalanceAfter, &e.Description, &at,
+			&e.CounterpartyName, &e.CounterpartyNumber, &e.CounterpartyAccount); err != nil {
+			return nil, fmt.Errorf("store: history: %w", err)
+		}
+		e.CreatedAt = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// BalanceBefore is the account's balance just before t (0 if no posting).
+func (db *DB) BalanceBefore(ctx context.Context, accountID string, t time.Time) (int64, int64, error) {
+	var bal, seq int64
+	err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM postings WHERE account_id = $1 AND created_at < $2`, accountID, micros(t)).Scan(&seq)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: balance before: %w", err)
+	}
+	if seq == 0 {
+		return 0, 0, nil
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT balance_after FROM postings WHERE seq = $1`, seq).Scan(&bal); err != nil {
+		return 0, 0, fmt.Errorf("store: balance before: %w", err)
+	}
+	return bal, seq, nil
+}
+
+// TransferView is a transfer as a customer sees it.
+type TransferView struct {
+	ledger.Transfer
+	ToAccountNumber string
+	FromOwner       string
+	ToOwner         string
+}
+
+const transferViewColumns = `t.id, t.kind, t.currency, t.amount, COALESCE(t.from_account_id, ''), COALESCE(t.to_account_id, ''),
+	t.description, COALESCE(t.created_by, ''), t.created_at, COALESCE(ta.number, ''), COALESCE(fa.owner_id, ''), COALESCE(ta.owner_id, '')`
+
+func scanTransferView(row interface{ Scan(...any) error }) (TransferView, error) {
+	var v TransferView
+	var cur string
+	var at int64
+	err := row.Scan(&v.ID, &v.Kind, &cur, &v.Amount, &v.FromAccount, &v.ToAccount, &v.Description, &v.CreatedBy, &at,
+		&v.ToAccountNumber, &v.FromOwner, &v.ToOwner)
+	v.Currency = ledger.Currency(cur)
+	v.CreatedAt = fromMicros(at)
+	return v, err
+}
+
+// TransfersOfUser pages the transfers where the user owns either side,
+// newest first; cursor is the last transfer id seen (ids are time-ordered).
+func (db *DB) TransfersOfUser(ctx context.Context, userID, cursor string, limit int) ([]TransferView, error) {
+	args := []any{userID, limit}
+	cond := ""
+	if cursor != "" {
+		args = append(args, cursor)
+		cond = " AND t.id < $3"
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT `+transferViewColumns+` FROM transfers t
+		LEFT JOIN accounts fa ON fa.id = t.from_account_id
+		LEFT JOIN accounts ta ON ta.id = t.to_account_id
+		WHERE t.id IN (
+			SELECT t2.id FROM transfers t2 JOIN accounts a ON a.id = t2.from_account_id WHERE a.owner_id = $1
+			UNION SELECT t3.id FROM transfers t3 JOIN accounts b ON b.id = t3.to_account_id WHERE b.owner_id = $1)`+cond+`
+		ORDER BY t.id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: transfers: %w", err)
+	}
+	defer rows.Close()
+	var out []TransferView
+	for rows.Next() {
+		v, err := scanTransferView(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: transfers: %w", err)
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// TransferOfUser returns one transfer if the user owns either side.
+func (db *DB) TransferOfUser(ctx context.Context, userID, id string) (TransferView, error) {
+	v, err := scanTransferView(db.w.QueryRowContext(ctx, `SELECT `+transferViewColumns+` FROM transfers t
+		LEFT JOIN accounts fa ON fa.id = t.from_account_id
+		LEFT JOIN accounts ta ON ta.id = t.to_account_id
+		WHERE t.id = $1 AND (fa.owner_id = $2 OR ta.owner_id = $2)`, id, userID))
+	if err != nil {
+		return v, notFound("transfer")
+	}
+	return v, nil
+}
