@@ -49,7 +49,14 @@ if [ -z "${BANKAPP_E2E_BIN:-}" ]; then
   go build -o "$bin" ./cmd/bankapp
 fi
 
-# 4. Start it on a free loopback port with a fresh data dir.
+# 4. A fresh data dir with an admin, then the server on a free loopback port.
+admin_email="admin-e2e@example.com"
+admin_password="Admin-E2E-Password-42"
+mkdir -p "$work/data"
+if ! BANKAPP_DATA_DIR="$work/data" BANKAPP_ENV=development "$bin" admin create \
+  --email "$admin_email" --password "$admin_password" --name "E2E Admin" >"$work/admin.log" 2>&1; then
+  log "could not create the e2e admin (admin steps will fail):"; cat "$work/admin.log" >&2
+fi
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 mkdir -p "$work/data"
 # The simulated market gives deterministic quotes without internet access.
@@ -70,7 +77,7 @@ log "server ready at $url"
 
 # 5. Run the browser flows.
 status=0
-BANKAPP_URL="$url" node web/e2e/run.mjs || status=$?
+BANKAPP_URL="$url" E2E_ADMIN_EMAIL="$admin_email" E2E_ADMIN_PASSWORD="$admin_password" node web/e2e/run.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   log "e2e failed; last server log lines:"
   tail -40 "$work/server.log" >&2

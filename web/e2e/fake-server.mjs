@@ -23,6 +23,7 @@ const scheduled = []; // {owner, ...}
 const watch = new Map(); // email → Set(symbol)
 const PRICE = { AAPL: "187.43", MSFT: "411.20", "BTC-USD": "67012.55" };
 let seq = 100000000;
+users.set("admin@example.com", { id: randomUUID(), email: "admin@example.com", full_name: "Admin", role: "admin", totp_enabled: false, created_at: new Date().toISOString(), password: "Admin-Password-42" });
 
 function luhnNumber() {
   const base = String(++seq).padStart(11, "0");
@@ -153,6 +154,19 @@ async function api(req, res, url) {
       if (own(id).balance !== "0.00") return problem(res, 409, "balance_not_zero", "Move the money out before closing.");
       own(id).status = "closed";
       return send(res, 200, { account: pub(own(id)) });
+    case "GET /api/v1/admin/users":
+      if (me.role !== "admin") return problem(res, 403, "forbidden", "Admins only.");
+      return send(res, 200, { items: [...users.values()].map(({ password, secret, ...u }) => ({ ...u, account_count: accounts.filter((a) => a.owner === u.email).length })), next_cursor: null });
+    case "GET /api/v1/admin/audit":
+      return send(res, 200, { items: [{ id: "1", at: new Date().toISOString(), actor_id: me.id, action: "login", target: `user:${me.id}`, ip: "127.0.0.1", request_id: randomUUID(), outcome: "success" }], next_cursor: null });
+    case "GET /api/v1/admin/ledger/verify":
+      return send(res, 200, { ok: true, accounts_checked: accounts.length, transfers_checked: entries.length, problems: [] });
+    case "POST /api/v1/admin/accounts/{id}/freeze":
+    case "POST /api/v1/admin/accounts/{id}/unfreeze": {
+      const a = accounts.find((x) => x.id === id);
+      a.status = key.endsWith("unfreeze") ? "active" : "frozen";
+      return send(res, 200, { account: pub(a) });
+    }
     case "GET /api/v1/payees":
       return send(res, 200, { items: payees.filter((p) => p.owner === email).map(({ owner, ...p }) => p), next_cursor: null });
     case "POST /api/v1/payees": {
@@ -191,6 +205,7 @@ async function api(req, res, url) {
     case "POST /api/v1/transfers": {
       const from = own(body.from_account_id);
       const to = accounts.find((a) => a.number === body.to_account_number);
+      if (from.status === "frozen") return problem(res, 423, "account_frozen", "This account is frozen and cannot send money.");
       if (!to) return problem(res, 422, "recipient_not_found", "No account has that number.", [{ field: "to_account_number", message: "No account has that number." }]);
       const amt = cents(Number(body.amount).toFixed(2));
       if (cents(from.balance) < amt) return problem(res, 422, "insufficient_funds", `Insufficient funds: the available balance is $${from.balance}.`);

@@ -47,6 +47,7 @@ export async function newContext(browser, baseURL, opts = {}) {
     route.fulfill({ status: 200, contentType: "text/javascript", body: AXE_SOURCE }),
   );
   ctx.on("page", watch);
+  ctx.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS || 10_000));
   return ctx;
 }
 

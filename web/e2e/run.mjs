@@ -18,6 +18,7 @@ mkdirSync(SHOTS, { recursive: true });
 const r = new Runner();
 const { browser, close } = await launch();
 const desktop = await newContext(browser, BASE, { viewport: { width: 1280, height: 860 } });
+const admin = await newContext(browser, BASE, { viewport: { width: 1280, height: 860 } });
 const desktopB = await newContext(browser, BASE, { viewport: { width: 1280, height: 860 } });
 const mobile = await newContext(browser, BASE, {
   viewport: { width: 390, height: 844 },
@@ -291,6 +292,39 @@ await xstep("watchlist and sessions", async () => {
   await pageB.goto("/settings");
   await pageB.getByText("This device").waitFor();
   noProblems(pageB);
+});
+
+// ---------------------------------------------------------------- admin
+const astep = r.flow("admin");
+const pageAdm = await newPage(admin);
+await astep("admin signs in and sees users, audit log and a clean ledger", async () => {
+  const email = process.env.E2E_ADMIN_EMAIL;
+  assert(email, "E2E_ADMIN_EMAIL not set (scripts/e2e.sh creates the admin)");
+  await pageAdm.goto("/signin");
+  await pageAdm.getByLabel("Email").fill(email);
+  await pageAdm.getByLabel("Password").fill(process.env.E2E_ADMIN_PASSWORD ?? "");
+  await pageAdm.getByRole("button", { name: "Sign in" }).click();
+  await pageAdm.getByRole("link", { name: "Admin" }).click();
+  await pageAdm.getByRole("table", { name: "Users" }).getByText(alice.email).waitFor();
+  await pageAdm.getByRole("table", { name: "Audit log" }).getByRole("row").nth(1).waitFor();
+  await pageAdm.getByRole("button", { name: "Run ledger check" }).click();
+  await pageAdm.getByText("Ledger is consistent.").waitFor();
+  await scan(pageAdm, "admin");
+  await shot(pageAdm, "desktop-admin");
+});
+await astep("freeze stops sending, unfreeze restores it", async () => {
+  await accountNumber(pageB);
+  const bobAccountID = pageB.url().split("/").pop();
+  await pageAdm.getByLabel("Account ID").fill(bobAccountID);
+  await pageAdm.getByRole("button", { name: "Freeze", exact: true }).click();
+  await pageAdm.getByText("is now frozen").waitFor();
+  await transfer(pageB, aliceNumber, "1.00");
+  const alert = pageB.getByRole("alert");
+  await alert.waitFor();
+  assert(/frozen/i.test(await alert.innerText()), `frozen alert: ${await alert.innerText()}`);
+  await pageAdm.getByRole("button", { name: "Unfreeze" }).click();
+  await pageAdm.getByText("is now active").waitFor();
+  noProblems(pageAdm);
 });
 
 // ---------------------------------------------------------------- mobile flow (390 px)
