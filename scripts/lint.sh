@@ -160,11 +160,11 @@ run_govulncheck() {
 	nstd=$(grep -c . <<<"$std" || true)
 	nmod=$(grep -c . <<<"$mod" || true)
 	if ((nmod > 0)); then
-		record govulncheck FAIL "$(elapsed "$t0")" "$nmod module vuln(s): $(echo $mod) (go get the fixed version)"
+		record govulncheck FAIL "$(elapsed "$t0")" "$nmod module vuln(s): ${mod//$'\n'/ } (go get the fixed version)"
 	elif ((nstd > 0)) && [[ "${GOVULN_STDLIB:-warn}" == warn ]]; then
-		record govulncheck warn "$(elapsed "$t0")" "$nstd stdlib vuln(s) of $(go env GOVERSION), fixed by ${fixed:-a newer Go}: $(echo $std)"
+		record govulncheck warn "$(elapsed "$t0")" "$nstd stdlib vuln(s) of $(go env GOVERSION), fixed by ${fixed:-a newer Go}: ${std//$'\n'/ }"
 	else
-		record govulncheck FAIL "$(elapsed "$t0")" "$nstd stdlib vuln(s): $(echo $std)"
+		record govulncheck FAIL "$(elapsed "$t0")" "$nstd stdlib vuln(s): ${std//$'\n'/ }"
 	fi
 }
 
