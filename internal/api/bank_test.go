@@ -386,7 +386,7 @@ func TestStatement(t *testing.T) {
 		expect(t, e.money(a, "/api/v1/transfers", map[string]any{"from_account_id": aID, "to_account_number": bNum, "amount": "34.56", "description": "Dinner"}, ""), 201, "")
 		e.clock.Advance(40 * 24 * time.Hour) // the month is now in the past
 		e.login(a)
-		e.depositTo(a, aID, "1")             // next month's entry must not appear
+		e.depositTo(a, aID, "1") // next month's entry must not appear
 		r := e.do(req{Method: "GET", Path: "/api/v1/accounts/" + aID + "/statements/" + month + "?format=pdf", Token: a.Token})
 		expect(t, r, 200, "")
 		if r.Header.Get("Content-Type") != "application/pdf" {

@@ -28,12 +28,12 @@ type HistoryEntry struct {
 // HistoryFilter narrows an account's history. Kind is an entry kind of the
 // contract (deposit, transfer_in, trade_buy, …).
 type HistoryFilter struct {
-	From, To time.Time // [From, To); zero = open
-	Kind     string
-	Query    string
+	From, To  time.Time // [From, To); zero = open
+	Kind      string
+	Query     string
 	BeforeSeq int64 // cursor
 	AfterSeq  int64 // statements: entries after this seq, oldest first
-	Limit    int
+	Limit     int
 	Ascending bool
 }
 
