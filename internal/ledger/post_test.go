@@ -21,6 +21,16 @@ import (
 // newAccounts creates a user with n USD checking accounts.
 func newAccounts(t *testing.T, db *store.DB, n int, cur ledger.Currency) []string {
 	t.Helper()
+	return newAccountsOf(t, db, n, cur)
+}
+
+func newAccountsTB(b testing.TB, db *store.DB, n int) []string {
+	b.Helper()
+	return newAccountsOf(b, db, n, ledger.USD)
+}
+
+func newAccountsOf(t testing.TB, db *store.DB, n int, cur ledger.Currency) []string {
+	t.Helper()
 	ctx := context.Background()
 	var ids []string
 	err := db.InTx(ctx, func(tx *store.Tx) error {
