@@ -51,7 +51,7 @@ fi
 
 # 4. A fresh data dir with an admin, then the server on a free loopback port.
 admin_email="admin-e2e@example.com"
-admin_password="Admin-E2E-Password-42"
+admin_password="Ledger-Keeper-Passphrase-42"
 mkdir -p "$work/data"
 if ! BANKAPP_DATA_DIR="$work/data" BANKAPP_ENV=development "$bin" admin create \
   --email "$admin_email" --password "$admin_password" --name "E2E Admin" >"$work/admin.log" 2>&1; then

@@ -119,11 +119,16 @@ await step("second user sees the incoming transfer", async () => {
   await pageB.locator(".entry", { hasText: "+$25.50" }).first().waitFor();
 });
 await step("error path: insufficient funds shows the server's message", async () => {
+  const answer = pageA.waitForResponse((res) => res.url().endsWith("/api/v1/transfers") && res.request().method() === "POST");
   await transfer(pageA, bobNumber, "9999.00");
+  const res = await answer;
+  const problem = await res.json();
+  assert(res.status() === 422 && problem.code === "insufficient_funds", `answer ${res.status()} ${JSON.stringify(problem)}`);
   const alert = pageA.getByRole("alert");
   await alert.waitFor();
-  const text = await alert.innerText();
-  assert(/insufficient|not enough|available/i.test(text), `alert says: ${text}`);
+  const text = (await alert.innerText()).toLowerCase();
+  assert(text.includes(problem.detail.toLowerCase().replace(/\.$/, "")), `alert says ${JSON.stringify(text)}, problem detail ${JSON.stringify(problem.detail)}`);
+  await shot(pageA, "desktop-insufficient-funds");
 });
 await step("open a brokerage account and fund it", async () => {
   await pageA.goto("/invest");
@@ -228,8 +233,7 @@ await step("a reload stays signed in (refresh cookie), no token in web storage",
 });
 
 // ---------------------------------------------------------------- more features (second user, desktop)
-const xstep = r.flow("features");
-await xstep("payee: save one and send to it", async () => {
+await r.flow("features")("payee: save one and send to it", async () => {
   await pageB.goto("/move/payees");
   await pageB.getByLabel("Name").fill("Alice");
   await pageB.getByLabel("Account number").fill(aliceNumber);
@@ -243,7 +247,7 @@ await xstep("payee: save one and send to it", async () => {
   await pageB.getByRole("button", { name: "Send $1.25" }).click();
   await pageB.getByRole("status").filter({ hasText: "sent" }).waitFor();
 });
-await xstep("scheduled transfer: create, list, cancel", async () => {
+await r.flow("features")("scheduled transfer: create, list, cancel", async () => {
   await pageB.goto("/move/scheduled");
   await pageB.getByLabel("Recipient account number").fill(aliceNumber);
   await pageB.getByLabel("Amount").fill("2.00");
@@ -255,7 +259,7 @@ await xstep("scheduled transfer: create, list, cancel", async () => {
   await cancel.first().click();
   await pageB.getByText("Nothing scheduled.").waitFor();
 });
-await xstep("accounts: open, rename, close", async () => {
+await r.flow("features")("accounts: open, rename, close", async () => {
   await pageB.goto("/accounts");
   await pageB.getByRole("button", { name: "Open an account" }).click();
   await pageB.getByLabel("Account type").selectOption("savings");
@@ -270,7 +274,7 @@ await xstep("accounts: open, rename, close", async () => {
   await pageB.getByRole("button", { name: "Yes, close it" }).click();
   await pageB.getByRole("heading", { name: "Closed accounts" }).waitFor();
 });
-await xstep("history: filter, search, CSV export", async () => {
+await r.flow("features")("history: filter, search, CSV export", async () => {
   await accountNumber(pageB);
   await pageB.locator(".entry").first().waitFor();
   await pageB.getByLabel("Type").selectOption("transfer_in");
@@ -282,7 +286,7 @@ await xstep("history: filter, search, CSV export", async () => {
   const csv = readFileSync(await dl.path(), "utf8");
   assert(csv.split("\n").length >= 2 && /25\.50/.test(csv), `CSV: ${csv.slice(0, 200)}`);
 });
-await xstep("watchlist and sessions", async () => {
+await r.flow("features")("watchlist and sessions", async () => {
   await pageB.goto("/invest");
   await pageB.getByLabel("Symbol or name").fill("MSFT");
   await pageB.getByRole("button", { name: "Search" }).click();

@@ -1,15 +1,24 @@
 import type { ReactNode } from "react";
 import { ApiError } from "../api/client";
 
+/** sentence capitalizes a server message and ends it with a full stop: "too low" → "Too low." */
+export function sentence(msg: string): string {
+  const t = msg.trim();
+  if (!t) return t;
+  const s = t[0]!.toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(s) ? s : `${s}.`;
+}
+
 /** errorText turns any thrown value into a message safe to show. */
 export function errorText(err: unknown): string {
-  if (err instanceof ApiError) return err.detail;
+  if (err instanceof ApiError) return sentence(err.detail);
   return "Something went wrong. Please try again.";
 }
 
 /** fieldError returns the API's message for one field of a failed request. */
 export function fieldError(err: unknown, field: string): string | undefined {
-  return err instanceof ApiError ? err.fields[field] : undefined;
+  const m = err instanceof ApiError ? err.fields[field] : undefined;
+  return m === undefined ? undefined : sentence(m);
 }
 
 /** ErrorNote shows an action's error; role=alert makes screen readers announce it. */

@@ -49,7 +49,7 @@ function Users() {
       ) : users.isError ? (
         <ErrorNote error={users.error} />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Users, scrollable">
           <table aria-label="Users">
             <thead>
               <tr>
@@ -154,7 +154,7 @@ function Audit() {
         <ErrorNote error={audit.error} />
       ) : (
         <>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Audit log, scrollable">
             <table aria-label="Audit log">
               <thead>
                 <tr>

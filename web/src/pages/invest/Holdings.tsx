@@ -64,7 +64,7 @@ export function Holdings() {
         {p.data.holdings.length === 0 ? (
           <p className="muted">You don’t own any investments yet. Search for a symbol to buy.</p>
         ) : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Holdings, scrollable">
             <table className="holdings" aria-label="Holdings">
               <thead>
                 <tr>
