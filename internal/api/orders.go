@@ -1,0 +1,163 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/bankapp/bankapp/internal/invest"
+	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/market"
+	"github.com/bankapp/bankapp/internal/store"
+)
+
+// orderRequest is the body of POST /orders: exactly one of quantity and
+// notional.
+type orderRequest struct {
+	AccountID string  `json:"account_id"`
+	Symbol    string  `json:"symbol"`
+	Side      string  `json:"side"`
+	Quantity  *string `json:"quantity"`
+	Notional  *string `json:"notional"`
+
+	symbol   string
+	quantity decimal.Decimal
+	notional int64
+}
+
+func (o *orderRequest) Validate() error {
+	if o == nil {
+		return errCode("invalid_json", "the body must be a JSON object")
+	}
+	var fields []FieldError
+	if o.AccountID == "" {
+		fields = append(fields, FieldError{"account_id", "is required"})
+	}
+	sym, ok := market.NormalizeSymbol(o.Symbol)
+	if !ok {
+		fields = append(fields, FieldError{"symbol", "must be a ticker such as AAPL or BTC-USD"})
+	}
+	if o.Side != invest.SideBuy && o.Side != invest.SideSell {
+		fields = append(fields, FieldError{"side", "must be buy or sell"})
+	}
+	if (o.Quantity == nil) == (o.Notional == nil) {
+		fields = append(fields, FieldError{"quantity", "send exactly one of quantity and notional"})
+	}
+	if len(fields) > 0 {
+		return validation(fields...)
+	}
+	o.symbol = sym
+	if o.Quantity != nil {
+		q, err := invest.ParseQuantity(*o.Quantity)
+		if err != nil {
+			return err
+		}
+		o.quantity = q
+		return nil
+	}
+	// Every supported currency has 2 minor digits, so the notional can be
+	// checked before the account (and its currency) is known.
+	a, err := ledger.ParseAmount(*o.Notional, ledger.USD)
+	if err != nil {
+		var le *ledger.Error
+		if errors.As(err, &le) {
+			return &ledger.Error{Code: le.Code, Msg: "notional: " + le.Msg, Field: "notional"}
+		}
+		return err
+	}
+	o.notional = a.Minor
+	return nil
+}
+
+type orderView struct {
+	ID        string `json:"id"`
+	AccountID string `json:"account_id"`
+	Symbol    string `json:"symbol"`
+	Side      string `json:"side"`
+	Quantity  string `json:"quantity"`
+	Price     string `json:"price"`
+	Total     string `json:"total"`
+	Currency  string `json:"currency"`
+	Status    string `json:"status"`
+	CreatedAt string `json:"created_at"`
+}
+
+func viewOrder(o invest.Order) orderView {
+	return orderView{ID: o.ID, AccountID: o.AccountID, Symbol: o.Symbol, Side: o.Side, Quantity: invest.FormatQuantity(o.Quantity),
+		Price: market.FormatPrice(o.Price), Total: ledger.FormatMinor(o.Total, o.Currency.Digits()), Currency: string(o.Currency),
+		Status: invest.StatusFilled, CreatedAt: ts(o.CreatedAt)}
+}
+
+func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
+	}
+	req, body, err := decode[*orderRequest](w, r)
+	if err != nil {
+		return err
+	}
+	p := principalOf(r)
+	// The quote is fetched before the transaction so that no lock is held
+	// while upstream answers; its error is reported only if this is not a
+	// replay (a replay answers what the first request got).
+	q, qerr := s.market.FreshQuote(r.Context(), req.symbol)
+	return s.idempotent(w, r, key, body, func(tx *store.Tx) (int, any, error) {
+		if qerr != nil {
+			var unknown *market.UnknownSymbolError
+			if errors.As(qerr, &unknown) {
+				return 0, nil, validation(FieldError{"symbol", "is not a known symbol"})
+			}
+			return 0, nil, qerr
+		}
+		o, err := invest.PlaceOrder(r.Context(), tx, invest.OrderRequest{OwnerID: p.UserID, AccountID: req.AccountID,
+			Symbol: req.symbol, Side: req.Side, Quantity: req.quantity, Notional: req.notional}, q)
+		if err != nil {
+			return 0, nil, err
+		}
+		ev := s.audit(r, p.UserID, "order_"+o.Side, "order:"+o.ID, "success")
+		ev.Detail = fmt.Sprintf("account:%s %s %s @ %s total %s %s", o.AccountID, invest.FormatQuantity(o.Quantity), o.Symbol,
+			market.FormatPrice(o.Price), ledger.FormatMinor(o.Total, o.Currency.Digits()), o.Currency)
+		if err := tx.InsertAudit(r.Context(), ev); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusCreated, map[string]orderView{"order": viewOrder(*o)}, nil
+	})
+}
+
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
+	limit, cursor, err := pageParams(r)
+	if err != nil {
+		return err
+	}
+	p := principalOf(r)
+	f := store.OrderFilter{OwnerID: p.UserID, Limit: limit + 1, AccountID: r.URL.Query().Get("account_id")}
+	if cursor != "" {
+		if f.Before, err = strconv.ParseInt(cursor, 10, 64); err != nil || f.Before <= 0 {
+			return invalidParam("cursor", "is not valid")
+		}
+	}
+	if f.AccountID != "" {
+		if _, err := s.db.AccountByID(r.Context(), p.UserID, f.AccountID); err != nil {
+			return err
+		}
+	}
+	list, err := s.db.Orders(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	more := len(list) > limit
+	if more {
+		list = list[:limit]
+	}
+	items := make([]orderView, 0, len(list))
+	var last string
+	for _, o := range list {
+		items = append(items, viewOrder(o))
+		last = strconv.FormatInt(o.Seq, 10)
+	}
+	return encode(w, http.StatusOK, page[orderView]{Items: items, NextCursor: nextCursor(more, last)})
+}

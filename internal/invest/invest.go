@@ -1,0 +1,83 @@
+// Package invest is BankApp's brokerage: market orders by quantity or by
+// notional amount, holdings with average cost and realized P&L, portfolio
+// valuation at current prices, portfolio value history and the watchlist.
+//
+// The cash side of every order is a ledger transfer between the brokerage
+// account and the bank's settlement account; the position change, the order
+// row and the transfer commit in one transaction. See docs/investing.md for
+// the rules, the rounding and the lock order.
+package invest
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/bankapp/bankapp/internal/ledger"
+)
+
+// Order sides.
+const (
+	SideBuy  = "buy"
+	SideSell = "sell"
+)
+
+// StatusFilled is the only order status: market orders fill at once or fail.
+const StatusFilled = "filled"
+
+// Errors of the investing rules. Their text is safe to show to the customer.
+var (
+	ErrInsufficientHoldings = &ledger.Error{Code: "insufficient_holdings", Msg: "you hold less of this symbol than the order sells", Field: "quantity"}
+	ErrAccountFrozen        = &ledger.Error{Code: "account_frozen", Msg: "the account is frozen; contact support"}
+	ErrNotBrokerage         = &ledger.Error{Code: "validation_failed", Msg: "orders can only be placed on a brokerage account", Field: "account_id"}
+	ErrAccountNotFound      = &ledger.Error{Code: "not_found", Msg: "account not found"}
+)
+
+// Order is a filled market order.
+type Order struct {
+	Seq       int64 // position in the order log, for paging
+	ID        string
+	OwnerID   string
+	AccountID string
+	Symbol    string
+	Side      string
+	Quantity  decimal.Decimal // exact, 8 fractional digits
+	Price     decimal.Decimal // the quote it filled at
+	Total     int64           // cash moved, minor units of Currency
+	Currency  ledger.Currency
+	// RealizedPL is, for a sell, the proceeds minus the cost basis sold (minor
+	// units); zero for a buy.
+	RealizedPL int64
+	TransferID string
+	CreatedAt  time.Time
+}
+
+// Holding is a position in one symbol on one brokerage account. A holding
+// sold down to zero is kept for its realized P&L.
+type Holding struct {
+	AccountID string
+	Symbol    string
+	Quantity  decimal.Decimal
+	// CostBasis is what the current quantity cost, in minor units: buys add
+	// their total, sells remove the average cost of what they sell.
+	CostBasis int64
+	// RealizedPL accumulates, over every sell, proceeds minus the cost basis
+	// removed (minor units).
+	RealizedPL int64
+	UpdatedAt  time.Time
+}
+
+// AverageCost is the cost basis per unit held, in major units (e.g. dollars),
+// exact to 8 decimals; zero when nothing is held.
+func (h Holding) AverageCost(c ledger.Currency) decimal.Decimal {
+	if h.Quantity.Sign() <= 0 {
+		return decimal.Zero
+	}
+	return decimal.New(h.CostBasis, -int32(c.Digits())).DivRound(h.Quantity, 8)
+}
+
+// WatchItem is a symbol on a user's watchlist.
+type WatchItem struct {
+	Symbol  string
+	AddedAt time.Time
+}

@@ -1,0 +1,127 @@
+package invest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+
+	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/market"
+)
+
+// Tx is what placing an order needs from a database transaction; the store
+// implements it.
+type Tx interface {
+	ledger.Tx
+	// AccountByIDForUpdate returns and locks the owner's account; another
+	// user's account is not_found.
+	AccountByIDForUpdate(ctx context.Context, owner, id string) (ledger.Account, error)
+	// HoldingForUpdate returns and locks the holding, or a zero holding (not
+	// stored yet) when there is none.
+	HoldingForUpdate(ctx context.Context, accountID, symbol string) (Holding, error)
+	// PutHolding inserts or replaces the holding.
+	PutHolding(ctx context.Context, h Holding) error
+	// InsertOrder stores a filled order.
+	InsertOrder(ctx context.Context, o *Order) error
+	Now() time.Time
+}
+
+// OrderRequest is a market order as the customer asked for it. Exactly one
+// of Quantity (> 0) and Notional (minor units, > 0) is set.
+type OrderRequest struct {
+	OwnerID   string
+	AccountID string
+	Symbol    string // canonical (market.NormalizeSymbol)
+	Side      string
+	Quantity  decimal.Decimal
+	Notional  int64
+}
+
+// PlaceOrder fills req at quote q inside tx: it locks the brokerage account,
+// then the holding, then (through ledger.Post) the settlement account, moves
+// the cash, updates the holding and stores the order. Callers commit tx; on
+// any error nothing may be committed.
+//
+// Buys fail with insufficient_funds when the cash is short (the ledger
+// refuses to take a customer balance below zero); sells with
+// insufficient_holdings when more is sold than held.
+func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*Order, error) {
+	if req.Side != SideBuy && req.Side != SideSell {
+		return nil, &ledger.Error{Code: "validation_failed", Msg: "side must be buy or sell", Field: "side"}
+	}
+	acct, err := tx.AccountByIDForUpdate(ctx, req.OwnerID, req.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("invest: account: %w", err)
+	}
+	if err := tradable(acct, q); err != nil {
+		return nil, err
+	}
+	qty, total, err := Fill(req.Quantity, req.Notional, q.Price, acct.Currency)
+	if err != nil {
+		return nil, err
+	}
+	h, err := tx.HoldingForUpdate(ctx, acct.ID, req.Symbol)
+	if err != nil {
+		return nil, fmt.Errorf("invest: holding: %w", err)
+	}
+	now := tx.Now()
+	o := &Order{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: req.OwnerID, AccountID: acct.ID, Symbol: req.Symbol,
+		Side: req.Side, Quantity: qty, Price: q.Price, Total: total, Currency: acct.Currency, CreatedAt: now}
+	settlement := ledger.SystemAccountID(ledger.SystemSettlement, acct.Currency)
+	t := &ledger.Transfer{Kind: ledger.KindTrade, Currency: acct.Currency, Amount: total, CreatedBy: req.OwnerID, CreatedAt: now,
+		Description: fmt.Sprintf("%s %s %s @ %s", map[string]string{SideBuy: "Buy", SideSell: "Sell"}[req.Side],
+			FormatQuantity(qty), req.Symbol, market.FormatPrice(q.Price))}
+	if req.Side == SideBuy {
+		t.FromAccount = acct.ID
+		t.Postings = []ledger.Posting{{AccountID: acct.ID, Amount: -total}, {AccountID: settlement, Amount: total}}
+		h.Quantity = h.Quantity.Add(qty)
+		h.CostBasis += total
+	} else {
+		if h.Quantity.LessThan(qty) {
+			return nil, ErrInsufficientHoldings
+		}
+		removed := h.CostBasis
+		if !qty.Equal(h.Quantity) {
+			removed = mulDivRound(h.CostBasis, qty, h.Quantity)
+		}
+		o.RealizedPL = total - removed
+		t.ToAccount = acct.ID
+		t.Postings = []ledger.Posting{{AccountID: settlement, Amount: -total}, {AccountID: acct.ID, Amount: total}}
+		h.Quantity = h.Quantity.Sub(qty)
+		h.CostBasis -= removed
+		h.RealizedPL += o.RealizedPL
+	}
+	if err := ledger.Post(ctx, tx, t); err != nil {
+		return nil, fmt.Errorf("invest: %s cash: %w", req.Side, err)
+	}
+	o.TransferID = t.ID
+	h.AccountID, h.Symbol, h.UpdatedAt = acct.ID, req.Symbol, now
+	if err := tx.PutHolding(ctx, h); err != nil {
+		return nil, fmt.Errorf("invest: holding: %w", err)
+	}
+	if err := tx.InsertOrder(ctx, o); err != nil {
+		return nil, fmt.Errorf("invest: order: %w", err)
+	}
+	return o, nil
+}
+
+// tradable checks that acct can trade at quote q.
+func tradable(acct ledger.Account, q market.Quote) error {
+	if acct.Type != ledger.TypeBrokerage {
+		return ErrNotBrokerage
+	}
+	switch acct.Status {
+	case ledger.StatusFrozen:
+		return ErrAccountFrozen
+	case ledger.StatusClosed:
+		return ledger.ErrAccountClosed
+	}
+	if string(acct.Currency) != q.Currency {
+		return &ledger.Error{Code: "currency_mismatch", Field: "symbol",
+			Msg: fmt.Sprintf("%s trades in %s but the account holds %s", q.Symbol, q.Currency, acct.Currency)}
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package invest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/market"
+)
+
+// Quoter is the market data valuation needs; *market.Service implements it.
+type Quoter interface {
+	Quotes(ctx context.Context, symbols []string) (map[string]market.Quote, error)
+	History(ctx context.Context, symbol string, r market.Range) ([]market.Point, error)
+}
+
+// Portfolio is the value of one or more brokerage accounts at current prices.
+// Money fields are minor units of Currency.
+type Portfolio struct {
+	Currency   ledger.Currency
+	Cash       int64
+	Positions  []Position
+	TotalValue int64 // cash + market value of every position
+	RealizedPL int64 // over every sell, past positions included
+	DayChange  int64 // Σ quantity × the quote's change since the previous close
+}
+
+// Position is one symbol of a portfolio.
+type Position struct {
+	Symbol       string
+	Quantity     decimal.Decimal
+	AverageCost  decimal.Decimal // cost basis ÷ quantity, major units
+	Price        decimal.Decimal
+	CostBasis    int64
+	MarketValue  int64 // quantity × price, half-even to the minor unit
+	UnrealizedPL int64 // market value − cost basis
+	// UnrealizedPLPercent is unrealized P&L ÷ cost basis × 100, 2 decimals.
+	UnrealizedPLPercent decimal.Decimal
+	// Weight is market value ÷ total value (cash included) × 100, 2 decimals.
+	Weight decimal.Decimal
+}
+
+// PortfolioAccounts picks the accounts a portfolio covers from a user's
+// accounts: the brokerage accounts of one currency, USD when there are any
+// (quotes are in USD), else the currency of the oldest brokerage account.
+func PortfolioAccounts(all []ledger.Account) []ledger.Account {
+	var brk []ledger.Account
+	for _, a := range all {
+		if a.Type == ledger.TypeBrokerage {
+			brk = append(brk, a)
+		}
+	}
+	if len(brk) == 0 {
+		return nil
+	}
+	cur := brk[0].Currency
+	if slices.ContainsFunc(brk, func(a ledger.Account) bool { return a.Currency == ledger.USD }) {
+		cur = ledger.USD
+	}
+	return slices.DeleteFunc(brk, func(a ledger.Account) bool { return a.Currency != cur })
+}
+
+// Value values the holdings of accounts (all of one currency) at the
+// current quotes.
+func Value(ctx context.Context, mkt Quoter, accounts []ledger.Account, holdings []Holding) (Portfolio, error) {
+	p := Portfolio{Currency: ledger.USD}
+	if len(accounts) > 0 {
+		p.Currency = accounts[0].Currency
+	}
+	for _, a := range accounts {
+		p.Cash += a.Balance
+	}
+	bySymbol := map[string]*Position{}
+	var symbols []string
+	for _, h := range holdings {
+		p.RealizedPL += h.RealizedPL
+		if h.Quantity.Sign() <= 0 {
+			continue
+		}
+		pos, ok := bySymbol[h.Symbol]
+		if !ok {
+			pos = &Position{Symbol: h.Symbol}
+			bySymbol[h.Symbol] = pos
+			symbols = append(symbols, h.Symbol)
+		}
+		pos.Quantity = pos.Quantity.Add(h.Quantity)
+		pos.CostBasis += h.CostBasis
+	}
+	p.TotalValue = p.Cash
+	if len(symbols) == 0 {
+		p.Positions = []Position{}
+		return p, nil
+	}
+	quotes, err := mkt.Quotes(ctx, symbols)
+	if err != nil {
+		return p, fmt.Errorf("invest: quotes: %w", err)
+	}
+	for _, s := range symbols {
+		pos, q := bySymbol[s], quotes[s]
+		pos.Price = q.Price
+		pos.AverageCost = Holding{Quantity: pos.Quantity, CostBasis: pos.CostBasis}.AverageCost(p.Currency)
+		mv, ok := toMinor(pos.Quantity.Mul(q.Price), p.Currency)
+		dc, ok2 := toMinor(pos.Quantity.Mul(q.Change), p.Currency)
+		if !ok || !ok2 {
+			return p, fmt.Errorf("invest: value of %s overflows", s)
+		}
+		pos.MarketValue, pos.UnrealizedPL = mv, mv-pos.CostBasis
+		pos.UnrealizedPLPercent = percent(pos.UnrealizedPL, pos.CostBasis)
+		p.TotalValue += mv
+		p.DayChange += dc
+	}
+	for _, s := range symbols {
+		pos := bySymbol[s]
+		pos.Weight = percent(pos.MarketValue, p.TotalValue)
+		p.Positions = append(p.Positions, *pos)
+	}
+	slices.SortFunc(p.Positions, func(a, b Position) int {
+		return cmp.Or(cmp.Compare(b.MarketValue, a.MarketValue), cmp.Compare(a.Symbol, b.Symbol))
+	})
+	return p, nil
+}
+
+// percent is part ÷ whole × 100 rounded half-even to 2 decimals (0 when
+// whole is 0).
+func percent(part, whole int64) decimal.Decimal {
+	if whole == 0 {
+		return decimal.Zero
+	}
+	return divBank(decimal.New(part, 2), decimal.New(whole, 0), 2)
+}

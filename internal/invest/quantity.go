@@ -1,0 +1,127 @@
+package invest
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/bankapp/bankapp/internal/ledger"
+)
+
+// QuantityDigits is the number of fractional digits a quantity may have.
+const QuantityDigits = 8
+
+// MaxQuantity bounds the quantity of one order (a billion billion units is
+// far beyond any real order and keeps stored strings short).
+var maxQuantity = decimal.New(1, 18)
+
+func invalidQuantity(msg string) error {
+	return &ledger.Error{Code: "invalid_quantity", Msg: msg, Field: "quantity"}
+}
+
+// ParseQuantity reads a client's quantity: a plain decimal string ("3",
+// "0.5", "1.25000000") with at most 8 fractional digits, greater than zero.
+// Signs, exponents, spaces, separators, more digits, zero and non-numbers
+// are refused with code "invalid_quantity".
+func ParseQuantity(s string) (decimal.Decimal, error) {
+	if s == "" {
+		return decimal.Zero, invalidQuantity("quantity is required")
+	}
+	if len(s) > 40 {
+		return decimal.Zero, invalidQuantity("quantity is too long")
+	}
+	dot, frac := -1, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.' && dot < 0:
+			dot = i
+		case c >= '0' && c <= '9':
+			if dot >= 0 {
+				frac++
+			}
+		default:
+			return decimal.Zero, invalidQuantity(`quantity must be a decimal number such as "1.5"`)
+		}
+	}
+	if dot == 0 || dot == len(s)-1 {
+		return decimal.Zero, invalidQuantity(`quantity must be a decimal number such as "1.5"`)
+	}
+	if frac > QuantityDigits {
+		return decimal.Zero, invalidQuantity(fmt.Sprintf("quantity has more than %d decimal places", QuantityDigits))
+	}
+	q, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Zero, invalidQuantity(`quantity must be a decimal number such as "1.5"`)
+	}
+	if q.Sign() <= 0 {
+		return decimal.Zero, invalidQuantity("quantity must be greater than zero")
+	}
+	if q.GreaterThan(maxQuantity) {
+		return decimal.Zero, invalidQuantity("quantity is too large")
+	}
+	return q, nil
+}
+
+// FormatQuantity writes a quantity with exactly 8 fractional digits.
+func FormatQuantity(q decimal.Decimal) string { return q.StringFixed(QuantityDigits) }
+
+// Fill prices a market order at price. Exactly one of qty (> 0) and
+// notional (minor units, > 0) is given. A notional order buys or sells
+// notional ÷ price units, truncated (rounded down) to 8 decimals. The cash
+// total is quantity × price rounded half-even to the currency's minor unit;
+// it must be at least one minor unit and at most ledger.MaxInputMinor.
+func Fill(qty decimal.Decimal, notional int64, price decimal.Decimal, c ledger.Currency) (decimal.Decimal, int64, error) {
+	if price.Sign() <= 0 {
+		return decimal.Zero, 0, fmt.Errorf("invest: quote price %s is not positive", price)
+	}
+	if notional > 0 {
+		n := decimal.New(notional, -int32(c.Digits()))
+		qty, _ = n.QuoRem(price, QuantityDigits)
+		if qty.Sign() <= 0 {
+			return decimal.Zero, 0, &ledger.Error{Code: "invalid_quantity", Field: "notional",
+				Msg: "the amount buys less than 0.00000001 units at the current price"}
+		}
+	}
+	total, ok := toMinor(qty.Mul(price), c)
+	switch {
+	case !ok || total > ledger.MaxInputMinor:
+		return decimal.Zero, 0, invalidQuantity("the order value must not exceed " + ledger.FormatMinor(ledger.MaxInputMinor, c.Digits()))
+	case total <= 0:
+		return decimal.Zero, 0, invalidQuantity("the order value is less than " + ledger.FormatMinor(1, c.Digits()))
+	}
+	return qty, total, nil
+}
+
+// toMinor rounds a major-unit amount half-even to minor units; ok is false
+// when it does not fit an int64.
+func toMinor(v decimal.Decimal, c ledger.Currency) (int64, bool) {
+	b := v.Shift(int32(c.Digits())).RoundBank(0).BigInt()
+	if !b.IsInt64() {
+		return 0, false
+	}
+	return b.Int64(), true
+}
+
+// mulDivRound returns a × num ÷ den rounded half-even, exactly, for
+// prorating a cost basis. den must not be zero.
+func mulDivRound(a int64, num, den decimal.Decimal) int64 {
+	return divBank(decimal.New(a, 0).Mul(num), den, 0).IntPart()
+}
+
+// divBank returns n ÷ d rounded half-even to places decimals, exactly (no
+// intermediate rounding). d must not be zero.
+func divBank(n, d decimal.Decimal, places int32) decimal.Decimal {
+	neg := n.Sign()*d.Sign() < 0
+	n, d = n.Abs(), d.Abs()
+	q, r := n.QuoRem(d, places)
+	// r < d × 10^-places; compare 2r with that unit to decide the rounding.
+	unit := d.Shift(-places)
+	switch c := r.Add(r).Cmp(unit); {
+	case c > 0, c == 0 && q.Shift(places).BigInt().Bit(0) == 1:
+		q = q.Add(decimal.New(1, -places))
+	}
+	if neg {
+		q = q.Neg()
+	}
+	return q
+}
