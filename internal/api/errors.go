@@ -37,7 +37,6 @@ var statusByCode = map[string]int{
 	"internal":                    http.StatusInternalServerError,
 }
 
-
 // coder is any domain error that carries a contract code; its Error() text
 // is safe to show to the customer.
 type coder interface {

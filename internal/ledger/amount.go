@@ -58,7 +58,7 @@ func (a Amount) String() string { return FormatMinor(a.Minor, a.Currency.Digits(
 func FormatMinor(minor int64, digits int) string {
 	neg := minor < 0
 	// Work on the unsigned magnitude so that math.MinInt64 formats too.
-	u := uint64(minor)
+	u := uint64(minor) // #nosec G115 -- two's-complement magnitude; negated below for negative values, so MinInt64 formats too
 	if neg {
 		u = -u
 	}

@@ -18,7 +18,7 @@ func NewAccountNumber() string {
 		if err != nil {
 			panic("ledger: crypto/rand failed: " + err.Error())
 		}
-		b[i] = byte('0' + lo + n.Int64())
+		b[i] = byte('0' + lo + n.Int64()) // #nosec G115 -- lo+n is in 0..9
 	}
 	b[11] = luhnDigit(b[:11])
 	return string(b)

@@ -48,7 +48,7 @@ func formatDecimal(minor int64, digits int, group bool) string {
 		digits = 0
 	}
 	neg := minor < 0
-	u := uint64(minor)
+	u := uint64(minor) // #nosec G115 -- two's-complement magnitude; negated below for negative values, so MinInt64 formats too
 	if neg {
 		u = ^u + 1 // magnitude, also right for math.MinInt64
 	}

@@ -87,6 +87,7 @@ func (db *DB) History(ctx context.Context, accountID string, f HistoryFilter) ([
 		order = "ASC"
 	}
 	args = append(args, f.Limit)
+	// #nosec G202 -- only constant SQL fragments and $n placeholders are joined; values are bound parameters
 	q := `SELECT p.seq, p.transfer_id, t.kind, p.amount, p.currency, p.balance_after, t.description, p.created_at,
 			COALESCE(cu.full_name, ''), COALESCE(ca.number, ''), COALESCE(ca.id, '')
 		FROM postings p

@@ -43,7 +43,7 @@ func (tx *Tx) LockAccounts(ctx context.Context, ids []string) ([]ledger.Account,
 	for i, id := range ids {
 		args[i] = id
 	}
-	q := `SELECT ` + accountColumns + ` FROM accounts WHERE id IN (` + placeholders(1, len(ids)) + `) ORDER BY id` + tx.dialect.forUpdate()
+	q := `SELECT ` + accountColumns + ` FROM accounts WHERE id IN (` + placeholders(1, len(ids)) + `) ORDER BY id` + tx.dialect.forUpdate() // #nosec G202 -- only constant columns and $n placeholders are joined; ids are bound parameters
 	rows, err := tx.tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: lock accounts: %w", err)

@@ -67,7 +67,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	r := w
 	if opts.ReadURL != "" {
 		if r, err = sql.Open("pgx", opts.ReadURL); err != nil {
-			w.Close()
+			_ = w.Close()
 			return nil, fmt.Errorf("store: open read replica: %w", err)
 		}
 		r.SetMaxOpenConns(n)
@@ -75,7 +75,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	db := &DB{w: w, r: r, dialect: Postgres, now: time.Now}
 	if err := db.Ping(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
@@ -112,13 +112,13 @@ func openSQLite(ctx context.Context, opts Options) (*DB, error) {
 	q.Del("_txlock")
 	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		w.Close()
+		_ = w.Close()
 		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
 	}
 	r.SetMaxOpenConns(8)
 	db := &DB{w: w, r: r, dialect: SQLite, now: time.Now}
 	if err := db.Ping(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return db, nil

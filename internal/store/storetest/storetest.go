@@ -68,7 +68,7 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 	if err != nil {
 		t.Fatalf("storetest: open %s: %v", d, err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	if d == store.SQLite {
 		if _, err := db.MigrateUp(ctx); err != nil {
 			t.Fatalf("storetest: migrate: %v", err)
@@ -148,7 +148,7 @@ func makeTemplate(ctx context.Context, conn *sql.Conn, base, tmpl string) error 
 		return err
 	}
 	_, err = db.MigrateUp(ctx)
-	db.Close()
+	_ = db.Close()
 	if err != nil {
 		return err
 	}
