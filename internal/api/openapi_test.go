@@ -1,0 +1,300 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/bankapp/bankapp/internal/api"
+)
+
+// pendingRoutes are operations that openapi.json documents (API.md is the
+// contract) but routes.go does not serve yet. Delete an entry when its
+// endpoint lands; TestOpenAPIRoutes then insists that it is routed.
+var pendingRoutes = []string{
+	"POST /api/v1/scheduled-transfers",
+	"GET /api/v1/scheduled-transfers",
+	"DELETE /api/v1/scheduled-transfers/{id}",
+}
+
+// spec is the parsed document and a router over it, built once: the
+// document is embedded and never changes while the tests run.
+var spec = sync.OnceValues(func() (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(api.OpenAPI)
+	if err != nil {
+		return nil, err
+	}
+	return doc, doc.Validate(context.Background())
+})
+
+var specRouter = sync.OnceValues(func() (routers.Router, error) {
+	doc, err := spec()
+	if err != nil {
+		return nil, err
+	}
+	// The router matches servers against the request URL; the document's
+	// only server is "/", so route on paths alone.
+	c := *doc
+	c.Servers = nil
+	return legacy.NewRouter(&c)
+})
+
+func loadSpec(t testing.TB) *openapi3.T {
+	t.Helper()
+	doc, err := spec()
+	if err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	return doc
+}
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	doc := loadSpec(t)
+	if !doc.IsOpenAPI31OrLater() || doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi = %q, want 3.1.0", doc.OpenAPI)
+	}
+	if doc.Components.SecuritySchemes["bearerAuth"] == nil || doc.Components.SecuritySchemes["refreshCookie"] == nil {
+		t.Fatal("security schemes bearerAuth and refreshCookie must be declared")
+	}
+	if c := doc.Components.SecuritySchemes["refreshCookie"].Value; c.In != "cookie" || c.Name != api.RefreshCookie {
+		t.Fatalf("refreshCookie = %s %s", c.In, c.Name)
+	}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			if op.OperationID == "" || op.Summary == "" {
+				t.Errorf("%s: needs an operationId and a summary", name)
+			}
+			checkOperation(t, name, op)
+		}
+	}
+	for name, s := range doc.Components.Schemas {
+		if strings.HasSuffix(name, "Request") && (s.Value.AdditionalProperties.Has == nil || *s.Value.AdditionalProperties.Has) {
+			t.Errorf("schema %s: request bodies must set additionalProperties: false (unknown fields are refused)", name)
+		}
+	}
+}
+
+// checkOperation enforces the conventions of API.md on one operation.
+func checkOperation(t *testing.T, name string, op *openapi3.Operation) {
+	t.Helper()
+	public := op.Security != nil && (len(*op.Security) == 0 || slices.ContainsFunc(*op.Security, func(r openapi3.SecurityRequirement) bool { return len(r) == 0 }))
+	authed := !public && !strings.HasPrefix(name, "POST /api/v1/auth/")
+	if authed && op.Responses.Status(401) == nil {
+		t.Errorf("%s: an authenticated operation must document 401", name)
+	}
+	if authed && op.Responses.Status(429) == nil {
+		t.Errorf("%s: an authenticated operation must document 429 (per-user rate limit)", name)
+	}
+	if op.Responses.Status(500) == nil {
+		t.Errorf("%s: must document 500 internal", name)
+	}
+	if strings.Contains(name, "/admin/") && op.Responses.Status(403) == nil {
+		t.Errorf("%s: admin operations must document 403 forbidden", name)
+	}
+	if op.RequestBody != nil {
+		for _, st := range []int{400, 413, 415} {
+			if op.Responses.Status(st) == nil {
+				t.Errorf("%s: an operation with a body must document %d", name, st)
+			}
+		}
+	}
+	moneyMoving := slices.Contains([]string{"POST /api/v1/deposits", "POST /api/v1/withdrawals", "POST /api/v1/transfers", "POST /api/v1/orders"}, name)
+	hasKey := false
+	for _, p := range op.Parameters {
+		if p.Value.In == "header" && p.Value.Name == "Idempotency-Key" {
+			hasKey = p.Value.Required
+		}
+		if p.Value.In == "query" && (p.Value.Name == "limit" || p.Value.Name == "cursor") && op.Responses.Status(422) == nil {
+			t.Errorf("%s: a paginated operation must document 422 invalid_parameter", name)
+		}
+	}
+	if hasKey != moneyMoving {
+		t.Errorf("%s: Idempotency-Key required = %v, want %v", name, hasKey, moneyMoving)
+	}
+	for code, ref := range op.Responses.Map() {
+		r := ref.Value
+		if r.Headers["X-Request-Id"] == nil {
+			t.Errorf("%s %s: every response carries X-Request-Id", name, code)
+		}
+		if code == "429" && r.Headers["Retry-After"] == nil {
+			t.Errorf("%s 429: must carry Retry-After", name)
+		}
+		if code[0] >= '4' && r.Content.Get("application/problem+json") == nil && !(name == "GET /readyz" && code == "503") {
+			t.Errorf("%s %s: errors are application/problem+json", name, code)
+		}
+	}
+}
+
+// routePattern finds "METHOD /path" patterns registered on a ServeMux.
+var routePattern = regexp.MustCompile(`\b\w+\.Handle(?:Func)?\(\s*"([A-Z]+) (/[^"]*)"`)
+
+// routedOperations parses routes.go and routes_*.go of the package.
+func routedOperations(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("routes*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no routes*.go: %v", err)
+	}
+	ops := map[string]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range routePattern.FindAllStringSubmatch(string(src), -1) {
+			ops[normalizeOp(m[1]+" "+m[2])] = m[1] + " " + m[2] + " (" + f + ")"
+		}
+	}
+	return ops
+}
+
+var pathParam = regexp.MustCompile(`\{[^}]*\}`)
+
+// normalizeOp makes "GET /a/{id}" and "GET /a/{account_id}" compare equal.
+func normalizeOp(op string) string { return pathParam.ReplaceAllString(op, "{}") }
+
+func TestOpenAPIRoutes(t *testing.T) {
+	doc := loadSpec(t)
+	routed := routedOperations(t)
+	if len(routed) < 20 {
+		t.Fatalf("found only %d routes in routes*.go; is the pattern still mux.Handle(\"METHOD /path\", …)?", len(routed))
+	}
+	documented := map[string]string{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented[normalizeOp(method+" "+path)] = method + " " + path
+		}
+	}
+	pending := map[string]bool{}
+	for _, p := range pendingRoutes {
+		n := normalizeOp(p)
+		pending[n] = true
+		if _, ok := documented[n]; !ok {
+			t.Errorf("pendingRoutes lists %q, which openapi.json does not document", p)
+		}
+	}
+	for n, where := range routed {
+		if _, ok := documented[n]; !ok {
+			t.Errorf("route %s is not documented in openapi.json", where)
+		}
+		if pending[n] {
+			t.Logf("route %s is served now: delete it from pendingRoutes", where)
+		}
+	}
+	var waiting []string
+	for n, op := range documented {
+		if _, ok := routed[n]; ok {
+			continue
+		}
+		if pending[n] {
+			waiting = append(waiting, op)
+			continue
+		}
+		t.Errorf("openapi.json documents %s, but no route serves it", op)
+	}
+	slices.Sort(waiting)
+	for _, op := range waiting {
+		t.Logf("pending (documented, not routed yet): %s", op)
+	}
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e *env) {
+		r := validated(t, e, req{Method: "GET", Path: "/api/openapi.json"})
+		expect(t, r, http.StatusOK, "")
+		if !bytes.Equal(r.Body, api.OpenAPI) {
+			t.Fatal("the served document differs from internal/api/openapi.json")
+		}
+		if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+			t.Fatalf("content-type %q", ct)
+		}
+	})
+}
+
+// validated makes the request and checks the response against openapi.json:
+// the operation must be documented, and the status, headers and body must
+// match it. Every problem document is also scanned for leaked internals.
+func validated(t *testing.T, e *env, q req) response {
+	t.Helper()
+	r := e.do(q)
+	checkResponse(t, q, r)
+	return r
+}
+
+// checkResponse validates a response the test already has.
+func checkResponse(t *testing.T, q req, r response) {
+	t.Helper()
+	checkNoLeak(t, r)
+	router, err := specRouter()
+	if err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	hr, err := http.NewRequest(q.Method, "http://bankapp.test"+q.Path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	route, params, err := router.FindRoute(hr)
+	if err != nil {
+		t.Errorf("openapi.json has no operation for %s %s: %v", q.Method, q.Path, err)
+		return
+	}
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true}
+	ct := r.Header.Get("Content-Type")
+	if ct != "" && !strings.Contains(ct, "json") {
+		// Files (CSV, PDF, metrics text): check the media type is documented,
+		// not the bytes.
+		opts.ExcludeResponseBody = true
+		if resp := route.Operation.Responses.Status(r.Status); resp != nil && resp.Value.Content.Get(ct) == nil {
+			t.Errorf("%s %s: %d answered with undocumented Content-Type %q", q.Method, q.Path, r.Status, ct)
+		}
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: hr, PathParams: params, Route: route},
+		Status:                 r.Status,
+		Header:                 r.Header,
+		Body:                   io.NopCloser(bytes.NewReader(r.Body)),
+		Options:                opts,
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s → %d does not match openapi.json: %v\nbody: %s", q.Method, q.Path, r.Status, err, truncateBody(r.Body))
+	}
+}
+
+// leaks are fragments that must never reach a client: SQL, driver errors,
+// file paths, stack traces and Go type names.
+var leaks = regexp.MustCompile(`(?i)\b(select|insert into|update \w+ set|delete from|where \w+ =|sqlstate|sqlite|pgx|pq:|sql:|constraint|duplicate key|syntax error at)\b` +
+	`|goroutine|panic|runtime error|\.go:\d|/(home|root|usr|tmp|internal|src)/|\bjson: |\*?\b(api|store|auth|ledger|bank|market|invest|http|sql|json)\.[A-Z]\w*|map\[|\[\]\w|struct \{|0x[0-9a-f]{6,}`)
+
+func checkNoLeak(t *testing.T, r response) {
+	t.Helper()
+	if !strings.Contains(r.Header.Get("Content-Type"), "problem+json") {
+		return
+	}
+	if m := leaks.Find(r.Body); m != nil {
+		t.Errorf("problem document leaks %q: %s", m, r.Body)
+	}
+}
+
+func truncateBody(b []byte) string {
+	if len(b) > 600 {
+		return string(b[:600]) + "…"
+	}
+	return string(b)
+}
