@@ -1,5 +1,7 @@
-bucket         = "bankapp-terraform-state-ACCOUNT_ID"
-key            = "bankapp/dev/terraform.tfstate"
-region         = "us-east-1"
-dynamodb_table = "bankapp-terraform-locks"
-encrypt        = true
+# terraform init -backend-config=backend.hcl
+# The bucket is made by ../../bootstrap (its output backend_bucket).
+bucket       = "bankapp-tfstate-ACCOUNT_ID"
+key          = "bankapp/dev/terraform.tfstate"
+region       = "us-east-1"
+encrypt      = true
+use_lockfile = true

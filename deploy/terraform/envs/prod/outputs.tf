@@ -5,6 +5,7 @@ output "summary" {
     public_subnet_cidrs  = module.bankapp.public_subnet_cidrs
     private_subnet_cidrs = module.bankapp.private_subnet_cidrs
     ecs                  = module.bankapp.ecs
+    container            = module.bankapp.container
     rds                  = module.bankapp.rds
     frontend             = module.bankapp.frontend
   }

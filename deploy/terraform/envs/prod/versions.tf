@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.9.0"
+  required_version = ">= 1.10.0"
 
   required_providers {
     aws = {
@@ -8,8 +8,7 @@ terraform {
     }
   }
 
-  # Partial configuration: bucket, key, region and the lock table come from
-  # backend.hcl (terraform init -backend-config=backend.hcl). The bucket and
-  # the table are made by ../../bootstrap.
+  # Partial configuration from backend.hcl: S3 state with S3-native locking
+  # (use_lockfile), in the bucket that ../../bootstrap makes.
   backend "s3" {}
 }

@@ -23,6 +23,7 @@ resource "aws_s3_bucket_versioning" "logs" {
   }
 }
 
+#tfsec:ignore:aws-s3-encryption-customer-key ALB access logs can only be delivered to SSE-S3 buckets.
 resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
   bucket = aws_s3_bucket.logs.id
   rule {

@@ -150,6 +150,7 @@ resource "aws_iam_role" "trail" {
   tags = var.tags
 }
 
+#tfsec:ignore:aws-iam-no-policy-wildcards The only wildcard is the log-stream suffix of this one log group (":*"), the ARN form CloudWatch Logs requires.
 resource "aws_iam_role_policy" "trail" {
   name = "write-trail-logs"
   role = aws_iam_role.trail.id

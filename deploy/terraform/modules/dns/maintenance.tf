@@ -17,6 +17,7 @@ resource "aws_s3_bucket_versioning" "maintenance" {
   }
 }
 
+#tfsec:ignore:aws-s3-encryption-customer-key A public static maintenance page; a KMS key would only block anonymous reads.
 resource "aws_s3_bucket_server_side_encryption_configuration" "maintenance" {
   count  = var.failover_enabled ? 1 : 0
   bucket = aws_s3_bucket.maintenance[0].id

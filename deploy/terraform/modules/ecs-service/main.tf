@@ -42,8 +42,10 @@ locals {
     user                   = "65532:65532"
     stopTimeout            = local.stop_timeout
     portMappings           = [{ containerPort = var.container_port, protocol = "tcp" }]
-    environment            = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
-    secrets                = [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }]
+    # The root filesystem is read-only; /tmp is the task's ephemeral storage.
+    mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    environment = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+    secrets     = [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }]
     healthCheck = {
       command     = ["CMD", "/bankapp", "healthcheck"]
       interval    = 30
@@ -71,6 +73,10 @@ resource "aws_ecs_task_definition" "this" {
   execution_role_arn       = var.execution_role_arn
   task_role_arn            = var.task_role_arn
   container_definitions    = jsonencode([local.container])
+
+  volume {
+    name = "tmp"
+  }
 
   runtime_platform {
     operating_system_family = "LINUX"

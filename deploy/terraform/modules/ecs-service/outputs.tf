@@ -39,3 +39,14 @@ output "scaling" {
     capacity     = var.use_spot ? "FARGATE_SPOT" : "FARGATE"
   }
 }
+
+output "container_contract" {
+  description = "What the task definition promises the app: port, stop timeout, health check, user."
+  value = {
+    port         = var.container_port
+    stop_timeout = local.container.stopTimeout
+    health_check = local.container.healthCheck.command
+    user         = local.container.user
+    read_only    = local.container.readonlyRootFilesystem
+  }
+}

@@ -16,6 +16,7 @@ resource "aws_s3_bucket_versioning" "site" {
   }
 }
 
+#tfsec:ignore:aws-s3-encryption-customer-key The seed specifies SSE-S3 for the static build, which is public content (and the dev S3 website cannot serve KMS objects).
 resource "aws_s3_bucket_server_side_encryption_configuration" "site" {
   bucket = aws_s3_bucket.site.id
   rule {

@@ -7,7 +7,6 @@ locals {
   caching_optimized_policy_id  = "658327ea-f89d-4fab-a63d-7e88639e58f6"
   caching_disabled_policy_id   = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
   all_viewer_except_host_id    = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
-  cors_s3_origin_request_id    = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"
   cloudfront_hosted_zone_id    = "Z2FDTNDATAQYW2"
   failover_status_codes        = [500, 502, 503, 504, 403, 404]
   cloudfront_minimum_tls_level = "TLSv1.2_2021"
@@ -192,6 +191,7 @@ resource "aws_s3_bucket_versioning" "cdn_logs" {
   }
 }
 
+#tfsec:ignore:aws-s3-encryption-customer-key CloudFront standard logging cannot write to SSE-KMS buckets.
 resource "aws_s3_bucket_server_side_encryption_configuration" "cdn_logs" {
   count  = var.cloudfront_enabled ? 1 : 0
   bucket = aws_s3_bucket.cdn_logs[0].id

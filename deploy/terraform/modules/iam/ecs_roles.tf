@@ -65,6 +65,7 @@ resource "aws_iam_role" "task" {
   tags = var.tags
 }
 
+#tfsec:ignore:aws-iam-no-policy-wildcards Wildcards only name the objects of the one blob bucket, the parameters under the one environment path, and PutMetricData (no resource-level permissions; pinned by a namespace condition).
 resource "aws_iam_role_policy" "task" {
   name = "bankapp-runtime"
   role = aws_iam_role.task.id

@@ -18,6 +18,7 @@ resource "aws_iam_role" "flow" {
   tags = var.tags
 }
 
+#tfsec:ignore:aws-iam-no-policy-wildcards The only wildcard is the log-stream suffix of this one log group (":*"), the ARN form CloudWatch Logs requires.
 resource "aws_iam_role_policy" "flow" {
   name = "write-flow-logs"
   role = aws_iam_role.flow.id

@@ -26,6 +26,11 @@ output "ecs" {
   })
 }
 
+output "container" {
+  description = "Container contract (port, stop timeout, health check)."
+  value       = module.ecs.container_contract
+}
+
 output "health_check" {
   description = "ALB health check."
   value       = module.alb.health_check

@@ -1,0 +1,109 @@
+# terraform test: the staging root against a mocked AWS provider (no network).
+# Each assertion is a value of the seed document for staging.
+
+mock_provider "aws" {}
+
+variables {
+  zone_id = "Z0000000000000000000"
+}
+
+run "seed_values" {
+  command = apply
+
+  assert {
+    condition     = module.bankapp.vpc_cidr == "10.1.0.0/16"
+    error_message = "VPC CIDR must be 10.1.0.0/16."
+  }
+
+  assert {
+    condition     = jsonencode(module.bankapp.public_subnet_cidrs) == jsonencode(["10.1.1.0/24", "10.1.2.0/24"])
+    error_message = "Public subnets must be 10.1.1.0/24 and 10.1.2.0/24."
+  }
+
+  assert {
+    condition     = jsonencode(module.bankapp.private_subnet_cidrs) == jsonencode(["10.1.11.0/24", "10.1.12.0/24"])
+    error_message = "Private subnets must be 10.1.11.0/24 and 10.1.12.0/24."
+  }
+
+  assert {
+    condition     = module.bankapp.nat_gateway_count == 2
+    error_message = "One NAT gateway per AZ."
+  }
+
+  assert {
+    condition     = module.bankapp.ecs.cpu == "512" && module.bankapp.ecs.memory == "1024"
+    error_message = "Task size must be 512 CPU units / 1024 MiB."
+  }
+
+  assert {
+    condition     = module.bankapp.ecs.desired == 2 && module.bankapp.ecs.min == 2 && module.bankapp.ecs.max == 4
+    error_message = "Tasks: desired 2, min 2, max 4."
+  }
+
+  assert {
+    condition     = module.bankapp.ecs.cpu_target == 70 && module.bankapp.ecs.step_enabled == false
+    error_message = "CPU target 70%, step scaling false."
+  }
+
+  assert {
+    condition     = module.bankapp.ecs.capacity == "FARGATE_SPOT"
+    error_message = "Capacity provider must be FARGATE_SPOT."
+  }
+
+  assert {
+    condition     = module.bankapp.ecs.stop_timeout == 30 && module.bankapp.ecs.deregistration_delay == "30"
+    error_message = "Stop timeout and deregistration delay must cover the app's 25 s drain."
+  }
+
+  assert {
+    condition     = module.bankapp.health_check.path == "/readyz" && module.bankapp.health_check.interval == 30
+    error_message = "ALB health check: /readyz every 30 s."
+  }
+
+  assert {
+    condition     = module.bankapp.rds.instance_class == "db.t3.small"
+    error_message = "RDS class must be db.t3.small."
+  }
+
+  assert {
+    condition     = module.bankapp.rds.multi_az == true && module.bankapp.rds.read_replica == false
+    error_message = "Multi-AZ true, read replica false."
+  }
+
+  assert {
+    condition     = module.bankapp.rds.backup_retention_days == 35 && module.bankapp.rds.storage_encrypted && module.bankapp.rds.auto_minor_upgrade
+    error_message = "35-day backups, encryption and minor upgrades."
+  }
+
+  assert {
+    condition     = module.bankapp.frontend.cloudfront == true && module.bankapp.frontend.waf == false
+    error_message = "CloudFront true, WAF false."
+  }
+
+  assert {
+    condition     = module.bankapp.frontend.intelligent_tiering == false && module.bankapp.frontend.glacier_after_days == 90
+    error_message = "Intelligent-Tiering false; Glacier after 90 days."
+  }
+
+  assert {
+    condition     = length(module.bankapp.alarm_names) == 7
+    error_message = "The seed's seven alarms."
+  }
+
+  assert {
+    condition = (module.bankapp.alarm_thresholds.ecs_cpu_high == 90 && module.bankapp.alarm_thresholds.rds_cpu_high == 85 &&
+      module.bankapp.alarm_thresholds.alb_5xx == 10 && module.bankapp.alarm_thresholds.ecs_memory_high == 80 &&
+    module.bankapp.alarm_thresholds.api_latency_p99 == 2 && module.bankapp.alarm_thresholds.rds_storage_low == 20 * 1073741824 * 10 / 100)
+    error_message = "Alarm thresholds must be the seed's."
+  }
+
+  assert {
+    condition     = module.bankapp.blue_green == false
+    error_message = "Blue/green deployments: false."
+  }
+
+  assert {
+    condition     = module.bankapp.ecr_scan_on_push && module.bankapp.trail.multi_region && module.bankapp.trail.log_validation
+    error_message = "ECR scan on push and a multi-region, validated CloudTrail."
+  }
+}

@@ -1,0 +1,3 @@
+module github.com/bankapp/bankapp/deploy/terraform/seedtest
+
+go 1.26.8
