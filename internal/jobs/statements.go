@@ -21,7 +21,9 @@ const (
 
 // StatementKey is the blob key of an account's PDF statement for a month,
 // the key the statements endpoint reads before generating one itself.
-func StatementKey(accountID, month string) string { return "statements/" + accountID + "/" + month + ".pdf" }
+func StatementKey(accountID, month string) string {
+	return "statements/" + accountID + "/" + month + ".pdf"
+}
 
 // runStatementsMonth queues a statement job for every account that was open
 // during the month and is not closed.

@@ -55,10 +55,14 @@ func scanJob(row interface{ Scan(...any) error }) (Job, error) {
 // EnqueueJob inserts a pending job unless a job with the same dedupe key
 // exists (in any status); it reports whether the job was inserted. Its
 // ID, CreatedAt and MaxAttempts default when empty.
-func (tx *Tx) EnqueueJob(ctx context.Context, j Job) (bool, error) { return enqueueJob(ctx, tx.tx, j, tx.Now()) }
+func (tx *Tx) EnqueueJob(ctx context.Context, j Job) (bool, error) {
+	return enqueueJob(ctx, tx.tx, j, tx.Now())
+}
 
 // EnqueueJob is Tx.EnqueueJob in a transaction of its own.
-func (db *DB) EnqueueJob(ctx context.Context, j Job) (bool, error) { return enqueueJob(ctx, db.w, j, db.Now()) }
+func (db *DB) EnqueueJob(ctx context.Context, j Job) (bool, error) {
+	return enqueueJob(ctx, db.w, j, db.Now())
+}
 
 func enqueueJob(ctx context.Context, q querier, j Job, now time.Time) (bool, error) {
 	if j.ID == "" {
@@ -414,4 +418,13 @@ func (tx *Tx) BalancesDuring(ctx context.Context, accountID string, from, to tim
 		out = append(out, p)
 	}
 	return opening.Int64, out, rows.Err()
+}
+
+// RequeueJob puts a finished job (dead, done or cancelled) back in the queue
+// as pending at runAt with its attempts reset: how an operator retries a
+// dead-lettered job once its cause is fixed. The job's handler must then
+// tolerate work already done, as every handler here does.
+func (db *DB) RequeueJob(ctx context.Context, id string, runAt time.Time) error {
+	return execOne(ctx, db.w, `UPDATE jobs SET status = 'pending', attempts = 0, run_at = $2, lease_until = 0, locked_by = '', updated_at = $3
+		WHERE id = $1 AND status IN ('dead', 'done', 'cancelled')`, id, micros(runAt), micros(db.Now()))
 }
