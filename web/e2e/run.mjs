@@ -181,19 +181,6 @@ await step("dashboard, accounts and move money pass axe", async () => {
   }
   noProblems(pageA);
 });
-await step("dashboard first meaningful paint within budget", async () => {
-  // A reload: the page boots, refreshes its session from the cookie and renders totals.
-  await pageA.goto("/");
-  await pageA.getByTestId("total-balance").waitFor();
-  const t = await pageA.evaluate(() => {
-    const nav = performance.getEntriesByType("navigation")[0];
-    const fcp = performance.getEntriesByName("first-contentful-paint")[0];
-    const ready = performance.getEntriesByName("dashboard-ready")[0];
-    return { ready: ready?.startTime ?? -1, fcp: fcp?.startTime ?? -1, dcl: nav?.domContentLoadedEventEnd ?? -1 };
-  });
-  console.log(`      dashboard: first contentful paint ${t.fcp.toFixed(0)} ms, DOMContentLoaded ${t.dcl.toFixed(0)} ms, totals painted (first meaningful paint) ${t.ready.toFixed(0)} ms (budget ${FMP_BUDGET_MS} ms)`);
-  assert(t.ready > 0 && t.ready <= FMP_BUDGET_MS, `dashboard ready at ${t.ready} ms`);
-});
 await step("enable 2FA with a code from the QR secret", async () => {
   await pageA.goto("/settings");
   await pageA.getByRole("button", { name: "Set up 2FA" }).click();
@@ -230,6 +217,28 @@ await step("a reload stays signed in (refresh cookie), no token in web storage",
   const refresh = cookies.find((c) => /bankapp_refresh/.test(c.name));
   assert(refresh && refresh.httpOnly && refresh.sameSite === "Strict", `refresh cookie ${JSON.stringify(refresh)}`);
   noProblems(pageA);
+});
+
+await r.flow("performance")("dashboard first meaningful paint within budget (median of 5 reloads)", async () => {
+  // Each reload boots the app, refreshes the session from the cookie and renders the totals.
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    await pageA.goto("/");
+    await pageA.getByTestId("total-balance").waitFor();
+    await pageA.waitForFunction(() => performance.getEntriesByName("dashboard-ready").length > 0);
+    runs.push(
+      await pageA.evaluate(() => {
+        const nav = performance.getEntriesByType("navigation")[0];
+        const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+        const ready = performance.getEntriesByName("dashboard-ready")[0];
+        return { ready: ready?.startTime ?? -1, fcp: fcp?.startTime ?? -1, dcl: nav?.domContentLoadedEventEnd ?? -1 };
+      }),
+    );
+  }
+  const med = (k) => runs.map((x) => x[k]).sort((x, y) => x - y)[Math.floor(runs.length / 2)];
+  const t = { ready: med("ready"), fcp: med("fcp"), dcl: med("dcl") };
+  console.log(`      dashboard (median of ${runs.length}): first contentful paint ${t.fcp.toFixed(0)} ms, DOMContentLoaded ${t.dcl.toFixed(0)} ms, totals painted (first meaningful paint) ${t.ready.toFixed(0)} ms (budget ${FMP_BUDGET_MS} ms); all runs ${runs.map((x) => x.ready.toFixed(0)).join(", ")} ms`);
+  assert(t.ready > 0 && t.ready <= FMP_BUDGET_MS, `dashboard ready at ${t.ready} ms`);
 });
 
 // ---------------------------------------------------------------- more features (second user, desktop)

@@ -10,7 +10,10 @@ import { AuthProvider, useAuth } from "./auth";
 import { Layout } from "./Layout";
 
 // Pages load on demand; charts and admin land in their own chunks.
-const Dashboard = lazy(() => import("../pages/dashboard/Dashboard"));
+const loadDashboard = () => import("../pages/dashboard/Dashboard");
+// The dashboard is the usual first page: fetch its chunk while the session refresh is in flight.
+const dashboardChunk = typeof window !== "undefined" && window.location.pathname === "/" ? loadDashboard() : null;
+const Dashboard = lazy(() => dashboardChunk ?? loadDashboard());
 const Accounts = lazy(() => import("../pages/accounts/Accounts"));
 const AccountDetail = lazy(() => import("../pages/accounts/AccountDetail"));
 const MoveMoney = lazy(() => import("../pages/move/MoveMoney"));

@@ -10,7 +10,7 @@ import { AuthProvider, useAuth } from "./auth";
 
 function Accounts() {
   const { api, status } = useAuth();
-  const q = useQuery({ queryKey: ["accounts"], queryFn: api.accounts, enabled: status === "signed-in" });
+  const q = useQuery({ queryKey: ["sessions"], queryFn: api.sessions, enabled: status === "signed-in" });
   return <p>{status === "signed-in" ? (q.data ? "loaded" : "loading") : status}</p>;
 }
 
@@ -23,7 +23,8 @@ it("restores the session from the refresh cookie, then sends the user to sign in
         ? { status: 200, body: { access_token: "tok1", token_type: "Bearer", expires_in: 900 } }
         : { status: 401, body: { code: "unauthorized", detail: "Please sign in." } },
     "GET /api/v1/me": () => ({ status: 200, body: { user: USER } }),
-    "GET /api/v1/accounts": () => ({ status: 401, body: { code: "unauthorized", detail: "Please sign in." } }),
+    "GET /api/v1/accounts": () => ({ status: 200, body: { items: [] } }),
+    "GET /api/v1/me/sessions": () => ({ status: 401, body: { code: "unauthorized", detail: "Please sign in." } }),
   });
   render(
     <QueryClientProvider client={newQueryClient()}>
@@ -40,13 +41,10 @@ it("restores the session from the refresh cookie, then sends the user to sign in
   expect(await screen.findByText("Your session has ended. Please sign in again.")).toBeInTheDocument();
   expect(screen.getByRole("heading", { name: "Sign in" })).toBeInTheDocument();
   const keys = server.requests.map((r) => r.key);
-  expect(keys).toEqual([
-    "POST /api/v1/auth/refresh",
-    "GET /api/v1/me",
-    "GET /api/v1/accounts",
-    "POST /api/v1/auth/refresh",
-  ]);
-  expect(server.requests[1]!.headers.Authorization).toBe("Bearer tok1");
+  expect(keys[0]).toBe("POST /api/v1/auth/refresh");
+  expect(keys.slice(1, 3).sort()).toEqual(["GET /api/v1/accounts", "GET /api/v1/me"]);
+  expect(keys.slice(3)).toEqual(["GET /api/v1/me/sessions", "POST /api/v1/auth/refresh"]);
+  expect(server.requests[3]!.headers.Authorization).toBe("Bearer tok1");
   // Nothing about the session is kept in web storage.
   expect(localStorage.length + sessionStorage.length).toBe(0);
 });

@@ -58,8 +58,11 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
         return;
       }
       try {
+        // Accounts are on nearly every page: load them alongside the user, not after.
+        void qc.prefetchQuery({ queryKey: ["accounts"], queryFn: api.accounts });
         const { user: me } = await api.me();
-        if (live) {
+        // A concurrent call may have found the session gone meanwhile (and dropped the token).
+        if (live && client.hasAccessToken()) {
           setUserState(me);
           setStatus("signed-in");
         }
@@ -70,7 +73,7 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
     return () => {
       live = false;
     };
-  }, [api, client]);
+  }, [api, client, qc]);
 
   const signedIn = useCallback(
     (u: User, token: string) => {
