@@ -18,6 +18,7 @@ var statusByCode = map[string]int{
 	"unauthorized":                http.StatusUnauthorized,
 	"invalid_credentials":         http.StatusUnauthorized,
 	"totp_required":               http.StatusUnauthorized,
+	"invalid_totp":                http.StatusUnauthorized, // at login; /me/2fa/enable sets 422 itself
 	"forbidden":                   http.StatusForbidden,
 	"cross_origin_refused":        http.StatusForbidden,
 	"not_found":                   http.StatusNotFound,
