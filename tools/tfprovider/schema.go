@@ -37,7 +37,7 @@ type jsonBlock struct {
 }
 
 type jsonAttribute struct {
-	Type       json.RawMessage `json:"type"`
+	Type       any             `json:"type"`
 	NestedType json.RawMessage `json:"nested_type"`
 	Required   bool            `json:"required"`
 	Optional   bool            `json:"optional"`
@@ -125,7 +125,7 @@ func convertBlock(jb jsonBlock) (*tfprotov5.SchemaBlock, error) {
 		if len(ja.NestedType) > 0 {
 			return nil, fmt.Errorf("attribute %s: nested attribute types need protocol 6", name)
 		}
-		t, err := tftypes.ParseJSONType(ja.Type)
+		t, err := convertType(ja.Type)
 		if err != nil {
 			return nil, fmt.Errorf("attribute %s: %w", name, err)
 		}
@@ -159,4 +159,81 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// convertType turns a decoded cty JSON type ("string", ["list","string"],
+// ["object",{...}], ...) into a tftypes.Type. It is tftypes.ParseJSONType
+// without the second JSON parse, which made provider start-up slow.
+func convertType(v any) (tftypes.Type, error) {
+	switch t := v.(type) {
+	case string:
+		switch t {
+		case "string":
+			return tftypes.String, nil
+		case "number":
+			return tftypes.Number, nil
+		case "bool":
+			return tftypes.Bool, nil
+		case "dynamic":
+			return tftypes.DynamicPseudoType, nil
+		}
+	case []any:
+		if len(t) < 2 {
+			break
+		}
+		kind, _ := t[0].(string)
+		switch kind {
+		case "list", "set", "map":
+			elem, err := convertType(t[1])
+			if err != nil {
+				return nil, err
+			}
+			switch kind {
+			case "list":
+				return tftypes.List{ElementType: elem}, nil
+			case "set":
+				return tftypes.Set{ElementType: elem}, nil
+			}
+			return tftypes.Map{ElementType: elem}, nil
+		case "object":
+			attrs, ok := t[1].(map[string]any)
+			if !ok {
+				break
+			}
+			obj := tftypes.Object{AttributeTypes: make(map[string]tftypes.Type, len(attrs))}
+			for name, at := range attrs {
+				ct, err := convertType(at)
+				if err != nil {
+					return nil, err
+				}
+				obj.AttributeTypes[name] = ct
+			}
+			if len(t) > 2 {
+				return tftypes.ParseJSONType(mustJSON(v))
+			}
+			return obj, nil
+		case "tuple":
+			elems, ok := t[1].([]any)
+			if !ok {
+				break
+			}
+			tup := tftypes.Tuple{ElementTypes: make([]tftypes.Type, 0, len(elems))}
+			for _, et := range elems {
+				ct, err := convertType(et)
+				if err != nil {
+					return nil, err
+				}
+				tup.ElementTypes = append(tup.ElementTypes, ct)
+			}
+			return tup, nil
+		}
+	}
+	return nil, fmt.Errorf("unsupported type %v", v)
+}
+
+// mustJSON re-encodes a decoded value; only object types with optional
+// attributes (rare) take this path.
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
 }
