@@ -25,7 +25,9 @@ scan() {
 
 # snapshot: a manual snapshot before migrations touch the database.
 snapshot() {
-	local id="${DB_INSTANCE_ID}-predeploy-${IMAGE_TAG:0:12}-$(date -u +%Y%m%d%H%M%S)"
+	local id stamp
+	stamp=$(date -u +%Y%m%d%H%M%S)
+	id="${DB_INSTANCE_ID}-predeploy-${IMAGE_TAG:0:12}-$stamp"
 	aws rds create-db-snapshot --db-instance-identifier "$DB_INSTANCE_ID" --db-snapshot-identifier "$id" \
 		--tags Key=Reason,Value=pre-deploy "Key=Commit,Value=$IMAGE_TAG" >/dev/null
 	log "waiting for snapshot $id"
@@ -54,6 +56,7 @@ migrate() {
 		--query 'tasks[0].taskArn' --output text)
 	log "migration task $task"
 	aws ecs wait tasks-stopped --cluster "$ECS_CLUSTER" --tasks "$task"
+	# shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
 	code=$(aws ecs describe-tasks --cluster "$ECS_CLUSTER" --tasks "$task" \
 		--query 'tasks[0].containers[?name==`bankapp`].exitCode | [0]' --output text)
 	if [[ $code != 0 ]]; then
@@ -68,6 +71,7 @@ rolling() {
 		--task-definition "$(cat "$STATE/taskdef-arn")" >/dev/null
 	aws ecs wait services-stable --cluster "$ECS_CLUSTER" --services "$ECS_SERVICE"
 	local state
+	# shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
 	state=$(aws ecs describe-services --cluster "$ECS_CLUSTER" --services "$ECS_SERVICE" \
 		--query 'services[0].deployments[?status==`PRIMARY`].rolloutState | [0]' --output text)
 	if [[ $state != COMPLETED ]]; then
