@@ -49,6 +49,7 @@ func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.H
 	mux.Handle("DELETE /api/v1/payees/{id}", s.authed(s.deletePayee))
 
 	s.investRoutes(mux) // market data, orders, portfolio, watchlist: routes_invest.go
+	s.scheduledRoutes(mux) // standing orders: scheduled.go
 
 	mux.Handle("GET /api/v1/admin/users", s.admin(s.adminUsers))
 	mux.Handle("POST /api/v1/admin/accounts/{id}/freeze", s.admin(s.adminFreeze("frozen")))
