@@ -16,6 +16,7 @@ import (
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
+	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/telemetry"
@@ -78,6 +79,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv := api.NewServer(api.Deps{Config: cfg, DB: db, Tokens: tokens, Logger: log, Registry: reg, Blobs: blobs, Market: mkt, Web: web.Handler()})
+	runner, err := jobs.New(jobs.Options{DB: db, Logger: log, Registerer: reg, InterestBPS: cfg.SavingsInterestBPS, Blobs: blobs})
+	if err != nil {
+		return err
+	}
+	if cfg.JobsEnabled {
+		// Jobs get a context that SIGTERM does not cancel: Stop lets the job
+		// in hand commit rather than abort it.
+		runner.Start(context.WithoutCancel(ctx))
+	} else {
+		log.Info("background jobs disabled on this instance (BANKAPP_JOBS_ENABLED=false)")
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
@@ -106,6 +118,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv.SetDraining()
 	sctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
+	// The job in hand finishes before the database closes; jobs claimed
+	// but not started go back to the queue.
+	if err := runner.Stop(sctx); err != nil {
+		log.Warn("jobs stop", "err", err)
+	}
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("shutdown", "err", err)
 	}

@@ -189,5 +189,35 @@ func healthcheck(ctx context.Context, args []string, getenv func(string) string,
 }
 
 func seed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	return errors.New("seed: not available yet")
+	if len(args) == 0 || args[0] != "--demo" {
+		return errors.New("usage: bankapp seed --demo")
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.Production() {
+		return errors.New("seed: demo data is refused in production (BANKAPP_ENV=production)")
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.MigrateUp(ctx); err != nil {
+		return err
+	}
+	logins, created, err := bank.SeedDemo(ctx, db, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Fprintln(stdout, "demo data created; sign in with:")
+	} else {
+		fmt.Fprintln(stdout, "demo data already present (nothing changed); sign in with:")
+	}
+	for _, l := range logins {
+		fmt.Fprintf(stdout, "  %-26s %-20s %-8s %s\n", l.Email, l.Password, l.Role, l.Name)
+	}
+	return nil
 }
