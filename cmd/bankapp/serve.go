@@ -83,13 +83,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	if cfg.JobsEnabled {
-		// Jobs get a context that SIGTERM does not cancel: Stop lets the job
-		// in hand commit rather than abort it.
-		runner.Start(context.WithoutCancel(ctx))
-	} else {
-		log.Info("background jobs disabled on this instance (BANKAPP_JOBS_ENABLED=false)")
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
@@ -105,6 +98,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log.Info("bankapp listening", "addr", ln.Addr().String(), "env", cfg.Env, "database", string(db.Dialect()),
 		"market", cfg.MarketDataProvider, "dev_signing_key", cfg.JWTKeyGenerated, "startup_ms", time.Since(start).Milliseconds())
+	if cfg.JobsEnabled {
+		// Jobs get a context that SIGTERM does not cancel: Stop lets the job
+		// in hand commit rather than abort it. Stop runs before db.Close.
+		runner.Start(context.WithoutCancel(ctx))
+		defer runner.Stop(context.Background()) //nolint:errcheck // a no-op after the Stop below
+	} else {
+		log.Info("background jobs disabled on this instance (BANKAPP_JOBS_ENABLED=false)")
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
