@@ -60,52 +60,88 @@ type Tx interface {
 	// LockAccounts returns the accounts with the given IDs (sorted, no
 	// duplicates), locking them for the rest of the transaction in that order.
 	LockAccounts(ctx context.Context, ids []string) ([]Account, error)
-	// InsertTransfer stores the transfer and its entries.
-	InsertTransfer(ctx context.Context, t *Transfer, entries []Entry) error
-	// SetBalance writes an account's new balance.
+	// InsertTransfers stores transfers and their entries (multi-row).
+	InsertTransfers(ctx context.Context, ts []*Transfer, entries []Entry) error
+	// SetBalances writes accounts' new balances.
 	SetBalances(ctx context.Context, balances map[string]int64) error
 }
 
 // NewTransferID returns a new time-ordered transfer ID.
 func NewTransferID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// Post applies the transfer inside tx: it locks the accounts in a fixed order
-// (so concurrent transfers cannot deadlock), checks that the postings sum to
-// zero per currency, that every account exists, is open and holds the
-// posting's currency, and that no customer account goes below zero; then it
-// writes the transfer, its postings and the new balances. Callers commit tx.
+// Post applies one transfer inside tx: it locks the accounts in a fixed order
+// (so concurrent transfers cannot deadlock), applies the transfer to them
+// and writes it. Callers commit tx.
 func Post(ctx context.Context, tx Tx, t *Transfer) error {
-	if len(t.Postings) < 2 {
-		return fmt.Errorf("ledger: transfer needs at least two postings, got %d", len(t.Postings))
-	}
 	ids := make([]string, 0, len(t.Postings))
 	for _, p := range t.Postings {
-		if p.Amount == 0 {
-			return fmt.Errorf("ledger: zero posting on %s", p.AccountID)
-		}
 		ids = append(ids, p.AccountID)
 	}
+	b, err := Lock(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	if err := b.Apply(t); err != nil {
+		return err
+	}
+	return b.Flush(ctx, tx)
+}
+
+// Book is a set of accounts locked in one transaction, with the transfers
+// applied to them so far and not yet written. Applying many transfers to one
+// Book and flushing once is how group commit writes a whole batch with a few
+// multi-row statements and one commit.
+type Book struct {
+	accounts map[string]*Account
+	pending  []*Transfer
+	entries  []Entry
+	dirty    map[string]struct{}
+}
+
+// Lock locks the accounts (in sorted id order, whatever order ids come in)
+// and returns a Book over them. Missing accounts are simply absent: applying
+// a transfer that touches one fails with not_found.
+func Lock(ctx context.Context, tx Tx, ids []string) (*Book, error) {
+	ids = slices.Clone(ids)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	accounts, err := tx.LockAccounts(ctx, ids)
 	if err != nil {
-		return fmt.Errorf("ledger: lock accounts: %w", err)
+		return nil, fmt.Errorf("ledger: lock accounts: %w", err)
 	}
-	byID := make(map[string]*Account, len(accounts))
+	b := &Book{accounts: make(map[string]*Account, len(accounts)), dirty: map[string]struct{}{}}
 	for i := range accounts {
-		byID[accounts[i].ID] = &accounts[i]
+		b.accounts[accounts[i].ID] = &accounts[i]
 	}
-	return apply(ctx, tx, t, byID)
+	return b, nil
 }
 
-// apply validates and writes t against accounts already locked in byID,
-// updating their balances in place so that a batch of transfers can be
-// applied one after another against the same locked rows.
-func apply(ctx context.Context, tx Tx, t *Transfer, byID map[string]*Account) error {
+// Account returns the locked account with its balance after the transfers
+// applied so far.
+func (b *Book) Account(id string) (Account, bool) {
+	a, ok := b.accounts[id]
+	if !ok {
+		return Account{}, false
+	}
+	return *a, true
+}
+
+// Apply checks the transfer against the book's current balances — at least
+// two postings, each non-zero; summing to zero per currency; every account
+// present, open and in the transfer's currency; a frozen account only
+// receiving; no customer account below zero — and, if it passes, applies it
+// in memory. A refused transfer changes nothing.
+func (b *Book) Apply(t *Transfer) error {
+	if len(t.Postings) < 2 {
+		return fmt.Errorf("ledger: transfer needs at least two postings, got %d", len(t.Postings))
+	}
 	sums := map[Currency]int64{}
 	next := make(map[string]int64, len(t.Postings))
 	for _, p := range t.Postings {
-		a, ok := byID[p.AccountID]
+		if p.Amount == 0 {
+			return fmt.Errorf("ledger: zero posting on %s", p.AccountID)
+		}
+		a, ok := b.accounts[p.AccountID]
 		if !ok {
 			return &Error{Code: "not_found", Msg: "account not found"}
 		}
@@ -136,7 +172,7 @@ func apply(ctx context.Context, tx Tx, t *Transfer, byID map[string]*Account) er
 		}
 	}
 	for id, nb := range next {
-		if nb < 0 && !byID[id].IsSystem() {
+		if nb < 0 && !b.accounts[id].IsSystem() {
 			return ErrInsufficientFunds
 		}
 	}
@@ -146,27 +182,32 @@ func apply(ctx context.Context, tx Tx, t *Transfer, byID map[string]*Account) er
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = time.Now().UTC()
 	}
-	entries := make([]Entry, 0, len(t.Postings))
-	running := map[string]int64{}
 	for _, p := range t.Postings {
-		a := byID[p.AccountID]
-		bal, seen := running[a.ID]
-		if !seen {
-			bal = a.Balance
-		}
-		bal += p.Amount
-		running[a.ID] = bal
-		entries = append(entries, Entry{TransferID: t.ID, AccountID: a.ID, Amount: p.Amount, BalanceAfter: bal, Currency: a.Currency, CreatedAt: t.CreatedAt})
+		a := b.accounts[p.AccountID]
+		a.Balance += p.Amount
+		b.dirty[a.ID] = struct{}{}
+		b.entries = append(b.entries, Entry{TransferID: t.ID, AccountID: a.ID, Amount: p.Amount, BalanceAfter: a.Balance, Currency: a.Currency, CreatedAt: t.CreatedAt})
 	}
-	if err := tx.InsertTransfer(ctx, t, entries); err != nil {
-		return fmt.Errorf("ledger: insert transfer: %w", err)
+	b.pending = append(b.pending, t)
+	return nil
+}
+
+// Flush writes the applied transfers, their postings and the new balances.
+func (b *Book) Flush(ctx context.Context, tx Tx) error {
+	if len(b.pending) == 0 {
+		return nil
 	}
-	if err := tx.SetBalances(ctx, next); err != nil {
+	if err := tx.InsertTransfers(ctx, b.pending, b.entries); err != nil {
+		return fmt.Errorf("ledger: insert transfers: %w", err)
+	}
+	bal := make(map[string]int64, len(b.dirty))
+	for id := range b.dirty {
+		bal[id] = b.accounts[id].Balance
+	}
+	if err := tx.SetBalances(ctx, bal); err != nil {
 		return fmt.Errorf("ledger: set balances: %w", err)
 	}
-	for id, nb := range next {
-		byID[id].Balance = nb
-	}
+	b.pending, b.entries, b.dirty = nil, nil, map[string]struct{}{}
 	return nil
 }
 

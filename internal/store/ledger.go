@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,38 +61,83 @@ func (tx *Tx) LockAccounts(ctx context.Context, ids []string) ([]ledger.Account,
 	return out, rows.Err()
 }
 
-// InsertTransfer implements ledger.Tx: one row for the transfer, one
-// multi-row insert for its postings.
-func (tx *Tx) InsertTransfer(ctx context.Context, t *ledger.Transfer, entries []ledger.Entry) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO transfers (id, kind, currency, amount, from_account_id, to_account_id, description, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		t.ID, t.Kind, string(t.Currency), t.Amount, nullable(t.FromAccount), nullable(t.ToAccount), t.Description, nullable(t.CreatedBy), micros(t.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("store: insert transfer: %w", err)
-	}
-	const cols = 6
-	var b strings.Builder
-	b.WriteString(`INSERT INTO postings (transfer_id, account_id, amount, currency, balance_after, created_at) VALUES `)
-	args := make([]any, 0, len(entries)*cols)
-	for i, e := range entries {
-		if i > 0 {
-			b.WriteString(", ")
+// InsertTransfers implements ledger.Tx: one multi-row insert for the
+// transfers and one for their postings (chunked to stay under parameter
+// limits).
+func (tx *Tx) InsertTransfers(ctx context.Context, ts []*ledger.Transfer, entries []ledger.Entry) error {
+	const tcols = 9
+	for _, chunk := range chunks(len(ts), 500/tcols*10) {
+		args := make([]any, 0, (chunk[1]-chunk[0])*tcols)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO transfers (id, kind, currency, amount, from_account_id, to_account_id, description, created_by, created_at) VALUES `)
+		for i, t := range ts[chunk[0]:chunk[1]] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(i*tcols+1, tcols) + ")")
+			args = append(args, t.ID, t.Kind, string(t.Currency), t.Amount, nullable(t.FromAccount), nullable(t.ToAccount), t.Description, nullable(t.CreatedBy), micros(t.CreatedAt))
 		}
-		b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
-		args = append(args, e.TransferID, e.AccountID, e.Amount, string(e.Currency), e.BalanceAfter, micros(e.CreatedAt))
+		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: insert transfers: %w", err)
+		}
 	}
-	if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
-		return fmt.Errorf("store: insert postings: %w", err)
+	const pcols = 6
+	for _, chunk := range chunks(len(entries), 800/pcols*10) {
+		args := make([]any, 0, (chunk[1]-chunk[0])*pcols)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO postings (transfer_id, account_id, amount, currency, balance_after, created_at) VALUES `)
+		for i, e := range entries[chunk[0]:chunk[1]] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(i*pcols+1, pcols) + ")")
+			args = append(args, e.TransferID, e.AccountID, e.Amount, string(e.Currency), e.BalanceAfter, micros(e.CreatedAt))
+		}
+		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: insert postings: %w", err)
+		}
 	}
 	return nil
 }
 
-// SetBalances implements ledger.Tx.
+// chunks splits n items into [from, to) ranges of at most size.
+func chunks(n, size int) [][2]int {
+	var out [][2]int
+	for i := 0; i < n; i += size {
+		out = append(out, [2]int{i, min(i+size, n)})
+	}
+	return out
+}
+
+// SetBalances implements ledger.Tx: one statement for any number of
+// accounts.
 func (tx *Tx) SetBalances(ctx context.Context, balances map[string]int64) error {
-	for id, bal := range balances {
-		if _, err := tx.tx.ExecContext(ctx, `UPDATE accounts SET balance = $1 WHERE id = $2`, bal, id); err != nil {
-			return fmt.Errorf("store: set balance: %w", err)
+	if len(balances) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(balances))
+	for id := range balances {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids) // the same order as the locks
+	var b strings.Builder
+	args := make([]any, 0, 2*len(ids))
+	b.WriteString(`UPDATE accounts SET balance = CASE id`)
+	for _, id := range ids {
+		args = append(args, id, balances[id])
+		fmt.Fprintf(&b, " WHEN $%d THEN CAST($%d AS BIGINT)", len(args)-1, len(args))
+	}
+	b.WriteString(" END WHERE id IN (")
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
 		}
+		args = append(args, id)
+		fmt.Fprintf(&b, "$%d", len(args))
+	}
+	b.WriteString(")")
+	if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		return fmt.Errorf("store: set balances: %w", err)
 	}
 	return nil
 }
