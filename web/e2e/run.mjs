@@ -157,8 +157,11 @@ await step("holdings table and allocation chart show the stock", async () => {
   await alloc.locator(".legend li", { hasText: "AAPL" }).waitFor();
   await alloc.locator("svg .recharts-pie-sector").first().waitFor();
   await scan(pageA, "invest");
-  await pageA.getByRole("heading", { name: "Your portfolio" }).scrollIntoViewIfNeeded();
-  await pageA.evaluate(() => window.scrollBy(0, -90));
+  // Frame the portfolio: holdings table, allocation and value charts.
+  await pageA.evaluate(() => {
+    const h = [...document.querySelectorAll("h2")].find((e) => e.textContent === "Your portfolio");
+    if (h) window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 90);
+  });
   await shot(pageA, "desktop-invest");
   noProblems(pageA);
 });

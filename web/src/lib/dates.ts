@@ -37,3 +37,18 @@ export function currentMonth(): string {
 export function dayBoundRFC3339(date: string, end: boolean): string {
   return end ? `${date}T23:59:59Z` : `${date}T00:00:00Z`;
 }
+
+const timeFmt = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit" });
+
+/** tickFormatFor picks date ticks, or time-of-day ticks when all points fall within about a day. */
+export function tickFormatFor(times: string[]): (t: string) => string {
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (!first || !last) return formatDate;
+  const span = new Date(last).getTime() - new Date(first).getTime();
+  if (span > 36 * 3_600_000) return formatDate;
+  return (t: string) => {
+    const d = new Date(t);
+    return Number.isNaN(d.getTime()) ? t : timeFmt.format(d);
+  };
+}

@@ -92,7 +92,7 @@ function Freeze() {
     <section className="panel" aria-labelledby="freeze-h">
       <h2 id="freeze-h">Freeze an account</h2>
       <form onSubmit={submit} noValidate>
-        <Field label="Account ID" value={id} onChange={(e) => setID(e.target.value)} className="mono" />
+        <Field label="Account ID" value={id} onChange={(e) => setID(e.target.value)} spellCheck={false} autoComplete="off" />
         <div className="row-actions">
           <button type="submit" className="btn btn-danger" disabled={act.isPending || !id.trim()}>
             Freeze

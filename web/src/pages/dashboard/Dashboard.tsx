@@ -7,7 +7,7 @@ import { DonutChart, LineChart } from "../../charts";
 import { ErrorNote, Loading } from "../../components/Feedback";
 import { Money } from "../../components/Money";
 import { PageTitle } from "../../components/PageTitle";
-import { formatDate } from "../../lib/dates";
+import { tickFormatFor } from "../../lib/dates";
 import { sumAmounts } from "../../lib/money";
 import { AccountCard } from "../accounts/AccountCard";
 import { EntryList } from "../accounts/EntryList";
@@ -104,7 +104,7 @@ export default function Dashboard() {
       <div className="two-col">
         <section className="panel" aria-labelledby="bal-h">
           <h2 id="bal-h">Balance over time</h2>
-          <LineChart points={series} title="Total balance" tickFormat={formatDate} />
+          <LineChart points={series} title="Total balance" tickFormat={tickFormatFor(series.map((p) => p.t))} />
         </section>
         <section className="panel" aria-labelledby="spend-h">
           <h2 id="spend-h">Spending by recipient</h2>

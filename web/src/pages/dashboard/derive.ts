@@ -73,7 +73,6 @@ function negate(d: Dec): Dec {
 const KIND_NAMES: Record<string, string> = {
   withdrawal: "Cash withdrawals",
   fee: "Fees",
-  trade_buy: "Investments",
   transfer_out: "Transfers",
 };
 
@@ -91,6 +90,8 @@ export function spendingByCounterparty(
     if (e.counterparty && ownNumbers.has(e.counterparty.account_number)) continue;
     const d = parseDec(e.amount);
     if (!d || d.units >= 0n) continue;
+    // Buying investments moves money into assets; it is not spending.
+    if (e.kind === "trade_buy") continue;
     const name = e.counterparty?.name || KIND_NAMES[e.kind] || "Other";
     sums.set(name, add(sums.get(name) ?? ZERO, negate(d)));
   }

@@ -5,7 +5,7 @@ import { useApi } from "../../app/auth";
 import { DonutChart, LineChart } from "../../charts";
 import { ErrorNote, Loading } from "../../components/Feedback";
 import { Money } from "../../components/Money";
-import { formatDate } from "../../lib/dates";
+import { tickFormatFor } from "../../lib/dates";
 import { parseDec, toChartNumber } from "../../lib/decimal";
 import { formatMoney, formatPercent, formatQuantity, signOf } from "../../lib/money";
 
@@ -112,7 +112,7 @@ export function Holdings() {
               ))}
             </div>
           </div>
-          {h.isError ? <ErrorNote error={h.error} /> : <LineChart points={points} title="Portfolio value" tickFormat={formatDate} />}
+          {h.isError ? <ErrorNote error={h.error} /> : <LineChart points={points} title="Portfolio value" tickFormat={tickFormatFor(points.map((p) => p.t))} />}
         </section>
       </div>
     </>

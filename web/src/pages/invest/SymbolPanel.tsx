@@ -5,7 +5,7 @@ import { useApi } from "../../app/auth";
 import { LineChart } from "../../charts";
 import { ErrorNote, Loading } from "../../components/Feedback";
 import { Money } from "../../components/Money";
-import { formatDate, formatDateTime } from "../../lib/dates";
+import { formatDateTime, tickFormatFor } from "../../lib/dates";
 import { parseDec, toChartNumber } from "../../lib/decimal";
 import { formatMoney, formatPercent, signOf } from "../../lib/money";
 import { OrderForm } from "./OrderForm";
@@ -39,7 +39,7 @@ export function SymbolPanel({ symbol, brokerage }: { symbol: string; brokerage: 
     v: toChartNumber(parseDec(p.price) ?? { units: 0n, scale: 0 }),
     label: formatMoney(p.price, currency),
   }));
-  const tick = range === "1d" || range === "5d" ? (t: string) => formatDateTime(t).split(", ").pop() ?? t : formatDate;
+  const tick = tickFormatFor(points.map((p) => p.t));
 
   return (
     <section className="panel" aria-labelledby="sym-h">
