@@ -57,6 +57,11 @@ func decodeBytes(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return errCode("invalid_json", "the request body is empty; send a JSON object")
 	}
+	// Only an object can be a request: this also keeps a bare null from
+	// leaving a nil pointer for Validate.
+	if bytes.TrimSpace(b)[0] != '{' {
+		return errCode("invalid_json", "the body must be a JSON object")
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
