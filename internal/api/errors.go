@@ -98,6 +98,11 @@ type problem struct {
 // client.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	p := problem{Instance: r.URL.Path, RequestID: requestID(r.Context())}
+	if p.RequestID == "" {
+		// The panic handler runs outside the request id middleware, whose
+		// header is already on the response.
+		p.RequestID = w.Header().Get("X-Request-Id")
+	}
 	var he *Error
 	var ce coder
 	switch {
