@@ -10,13 +10,26 @@ import (
 // maxQuoteSymbols is how many symbols one quotes request may ask for.
 const maxQuoteSymbols = 50
 
+// maxSearchQuery and maxSearchResults bound the search endpoint.
+const (
+	maxSearchQuery   = 50
+	maxSearchResults = 20
+)
+
 func (s *Server) marketSearch(w http.ResponseWriter, r *http.Request) error {
-	items, err := s.market.Search(r.Context(), r.URL.Query().Get("q"))
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" || len(q) > maxSearchQuery {
+		return invalidParam("q", "must be 1 to 50 characters")
+	}
+	items, err := s.market.Search(r.Context(), q)
 	if err != nil {
 		return err
 	}
 	if items == nil {
 		items = []market.Instrument{}
+	}
+	if len(items) > maxSearchResults {
+		items = items[:maxSearchResults]
 	}
 	return encode(w, http.StatusOK, map[string]any{"items": items})
 }

@@ -80,14 +80,13 @@ type orderView struct {
 	Quantity  string `json:"quantity"`
 	Price     string `json:"price"`
 	Total     string `json:"total"`
-	Currency  string `json:"currency"`
 	Status    string `json:"status"`
 	CreatedAt string `json:"created_at"`
 }
 
 func viewOrder(o invest.Order) orderView {
 	return orderView{ID: o.ID, AccountID: o.AccountID, Symbol: o.Symbol, Side: o.Side, Quantity: invest.FormatQuantity(o.Quantity),
-		Price: market.FormatPrice(o.Price), Total: ledger.FormatMinor(o.Total, o.Currency.Digits()), Currency: string(o.Currency),
+		Price: market.FormatPrice(o.Price), Total: ledger.FormatMinor(o.Total, o.Currency.Digits()),
 		Status: invest.StatusFilled, CreatedAt: ts(o.CreatedAt)}
 }
 
@@ -107,11 +106,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {
 	q, qerr := s.market.FreshQuote(r.Context(), req.symbol)
 	return s.idempotent(w, r, key, body, func(tx *store.Tx) (int, any, error) {
 		if qerr != nil {
-			var unknown *market.UnknownSymbolError
-			if errors.As(qerr, &unknown) {
-				return 0, nil, validation(FieldError{"symbol", "is not a known symbol"})
-			}
-			return 0, nil, qerr
+			return 0, nil, qerr // unknown symbol: 404 not_found; no fresh quote: 503
 		}
 		o, err := invest.PlaceOrder(r.Context(), tx, invest.OrderRequest{OwnerID: p.UserID, AccountID: req.AccountID,
 			Symbol: req.symbol, Side: req.Side, Quantity: req.quantity, Notional: req.notional}, q)

@@ -53,7 +53,7 @@ func (s *Server) portfolioAccounts(ctx context.Context, r *http.Request) ([]ledg
 			return nil, "", err
 		}
 		if a.Type != ledger.TypeBrokerage {
-			return nil, "", validation(FieldError{"account_id", "must be a brokerage account"})
+			return nil, "", invalidParam("account_id", "must be a brokerage account")
 		}
 		return []ledger.Account{a}, a.Currency, nil
 	}
@@ -126,5 +126,5 @@ func (s *Server) getPortfolioHistory(w http.ResponseWriter, r *http.Request) err
 	for i, p := range pts {
 		out[i] = valuePointView{T: ts(p.T), Value: ledger.FormatMinor(p.Value, cur.Digits())}
 	}
-	return encode(w, http.StatusOK, map[string]any{"currency": string(cur), "points": out})
+	return encode(w, http.StatusOK, map[string]any{"points": out})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 )
@@ -37,6 +38,7 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	owner := principalOf(r).UserID
+	var item invest.WatchItem
 	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
 		if err := tx.LockWatchlist(r.Context(), owner); err != nil {
 			return err
@@ -45,7 +47,8 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		added, err := tx.AddToWatchlist(r.Context(), owner, sym)
+		var added bool
+		item, added, err = tx.AddToWatchlist(r.Context(), owner, sym)
 		if err != nil {
 			return err
 		}
@@ -57,8 +60,7 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return encode(w, http.StatusOK, map[string]watchItemView{"item": {Symbol: item.Symbol, AddedAt: ts(item.AddedAt)}})
 }
 
 func (s *Server) unwatch(w http.ResponseWriter, r *http.Request) error {

@@ -120,7 +120,7 @@ func tradable(acct ledger.Account, q market.Quote) error {
 		return ledger.ErrAccountClosed
 	}
 	if string(acct.Currency) != q.Currency {
-		return &ledger.Error{Code: "currency_mismatch", Field: "symbol",
+		return &ledger.Error{Code: "validation_failed", Field: "account_id",
 			Msg: fmt.Sprintf("%s trades in %s but the account holds %s", q.Symbol, q.Currency, acct.Currency)}
 	}
 	return nil

@@ -193,9 +193,9 @@ func (db *DB) BalanceHistory(ctx context.Context, accountIDs []string, from time
 	return out, rows.Err()
 }
 
-// Watchlist lists the owner's watched symbols, oldest first.
+// Watchlist lists the owner's watched symbols, newest first.
 func (db *DB) Watchlist(ctx context.Context, owner string) ([]invest.WatchItem, error) {
-	rows, err := db.w.QueryContext(ctx, `SELECT symbol, added_at FROM watchlist WHERE owner_id = $1 ORDER BY added_at, symbol`, owner)
+	rows, err := db.w.QueryContext(ctx, `SELECT symbol, added_at FROM watchlist WHERE owner_id = $1 ORDER BY added_at DESC, symbol`, owner)
 	if err != nil {
 		return nil, fmt.Errorf("store: watchlist: %w", err)
 	}
@@ -222,15 +222,21 @@ func (tx *Tx) CountWatchlist(ctx context.Context, owner string) (int, error) {
 	return n, nil
 }
 
-// AddToWatchlist adds a symbol; added is false when it was already there.
-func (tx *Tx) AddToWatchlist(ctx context.Context, owner, symbol string) (added bool, err error) {
+// AddToWatchlist adds a symbol and returns the item; added is false when it
+// was already there (the existing item is returned).
+func (tx *Tx) AddToWatchlist(ctx context.Context, owner, symbol string) (item invest.WatchItem, added bool, err error) {
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO watchlist (owner_id, symbol, added_at) VALUES ($1, $2, $3)
 		ON CONFLICT (owner_id, symbol) DO NOTHING`, owner, symbol, micros(tx.Now()))
 	if err != nil {
-		return false, fmt.Errorf("store: add to watchlist: %w", err)
+		return item, false, fmt.Errorf("store: add to watchlist: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	return n > 0, nil
+	var at int64
+	err = tx.tx.QueryRowContext(ctx, `SELECT added_at FROM watchlist WHERE owner_id = $1 AND symbol = $2`, owner, symbol).Scan(&at)
+	if err != nil {
+		return item, false, fmt.Errorf("store: add to watchlist: %w", err)
+	}
+	return invest.WatchItem{Symbol: symbol, AddedAt: fromMicros(at)}, n > 0, nil
 }
 
 // RemoveFromWatchlist removes a symbol; a symbol not on the list is
