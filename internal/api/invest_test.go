@@ -53,6 +53,12 @@ func (e *env) invAccount(u *user, typ string, cash int64) string {
 	return id
 }
 
+// vdo makes the request and checks the response against openapi.json.
+func (e *env) vdo(q req) response {
+	e.t.Helper()
+	return validated(e.t, e, q)
+}
+
 // invCash is the account's balance in minor units.
 func (e *env) invCash(id string) int64 {
 	e.t.Helper()
@@ -77,13 +83,13 @@ func (e *env) invOrder(u *user, key string, body map[string]any) response {
 	if key == "" {
 		key = uuid.NewString()
 	}
-	return e.do(req{Method: "POST", Path: "/api/v1/orders", Token: u.Token, Body: body, Headers: map[string]string{"Idempotency-Key": key}})
+	return e.vdo(req{Method: "POST", Path: "/api/v1/orders", Token: u.Token, Body: body, Headers: map[string]string{"Idempotency-Key": key}})
 }
 
 // invPrice is the current quote of symbol as the API reports it.
 func (e *env) invPrice(u *user, symbol string) decimal.Decimal {
 	e.t.Helper()
-	r := e.do(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=" + symbol, Token: u.Token})
+	r := e.vdo(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=" + symbol, Token: u.Token})
 	expect(e.t, r, http.StatusOK, "")
 	return decimal.RequireFromString(r.JSON(e.t)["items"].([]any)[0].(map[string]any)["price"].(string))
 }
@@ -124,7 +130,7 @@ func holdingOf(t *testing.T, p map[string]any, symbol string) map[string]any {
 
 func (e *env) invPortfolio(u *user, query string) map[string]any {
 	e.t.Helper()
-	r := e.do(req{Method: "GET", Path: "/api/v1/portfolio" + query, Token: u.Token})
+	r := e.vdo(req{Method: "GET", Path: "/api/v1/portfolio" + query, Token: u.Token})
 	expect(e.t, r, http.StatusOK, "")
 	return r.JSON(e.t)
 }
@@ -282,10 +288,10 @@ func TestOrderRefusals(t *testing.T) {
 			{"mass assignment", buy(map[string]any{"price": "0.01"}), 400, "invalid_json"},
 		}
 		for _, c := range cases {
-			r := e.do(req{Method: "POST", Path: "/api/v1/orders", Token: u.Token, Body: c.body, Headers: map[string]string{"Idempotency-Key": uuid.NewString()}})
+			r := e.vdo(req{Method: "POST", Path: "/api/v1/orders", Token: u.Token, Body: c.body, Headers: map[string]string{"Idempotency-Key": uuid.NewString()}})
 			t.Run(c.name, func(t *testing.T) { expect(t, r, c.status, c.code) })
 		}
-		r := e.do(req{Method: "POST", Path: "/api/v1/orders", Token: u.Token, Body: buy(nil)})
+		r := e.vdo(req{Method: "POST", Path: "/api/v1/orders", Token: u.Token, Body: buy(nil)})
 		expect(t, r, 400, "idempotency_key_required")
 
 		// Frozen accounts can neither buy nor sell.
@@ -299,7 +305,7 @@ func TestOrderRefusals(t *testing.T) {
 		if e.invCash(acct) != 10_000 || e.invCash(theirs) != 10_000 {
 			t.Fatal("a refused order moved money")
 		}
-		r = e.do(req{Method: "GET", Path: "/api/v1/orders", Token: u.Token})
+		r = e.vdo(req{Method: "GET", Path: "/api/v1/orders", Token: u.Token})
 		expect(t, r, 200, "")
 		if n := len(r.JSON(t)["items"].([]any)); n != 0 {
 			t.Fatalf("%d orders recorded for refused requests", n)
@@ -334,7 +340,7 @@ func TestOrderIdempotency(t *testing.T) {
 		body["quantity"] = "0.5"
 		expect(t, e.invOrder(u, "order-1", body), 422, "idempotency_key_reused")
 
-		r := e.do(req{Method: "GET", Path: "/api/v1/orders", Token: u.Token})
+		r := e.vdo(req{Method: "GET", Path: "/api/v1/orders", Token: u.Token})
 		expect(t, r, 200, "")
 		if n := len(r.JSON(t)["items"].([]any)); n != 1 {
 			t.Fatalf("%d orders, want 1", n)
@@ -434,7 +440,7 @@ func TestOrderList(t *testing.T) {
 		var qtys []string
 		path := "/api/v1/orders?limit=2"
 		for path != "" {
-			r := e.do(req{Method: "GET", Path: path, Token: u.Token})
+			r := e.vdo(req{Method: "GET", Path: path, Token: u.Token})
 			expect(t, r, 200, "")
 			m := r.JSON(t)
 			for _, it := range m["items"].([]any) {
@@ -448,15 +454,15 @@ func TestOrderList(t *testing.T) {
 		if strings.Join(qtys, ",") != "3.00000000,2.00000000,1.00000000" {
 			t.Fatalf("orders newest first = %v", qtys)
 		}
-		r := e.do(req{Method: "GET", Path: "/api/v1/orders?account_id=" + a2, Token: u.Token})
+		r := e.vdo(req{Method: "GET", Path: "/api/v1/orders?account_id=" + a2, Token: u.Token})
 		expect(t, r, 200, "")
 		if items := r.JSON(t)["items"].([]any); len(items) != 1 || items[0].(map[string]any)["account_id"] != a2 {
 			t.Fatalf("filtered orders = %v", items)
 		}
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/orders?account_id=" + theirs, Token: u.Token}), 404, "not_found")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/orders?limit=0", Token: u.Token}), 422, "invalid_parameter")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/orders?cursor=%21", Token: u.Token}), 422, "invalid_parameter")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/orders"}), 401, "unauthorized")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/orders?account_id=" + theirs, Token: u.Token}), 404, "not_found")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/orders?limit=0", Token: u.Token}), 422, "invalid_parameter")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/orders?cursor=%21", Token: u.Token}), 422, "invalid_parameter")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/orders"}), 401, "unauthorized")
 	})
 }
 
@@ -508,15 +514,15 @@ func TestPortfolio(t *testing.T) {
 		if h := holdingOf(t, one, "AMZN"); h == nil || h["quantity"] != "4.00000000" || holdingOf(t, one, "ETH-USD") != nil {
 			t.Fatalf("portfolio of one account = %v", one)
 		}
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/portfolio?account_id=" + theirs, Token: u.Token}), 404, "not_found")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/portfolio?account_id=" + checking, Token: u.Token}), 422, "invalid_parameter")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/portfolio?account_id=" + theirs, Token: u.Token}), 404, "not_found")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/portfolio?account_id=" + checking, Token: u.Token}), 422, "invalid_parameter")
 		if p := e.invPortfolio(other, ""); p["total_value"] != "0.00" || len(p["holdings"].([]any)) != 0 {
 			t.Fatalf("another user's portfolio = %v", p)
 		}
 
 		// History: the last point is the current total value; the points
 		// before the trades hold only cash.
-		r := e.do(req{Method: "GET", Path: "/api/v1/portfolio/history?range=1d", Token: u.Token})
+		r := e.vdo(req{Method: "GET", Path: "/api/v1/portfolio/history?range=1d", Token: u.Token})
 		expect(t, r, 200, "")
 		pts := r.JSON(t)["points"].([]any)
 		if len(pts) < 200 {
@@ -540,8 +546,8 @@ func TestPortfolio(t *testing.T) {
 		if cashOnly < 10 {
 			t.Fatalf("%d points of cash only in the hour before trading", cashOnly)
 		}
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/portfolio/history?range=2w", Token: u.Token}), 422, "invalid_parameter")
-		r = e.do(req{Method: "GET", Path: "/api/v1/portfolio/history?range=5y&account_id=" + a1, Token: u.Token})
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/portfolio/history?range=2w", Token: u.Token}), 422, "invalid_parameter")
+		r = e.vdo(req{Method: "GET", Path: "/api/v1/portfolio/history?range=5y&account_id=" + a1, Token: u.Token})
 		expect(t, r, 200, "")
 		e.invVerify()
 	})
@@ -550,16 +556,16 @@ func TestPortfolio(t *testing.T) {
 func TestMarketEndpoints(t *testing.T) {
 	eachEngine(t, func(t *testing.T, e *env) {
 		u := e.signUp("Max")
-		r := e.do(req{Method: "GET", Path: "/api/v1/market/search?q=apple", Token: u.Token})
+		r := e.vdo(req{Method: "GET", Path: "/api/v1/market/search?q=apple", Token: u.Token})
 		expect(t, r, 200, "")
 		items := r.JSON(t)["items"].([]any)
 		if len(items) == 0 || items[0].(map[string]any)["symbol"] != "AAPL" || items[0].(map[string]any)["type"] != "stock" {
 			t.Fatalf("search apple = %v", items)
 		}
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/search?q=", Token: u.Token}), 422, "invalid_parameter")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/search?q=" + strings.Repeat("a", 51), Token: u.Token}), 422, "invalid_parameter")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/search?q=", Token: u.Token}), 422, "invalid_parameter")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/search?q=" + strings.Repeat("a", 51), Token: u.Token}), 422, "invalid_parameter")
 
-		r = e.do(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=BTC-USD,aapl", Token: u.Token})
+		r = e.vdo(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=BTC-USD,aapl", Token: u.Token})
 		expect(t, r, 200, "")
 		qs := r.JSON(t)["items"].([]any)
 		if len(qs) != 2 || qs[0].(map[string]any)["symbol"] != "BTC-USD" || qs[1].(map[string]any)["symbol"] != "AAPL" {
@@ -575,13 +581,13 @@ func TestMarketEndpoints(t *testing.T) {
 		for _, l := range market.Catalog()[:51] {
 			syms = append(syms, l.Symbol)
 		}
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=" + strings.Join(syms[:50], ","), Token: u.Token}), 200, "")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=" + strings.Join(syms, ","), Token: u.Token}), 422, "invalid_parameter")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=AAPL,NOSUCHX", Token: u.Token}), 404, "not_found")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=", Token: u.Token}), 422, "invalid_parameter")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=AAPL"}), 401, "unauthorized")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=" + strings.Join(syms[:50], ","), Token: u.Token}), 200, "")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=" + strings.Join(syms, ","), Token: u.Token}), 422, "invalid_parameter")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=AAPL,NOSUCHX", Token: u.Token}), 404, "not_found")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=", Token: u.Token}), 422, "invalid_parameter")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=AAPL"}), 401, "unauthorized")
 
-		r = e.do(req{Method: "GET", Path: "/api/v1/market/history/AAPL?range=5d", Token: u.Token})
+		r = e.vdo(req{Method: "GET", Path: "/api/v1/market/history/AAPL?range=5d", Token: u.Token})
 		expect(t, r, 200, "")
 		h := r.JSON(t)
 		pts := h["points"].([]any)
@@ -591,9 +597,9 @@ func TestMarketEndpoints(t *testing.T) {
 		if last := pts[len(pts)-1].(map[string]any); last["price"] != q["price"] {
 			t.Fatalf("last history point %v, quote %v", last, q["price"])
 		}
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/history/AAPL", Token: u.Token}), 200, "")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/history/AAPL?range=2y", Token: u.Token}), 422, "invalid_parameter")
-		expect(t, e.do(req{Method: "GET", Path: "/api/v1/market/history/NOSUCHX?range=1d", Token: u.Token}), 404, "not_found")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/history/AAPL", Token: u.Token}), 200, "")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/history/AAPL?range=2y", Token: u.Token}), 422, "invalid_parameter")
+		expect(t, e.vdo(req{Method: "GET", Path: "/api/v1/market/history/NOSUCHX?range=1d", Token: u.Token}), 404, "not_found")
 	})
 }
 
@@ -602,41 +608,40 @@ func TestWatchlist(t *testing.T) {
 		u := e.signUp("Wes")
 		other := e.signUp("Val")
 		put := func(sym string) response {
-			return e.do(req{Method: "PUT", Path: "/api/v1/watchlist/" + sym, Token: u.Token})
+			return e.vdo(req{Method: "PUT", Path: "/api/v1/watchlist/" + sym, Token: u.Token})
 		}
-		r := put("msft")
-		expect(t, r, 200, "")
-		item := r.JSON(t)["item"].(map[string]any)
-		if item["symbol"] != "MSFT" {
-			t.Fatalf("watch = %v", item)
+		list := func() []map[string]any {
+			r := e.vdo(req{Method: "GET", Path: "/api/v1/watchlist", Token: u.Token})
+			expect(t, r, 200, "")
+			var out []map[string]any
+			for _, it := range r.JSON(t)["items"].([]any) {
+				out = append(out, it.(map[string]any))
+			}
+			return out
+		}
+		expect(t, put("msft"), 204, "")
+		first := list()
+		if len(first) != 1 || first[0]["symbol"] != "MSFT" {
+			t.Fatalf("watchlist = %v", first)
 		}
 		e.clock.Advance(time.Minute)
-		r = put("MSFT")
-		expect(t, r, 200, "")
-		if again := r.JSON(t)["item"].(map[string]any); again["added_at"] != item["added_at"] {
-			t.Fatalf("re-watch changed added_at: %v vs %v", again, item)
-		}
+		expect(t, put("MSFT"), 204, "")
 		e.clock.Advance(time.Minute)
-		expect(t, put("ETH-USD"), 200, "")
+		expect(t, put("ETH-USD"), 204, "")
 		expect(t, put("NOSUCHX"), 404, "not_found")
-
-		r = e.do(req{Method: "GET", Path: "/api/v1/watchlist", Token: u.Token})
-		expect(t, r, 200, "")
-		var got []string
-		for _, it := range r.JSON(t)["items"].([]any) {
-			got = append(got, it.(map[string]any)["symbol"].(string))
+		got := list()
+		if len(got) != 2 || got[0]["symbol"] != "ETH-USD" || got[1]["symbol"] != "MSFT" || got[1]["added_at"] != first[0]["added_at"] {
+			t.Fatalf("watchlist (newest first, re-watch keeps added_at) = %v; first %v", got, first)
 		}
-		if strings.Join(got, ",") != "ETH-USD,MSFT" {
-			t.Fatalf("watchlist newest first = %v", got)
-		}
-		r = e.do(req{Method: "GET", Path: "/api/v1/watchlist", Token: other.Token})
+		r := e.vdo(req{Method: "GET", Path: "/api/v1/watchlist", Token: other.Token})
+		r = e.vdo(req{Method: "GET", Path: "/api/v1/watchlist", Token: other.Token})
 		expect(t, r, 200, "")
 		if n := len(r.JSON(t)["items"].([]any)); n != 0 {
 			t.Fatalf("another user sees %d watched symbols", n)
 		}
-		expect(t, e.do(req{Method: "DELETE", Path: "/api/v1/watchlist/MSFT", Token: other.Token}), 404, "not_found")
-		expect(t, e.do(req{Method: "DELETE", Path: "/api/v1/watchlist/msft", Token: u.Token}), 204, "")
-		expect(t, e.do(req{Method: "DELETE", Path: "/api/v1/watchlist/MSFT", Token: u.Token}), 404, "not_found")
+		expect(t, e.vdo(req{Method: "DELETE", Path: "/api/v1/watchlist/MSFT", Token: other.Token}), 404, "not_found")
+		expect(t, e.vdo(req{Method: "DELETE", Path: "/api/v1/watchlist/msft", Token: u.Token}), 204, "")
+		expect(t, e.vdo(req{Method: "DELETE", Path: "/api/v1/watchlist/MSFT", Token: u.Token}), 404, "not_found")
 
 		// At most 50 symbols.
 		n := 1 // ETH-USD
@@ -645,11 +650,11 @@ func TestWatchlist(t *testing.T) {
 				break
 			}
 			if l.Symbol != "ETH-USD" {
-				expect(t, put(l.Symbol), 200, "")
+				expect(t, put(l.Symbol), 204, "")
 				n++
 			}
 		}
-		expect(t, put("ETH-USD"), 200, "") // already there: still fine
+		expect(t, put("ETH-USD"), 204, "") // already there: still fine
 		expect(t, put("NEAR-USD"), 422, "limit_exceeded")
 	})
 }
@@ -700,7 +705,7 @@ func TestOrderNeedsFreshQuote(t *testing.T) {
 
 		up.down.Store(true)
 		e.clock.Advance(2 * time.Minute)
-		r := e.do(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=JPM", Token: u.Token})
+		r := e.vdo(req{Method: "GET", Path: "/api/v1/market/quotes?symbols=JPM", Token: u.Token})
 		expect(t, r, 200, "")
 		if q := r.JSON(t)["items"].([]any)[0].(map[string]any); q["stale"] != true {
 			t.Fatalf("quote while upstream is down = %v, want stale", q)

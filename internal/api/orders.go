@@ -80,13 +80,14 @@ type orderView struct {
 	Quantity  string `json:"quantity"`
 	Price     string `json:"price"`
 	Total     string `json:"total"`
+	Currency  string `json:"currency"`
 	Status    string `json:"status"`
 	CreatedAt string `json:"created_at"`
 }
 
 func viewOrder(o invest.Order) orderView {
 	return orderView{ID: o.ID, AccountID: o.AccountID, Symbol: o.Symbol, Side: o.Side, Quantity: invest.FormatQuantity(o.Quantity),
-		Price: market.FormatPrice(o.Price), Total: ledger.FormatMinor(o.Total, o.Currency.Digits()),
+		Price: market.FormatPrice(o.Price), Total: ledger.FormatMinor(o.Total, o.Currency.Digits()), Currency: string(o.Currency),
 		Status: invest.StatusFilled, CreatedAt: ts(o.CreatedAt)}
 }
 

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 )
@@ -38,7 +37,6 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	owner := principalOf(r).UserID
-	var item invest.WatchItem
 	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
 		if err := tx.LockWatchlist(r.Context(), owner); err != nil {
 			return err
@@ -47,8 +45,7 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		var added bool
-		item, added, err = tx.AddToWatchlist(r.Context(), owner, sym)
+		added, err := tx.AddToWatchlist(r.Context(), owner, sym)
 		if err != nil {
 			return err
 		}
@@ -60,7 +57,8 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return encode(w, http.StatusOK, map[string]watchItemView{"item": {Symbol: item.Symbol, AddedAt: ts(item.AddedAt)}})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (s *Server) unwatch(w http.ResponseWriter, r *http.Request) error {

@@ -222,21 +222,16 @@ func (tx *Tx) CountWatchlist(ctx context.Context, owner string) (int, error) {
 	return n, nil
 }
 
-// AddToWatchlist adds a symbol and returns the item; added is false when it
-// was already there (the existing item is returned).
-func (tx *Tx) AddToWatchlist(ctx context.Context, owner, symbol string) (item invest.WatchItem, added bool, err error) {
+// AddToWatchlist adds a symbol; added is false when it was already there
+// (its added_at is kept).
+func (tx *Tx) AddToWatchlist(ctx context.Context, owner, symbol string) (added bool, err error) {
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO watchlist (owner_id, symbol, added_at) VALUES ($1, $2, $3)
 		ON CONFLICT (owner_id, symbol) DO NOTHING`, owner, symbol, micros(tx.Now()))
 	if err != nil {
-		return item, false, fmt.Errorf("store: add to watchlist: %w", err)
+		return false, fmt.Errorf("store: add to watchlist: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	var at int64
-	err = tx.tx.QueryRowContext(ctx, `SELECT added_at FROM watchlist WHERE owner_id = $1 AND symbol = $2`, owner, symbol).Scan(&at)
-	if err != nil {
-		return item, false, fmt.Errorf("store: add to watchlist: %w", err)
-	}
-	return invest.WatchItem{Symbol: symbol, AddedAt: fromMicros(at)}, n > 0, nil
+	return n > 0, nil
 }
 
 // RemoveFromWatchlist removes a symbol; a symbol not on the list is
