@@ -266,3 +266,15 @@ func investArgs(ss []string) []any {
 	}
 	return out
 }
+
+// HasHoldings reports whether the account holds any security (a brokerage
+// account with holdings must not be closed, even with zero cash).
+func (tx *Tx) HasHoldings(ctx context.Context, accountID string) (bool, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM holdings WHERE account_id = $1 AND quantity <> $2`,
+		accountID, invest.FormatQuantity(decimal.Zero)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: has holdings: %w", err)
+	}
+	return n > 0, nil
+}
