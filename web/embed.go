@@ -56,6 +56,11 @@ func (s *spa) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimPrefix(clean, "/")
+	// Dotfiles (dist/.keep) are build plumbing, not part of the site.
+	if strings.HasPrefix(name, ".") || strings.Contains(name, "/.") {
+		http.NotFound(w, r)
+		return
+	}
 	if name != "" && name != "index.html" && s.isFile(name) {
 		if strings.HasPrefix(name, "assets/") {
 			w.Header().Set("Cache-Control", cacheImmutable)

@@ -42,6 +42,7 @@ func TestHandlerServesBuild(t *testing.T) {
 		{"public file", "GET", "/favicon.svg", 200, "image/svg+xml", "no-cache", "<svg/>"},
 		{"missing asset", "GET", "/assets/gone-000.js", 404, "", "", ""},
 		{"missing file", "GET", "/robots.txt", 404, "", "", ""},
+		{"dotfile hidden", "GET", "/.keep", 404, "", "", ""},
 		{"api is not the spa", "GET", "/api/v1/nope", 404, "", "", ""},
 		{"dot-dot stays inside", "GET", "/../../etc/passwd", 200, "text/html; charset=utf-8", "no-cache", "<title>BankApp</title>"},
 		{"post refused", "POST", "/", 405, "", "", ""},

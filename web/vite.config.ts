@@ -8,7 +8,9 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: "dist",
-    emptyOutDir: false, // keep dist/.keep, which git tracks
+    // Start clean so stale hashed files never get embedded; public/.keep is
+    // copied back to dist/.keep, the one file git tracks there.
+    emptyOutDir: true,
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
     sourcemap: false,

@@ -33,11 +33,6 @@ export function currentMonth(): string {
   return isoDate(new Date()).slice(0, 7);
 }
 
-/** dayStartRFC3339 turns a YYYY-MM-DD filter into the RFC 3339 instant that the API compares against. */
-export function dayBoundRFC3339(date: string, end: boolean): string {
-  return end ? `${date}T23:59:59Z` : `${date}T00:00:00Z`;
-}
-
 const timeFmt = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit" });
 
 /** tickFormatFor picks date ticks, or time-of-day ticks when all points fall within about a day. */
