@@ -40,7 +40,7 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startInstance(t *testing.T, bin, dbURL, key string, n int) *instance {
+func startInstance(t *testing.T, bin, dbURL, key string, jobsOn bool) *instance {
 	t.Helper()
 	dir := t.TempDir()
 	in := &instance{addr: freeAddr(t), log: filepath.Join(dir, "out.log")}
@@ -51,10 +51,10 @@ func startInstance(t *testing.T, bin, dbURL, key string, n int) *instance {
 	t.Cleanup(func() { out.Close() })
 	in.cmd = exec.Command(bin, "serve")
 	in.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BANKAPP_ADDR=" + in.addr, "DATABASE_URL=" + dbURL, "BANKAPP_DATA_DIR=" + dir,
-		"JWT_SIGNING_KEY=" + key, "LOG_FORMAT=json", "LOG_LEVEL=info", "BANKAPP_JOBS_ENABLED=true"}
+		"JWT_SIGNING_KEY=" + key, "LOG_FORMAT=json", "LOG_LEVEL=info", fmt.Sprintf("BANKAPP_JOBS_ENABLED=%t", jobsOn)}
 	in.cmd.Stdout, in.cmd.Stderr = out, out
 	if err := in.cmd.Start(); err != nil {
-		t.Fatalf("start instance %d: %v", n, err)
+		t.Fatalf("start instance: %v", err)
 	}
 	t.Cleanup(func() {
 		if !in.dead {
@@ -136,12 +136,14 @@ func TestThreeInstancesSIGKILLExactlyOnce(t *testing.T) {
 	_, _ = rand.Read(key)
 	procs := make([]*instance, 3)
 	for i := range procs {
-		procs[i] = startInstance(t, bin, dbURL, base64.StdEncoding.EncodeToString(key), i)
+		procs[i] = startInstance(t, bin, dbURL, base64.StdEncoding.EncodeToString(key), true)
 	}
-	for _, p := range procs {
+	// A fourth instance serves the API with its jobs switched off.
+	paused := startInstance(t, bin, dbURL, base64.StdEncoding.EncodeToString(key), false)
+	for _, p := range append(procs, paused) {
 		p.waitReady(t, time.Now().Add(20*time.Second))
 	}
-	t.Logf("three instances ready: %s", time.Since(started).Round(time.Millisecond))
+	t.Logf("four instances ready (one with jobs off): %s", time.Since(started).Round(time.Millisecond))
 
 	// All occurrences fall due at once: schedules starting today.
 	type sched struct {
@@ -249,6 +251,24 @@ func TestThreeInstancesSIGKILLExactlyOnce(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Logf("all occurrences processed %s after they fell due", time.Since(queued).Round(time.Millisecond))
+
+	// Who ran what: the instance with jobs off ran nothing.
+	done, err := db.JobsByStatus(ctx, store.JobDone, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPid := map[int]int{}
+	for _, j := range done {
+		for _, p := range append(procs, paused) {
+			if strings.Contains(j.LockedBy, fmt.Sprintf("-%d/", p.cmd.Process.Pid)) {
+				byPid[p.cmd.Process.Pid]++
+			}
+		}
+	}
+	t.Logf("jobs finished per instance pid: %v (pid %d had jobs off)", byPid, paused.cmd.Process.Pid)
+	if byPid[paused.cmd.Process.Pid] != 0 {
+		t.Fatalf("the instance with BANKAPP_JOBS_ENABLED=false ran %d jobs", byPid[paused.cmd.Process.Pid])
+	}
 
 	checkExactlyOnce(t, db, scheds, opening, func(s sched) (string, string, string, int64) { return s.id, s.from, s.to, s.amount })
 }
