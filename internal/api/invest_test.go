@@ -634,7 +634,6 @@ func TestWatchlist(t *testing.T) {
 			t.Fatalf("watchlist (newest first, re-watch keeps added_at) = %v; first %v", got, first)
 		}
 		r := e.vdo(req{Method: "GET", Path: "/api/v1/watchlist", Token: other.Token})
-		r = e.vdo(req{Method: "GET", Path: "/api/v1/watchlist", Token: other.Token})
 		expect(t, r, 200, "")
 		if n := len(r.JSON(t)["items"].([]any)); n != 0 {
 			t.Fatalf("another user sees %d watched symbols", n)

@@ -73,7 +73,7 @@ func (h Holding) AverageCost(c ledger.Currency) decimal.Decimal {
 	if h.Quantity.Sign() <= 0 {
 		return decimal.Zero
 	}
-	return divBank(decimal.New(h.CostBasis, -int32(c.Digits())), h.Quantity, 8)
+	return divBank(decimal.New(h.CostBasis, -minorDigits(c)), h.Quantity, 8)
 }
 
 // WatchItem is a symbol on a user's watchlist.

@@ -75,7 +75,7 @@ func Fill(qty decimal.Decimal, notional int64, price decimal.Decimal, c ledger.C
 		return decimal.Zero, 0, fmt.Errorf("invest: quote price %s is not positive", price)
 	}
 	if notional > 0 {
-		n := decimal.New(notional, -int32(c.Digits()))
+		n := decimal.New(notional, -minorDigits(c))
 		qty, _ = n.QuoRem(price, QuantityDigits)
 		if qty.Sign() <= 0 {
 			return decimal.Zero, 0, &ledger.Error{Code: "invalid_quantity", Field: "notional",
@@ -95,7 +95,7 @@ func Fill(qty decimal.Decimal, notional int64, price decimal.Decimal, c ledger.C
 // toMinor rounds a major-unit amount half-even to minor units; ok is false
 // when it does not fit an int64.
 func toMinor(v decimal.Decimal, c ledger.Currency) (int64, bool) {
-	b := v.Shift(int32(c.Digits())).RoundBank(0).BigInt()
+	b := v.Shift(minorDigits(c)).RoundBank(0).BigInt()
 	if !b.IsInt64() {
 		return 0, false
 	}
@@ -124,4 +124,14 @@ func divBank(n, d decimal.Decimal, places int32) decimal.Decimal {
 		q = q.Neg()
 	}
 	return q
+}
+
+// minorDigits is the currency's number of minor digits as a decimal
+// exponent (BankApp's currencies all have 2).
+func minorDigits(c ledger.Currency) int32 {
+	d := c.Digits()
+	if d < 0 || d > 4 {
+		d = 2
+	}
+	return int32(d) // #nosec G115 -- bounded to 0..4 above
 }

@@ -168,6 +168,7 @@ func (db *DB) BalanceHistory(ctx context.Context, accountIDs []string, from time
 	}
 	in := placeholders(2, len(accountIDs))
 	args := append([]any{micros(from)}, investArgs(accountIDs)...)
+	// #nosec G202 -- only $n placeholders are joined; ids are bound parameters
 	rows, err := db.w.QueryContext(ctx, `SELECT seq, account_id, created_at, balance_after FROM postings
 		WHERE seq IN (SELECT MAX(seq) FROM postings WHERE account_id IN (`+in+`) AND created_at <= $1 GROUP BY account_id)
 		UNION ALL
