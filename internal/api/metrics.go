@@ -16,6 +16,7 @@ type metrics struct {
 	loginFailures prometheus.Counter
 	lockouts      prometheus.Counter
 	transfers     *prometheus.CounterVec
+	batchSize     prometheus.Histogram
 }
 
 func newMetrics(reg *prometheus.Registry, db *store.DB) *metrics {
@@ -29,8 +30,10 @@ func newMetrics(reg *prometheus.Registry, db *store.DB) *metrics {
 		lockouts:      prometheus.NewCounter(prometheus.CounterOpts{Name: "bankapp_account_lockouts_total", Help: "Accounts locked after repeated failures."}),
 		transfers: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "bankapp_money_movements_total",
 			Help: "Money movements by kind and outcome."}, []string{"kind", "outcome"}),
+		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "bankapp_group_commit_batch_size",
+			Help: "Transfers per group-commit transaction.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128}}),
 	}
-	cs := []prometheus.Collector{m.requests, m.duration, m.loginFailures, m.lockouts, m.transfers}
+	cs := []prometheus.Collector{m.requests, m.duration, m.loginFailures, m.lockouts, m.transfers, m.batchSize}
 	if db != nil {
 		cs = append(cs, collectors.NewDBStatsCollector(db.SQLDB(), "bankapp"))
 	}

@@ -143,7 +143,11 @@ func (s *Server) moveMoney(kind string, do func(ctx2 *http.Request, tx *store.Tx
 }
 
 func (s *Server) moneyAudit(r *http.Request, kind string, t ledger.Transfer) store.AuditEvent {
-	e := s.audit(r, principalOf(r).UserID, kind, "transfer:"+t.ID, "success")
+	return s.moneyAuditFor(r, principalOf(r).UserID, kind, t)
+}
+
+func (s *Server) moneyAuditFor(r *http.Request, userID, kind string, t ledger.Transfer) store.AuditEvent {
+	e := s.audit(r, userID, kind, "transfer:"+t.ID, "success")
 	e.Detail = ledger.FormatMinor(t.Amount, t.Currency.Digits()) + " " + string(t.Currency)
 	return e
 }
@@ -181,20 +185,26 @@ func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principalOf(r)
-	err = s.idempotent(w, r, key, body, func(tx *store.Tx) (int, any, error) {
-		m := bank.Movement{UserID: p.UserID, AccountID: req.FromAccountID, ToAccountNumber: req.ToAccountNumber,
-			Amount: req.Amount.s, Description: req.Description, Now: s.now().UTC()}
-		t, to, err := bank.Transfer(r.Context(), tx, m)
-		if err != nil {
-			return 0, nil, err
-		}
-		if err := tx.InsertAudit(r.Context(), s.moneyAudit(r, "transfer", t)); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, map[string]any{"transfer": viewTransfer(t, to.Number, p.UserID, to.OwnerID, p.UserID)}, nil
-	})
+	if !s.keys.Enter(p.UserID, key) {
+		return ledger.ErrKeyInProgress
+	}
+	defer s.keys.Leave(p.UserID, key)
+	j := &transferJob{ctx: r.Context(), r: r, p: p, key: key, hash: requestHash(r, body), req: req, now: s.now().UTC()}
+	var res ledger.Response
+	if s.committer != nil {
+		res, err = s.committer.submit(j)
+	} else {
+		res, err = s.transferAlone(j)
+	}
 	s.countMovement("transfer", err)
-	return err
+	if err != nil {
+		return err
+	}
+	if res.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	writeJSON(w, res.Status, res.Body)
+	return nil
 }
 
 func (s *Server) listTransfers(w http.ResponseWriter, r *http.Request) error {

@@ -50,6 +50,8 @@ type Server struct {
 	draining atomic.Bool
 	migrated atomic.Bool
 	cop      *http.CrossOriginProtection
+	// committer batches transfers (group commit); nil when turned off.
+	committer *committer
 }
 
 // NewServer wires the routes and middleware.
@@ -75,6 +77,9 @@ func NewServer(d Deps) *Server {
 	if d.Config.PublicOrigin != "" {
 		_ = s.cop.AddTrustedOrigin(d.Config.PublicOrigin)
 	}
+	if d.Config.GroupCommit {
+		s.committer = newCommitter(s, d.Config.GroupCommitWorkers, d.Config.GroupCommitMax, d.Config.GroupCommitWindow)
+	}
 	mux := http.NewServeMux()
 	s.routes(mux, d.Registry, d.Web)
 	s.handler = s.recoverer(s.requestID(s.securityHeaders(s.observe(mux))))
@@ -83,6 +88,14 @@ func NewServer(d Deps) *Server {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Close stops the group-commit workers. Call it after the HTTP server has
+// shut down (no request is waiting on them then).
+func (s *Server) Close() {
+	if s.committer != nil {
+		close(s.committer.stop)
+	}
+}
 
 // SetDraining makes /readyz answer 503 so the load balancer stops sending
 // new requests while in-flight ones finish.

@@ -54,6 +54,12 @@ type Config struct {
 
 	OTLPEndpoint string
 
+	// Group commit of transfers (docs/benchmarks.md).
+	GroupCommit        bool
+	GroupCommitWorkers int
+	GroupCommitMax     int
+	GroupCommitWindow  time.Duration
+
 	JobsEnabled        bool
 	SavingsInterestBPS int64 // annual savings rate in basis points (1/100 of a percent)
 }
@@ -142,6 +148,10 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:              strings.ToLower(str("LOG_FORMAT", "")),
 		OTLPEndpoint:           str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 		JobsEnabled:            boolean("BANKAPP_JOBS_ENABLED", true),
+		GroupCommit:            boolean("GROUP_COMMIT", true),
+		GroupCommitWorkers:     integer("GROUP_COMMIT_WORKERS", 4, 1, 64),
+		GroupCommitMax:         integer("GROUP_COMMIT_MAX", 64, 1, 1000),
+		GroupCommitWindow:      duration("GROUP_COMMIT_WINDOW", 0, 2*time.Millisecond),
 		SavingsInterestBPS:     int64(integer("SAVINGS_INTEREST_BPS", 200, 0, 10_000)),
 	}
 

@@ -54,6 +54,12 @@ type Keys struct {
 // NewKeys returns an empty in-flight set.
 func NewKeys() *Keys { return &Keys{inflight: map[string]struct{}{}} }
 
+// Enter marks (owner, key) in flight; false means it already is.
+func (k *Keys) Enter(owner, key string) bool { return k.enter(owner + "\x00" + key) }
+
+// Leave ends what Enter started.
+func (k *Keys) Leave(owner, key string) { k.leave(owner + "\x00" + key) }
+
 func (k *Keys) enter(id string) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -80,11 +86,17 @@ func (k *Keys) leave(id string) {
 // so the client may retry with the same key.
 func Idempotent[T IdemTx](ctx context.Context, keys *Keys, inTx func(context.Context, func(T) error) error,
 	owner, key, requestHash string, fn func(T) (Response, error)) (Response, error) {
-	id := owner + "\x00" + key
-	if !keys.enter(id) {
+	if !keys.Enter(owner, key) {
 		return Response{}, ErrKeyInProgress
 	}
-	defer keys.leave(id)
+	defer keys.Leave(owner, key)
+	return RunIdempotent(ctx, inTx, owner, key, requestHash, fn)
+}
+
+// RunIdempotent is Idempotent for a caller that already holds the key in
+// its Keys set (group commit's fallback path).
+func RunIdempotent[T IdemTx](ctx context.Context, inTx func(context.Context, func(T) error) error,
+	owner, key, requestHash string, fn func(T) (Response, error)) (Response, error) {
 	var out Response
 	err := inTx(ctx, func(tx T) error {
 		ok, err := tx.AcquireIdempotencyKey(ctx, owner, key)

@@ -99,3 +99,31 @@ func (db *DB) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	}
 	return out, rows.Err()
 }
+
+// InsertAudits writes many audit events with one statement (group commit).
+func (tx *Tx) InsertAudits(ctx context.Context, es []AuditEvent) error {
+	const cols = 9
+	now := tx.Now()
+	for _, c := range chunks(len(es), 1000) {
+		var b strings.Builder
+		args := make([]any, 0, (c[1]-c[0])*cols)
+		b.WriteString(`INSERT INTO audit_events (id, at, actor_id, action, target, ip, request_id, outcome, detail) VALUES `)
+		for i, e := range es[c[0]:c[1]] {
+			if e.ID == "" {
+				e.ID = uuid.Must(uuid.NewV7()).String()
+			}
+			if e.At.IsZero() {
+				e.At = now
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
+			args = append(args, e.ID, micros(e.At), nullable(e.ActorID), e.Action, e.Target, e.IP, e.RequestID, e.Outcome, e.Detail)
+		}
+		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: audit events: %w", err)
+		}
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/ledger"
@@ -66,4 +67,35 @@ func (db *DB) DeleteExpiredIdempotencyKeys(ctx context.Context, before time.Time
 		return 0, fmt.Errorf("store: delete expired idempotency keys: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// IdemPut is one record for PutIdempotencyRecords.
+type IdemPut struct {
+	Owner, Key string
+	Record     ledger.IdemRecord
+}
+
+// PutIdempotencyRecords stores many records with one statement (group
+// commit). The keys are new: the batch holds their advisory locks and found
+// no live record.
+func (tx *Tx) PutIdempotencyRecords(ctx context.Context, recs []IdemPut) error {
+	const cols = 6
+	for _, c := range chunks(len(recs), 1000) {
+		var b strings.Builder
+		args := make([]any, 0, (c[1]-c[0])*cols)
+		b.WriteString(`INSERT INTO idempotency_keys (owner_id, key, request_hash, status_code, response_body, created_at) VALUES `)
+		for i, r := range recs[c[0]:c[1]] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
+			args = append(args, r.Owner, r.Key, r.Record.RequestHash, r.Record.Response.Status, string(r.Record.Response.Body), micros(r.Record.CreatedAt))
+		}
+		b.WriteString(` ON CONFLICT (owner_id, key) DO UPDATE SET request_hash = excluded.request_hash,
+			status_code = excluded.status_code, response_body = excluded.response_body, created_at = excluded.created_at`)
+		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("store: put idempotency records: %w", err)
+		}
+	}
+	return nil
 }
