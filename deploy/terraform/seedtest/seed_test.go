@@ -188,6 +188,18 @@ func checkS3(t *testing.T, p *plan, env envSpec) {
 		}
 	}
 	eq(t, "old versions to Glacier after 90 days", glacier, true)
+	// "S3 Versioning: Enabled for all buckets" and encryption at rest.
+	for addr := range p.resources {
+		mod, name, ok := strings.Cut(addr, ".aws_s3_bucket.")
+		if !ok {
+			continue
+		}
+		for _, companion := range []string{"aws_s3_bucket_versioning", "aws_s3_bucket_server_side_encryption_configuration"} {
+			if _, ok := p.resources[mod+"."+companion+"."+name]; !ok {
+				t.Errorf("bucket %s has no %s", addr, companion)
+			}
+		}
+	}
 	eq(t, "Intelligent-Tiering", tiering, env.intTiering)
 }
 
@@ -202,7 +214,7 @@ func checkEdge(t *testing.T, p *plan, env envSpec) {
 		eq(t, "/api/* uncached", api["cache_policy_id"], "4135ea2d-6df8-44a3-9df3-4b5a84be39ad")
 		eq(t, "origin failover", len(blocks(d, "origin_group")), 1)
 		eq(t, "viewer TLS", block(t, d, "viewer_certificate")["minimum_protocol_version"], "TLSv1.2_2021")
-		eq(t, "WAF attached", p.refs(t, "frontend.aws_cloudfront_distribution.this", "web_acl_id")[0], "var.waf_enabled")
+		eq(t, "WAF attachable", slices.Contains(p.refs(t, "frontend.aws_cloudfront_distribution.this", "web_acl_id"), "aws_wafv2_web_acl.this"), true)
 	}
 	if env.waf {
 		acl := p.res(t, "frontend.aws_wafv2_web_acl.this[0]")
