@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func printHeader(w io.Writer, pgb, rss bool) {
+	fmt.Fprintf(w, "%8s %9s %11s %7s %8s %8s %8s %9s", "clients", "ok req/s", "transfers/s", "errors", "p50 ms", "p95 ms", "p99 ms", "xfer p99")
+	if pgb {
+		fmt.Fprintf(w, " %11s %6s", "pgbench tps", "ratio")
+	}
+	if rss {
+		fmt.Fprintf(w, "  %s", "peak RSS MiB per instance")
+	}
+	fmt.Fprintln(w)
+}
+
+func printStep(w io.Writer, s stepResult, pgb, rss bool) {
+	errRate := 0.0
+	if s.Ops > 0 {
+		errRate = 100 * float64(s.Failed) / float64(s.Ops)
+	}
+	fmt.Fprintf(w, "%8d %9.1f %11.1f %6.2f%% %8.1f %8.1f %8.1f %9.1f", s.Clients, s.OpsPerSec, s.TransfersPerS, errRate, s.P50, s.P95, s.P99, s.TP99)
+	if pgb {
+		ratio := 0.0
+		if s.PgbenchTPS > 0 {
+			ratio = s.TransfersPerS / s.PgbenchTPS
+		}
+		fmt.Fprintf(w, " %11.1f %6.2f", s.PgbenchTPS, ratio)
+	}
+	if rss {
+		var mb []string
+		for _, kb := range s.MaxRSSKB {
+			mb = append(mb, strconv.Itoa(kb/1024))
+		}
+		fmt.Fprintf(w, "  %s", strings.Join(mb, " / "))
+	}
+	fmt.Fprintln(w)
+}
+
+func printErrors(w io.Writer, steps []stepResult) {
+	for _, s := range steps {
+		if len(s.Errors) == 0 {
+			continue
+		}
+		keys := make([]string, 0, len(s.Errors))
+		for k := range s.Errors {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%s ×%d", k, s.Errors[k]))
+		}
+		fmt.Fprintf(w, "failed attempts at %d clients: %s\n", s.Clients, strings.Join(parts, ", "))
+	}
+}
+
+func printVerdict(w io.Writer, v verdict) {
+	fmt.Fprintf(w, "ledger: %d transfers acknowledged (201); lost %d; duplicated %d; replay mismatches %d; negative balances %d; money conserved %v (%s); ledger verify %s\n",
+		v.Acknowledged, v.Lost, v.Duplicated, v.ReplayMismatch, v.Negative, v.MoneyOK, v.MoneyDetail, v.LedgerVerify)
+}
+
+// printResult writes one machine-readable line that scripts parse.
+func printResult(w io.Writer, r report) {
+	var ops, failed, attempts, failedAttempts, retried, transfers int
+	for _, s := range r.Steps {
+		ops += s.Ops
+		failed += s.Failed
+		attempts += s.Attempts
+		failedAttempts += s.FailedAttempts
+		retried += s.Retried
+		transfers += s.Transfers
+	}
+	fmt.Fprintf(w, "RESULT requests=%d failed=%d attempts=%d failed_attempts=%d retried=%d transfers=%d", ops, failed, attempts, failedAttempts, retried, transfers)
+	if v := r.Verdict; v != nil {
+		fmt.Fprintf(w, " lost=%d duplicated=%d replay_mismatch=%d negative=%d money_ok=%v ledger_verify=%s",
+			v.Lost, v.Duplicated, v.ReplayMismatch, v.Negative, v.MoneyOK, strings.Fields(v.LedgerVerify + " x")[0])
+	}
+	names := make([]string, 0, len(r.Recovery))
+	for k := range r.Recovery {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(w, " recovery_ms_%s=%d", k, r.Recovery[k])
+	}
+	fmt.Fprintln(w)
+}
+
+// recovery reads the fault injections ("name unix_ms" lines) and, for each,
+// the time from the injection to the first acknowledged transfer after the
+// last failed transfer attempt within 60 s of it (0 when no attempt failed).
+func recovery(path string, b *book) (map[string]int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("marks: %w", err)
+	}
+	defer f.Close()
+	out := map[string]int64{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) != 2 {
+			continue
+		}
+		ms, err := strconv.ParseInt(fields[1], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("marks: %q: %w", sc.Text(), err)
+		}
+		out[fields[0]] = recoveryAfter(time.UnixMilli(ms), b.attempts)
+	}
+	return out, sc.Err()
+}
+
+func recoveryAfter(mark time.Time, attempts []attempt) int64 {
+	end := mark.Add(60 * time.Second)
+	var lastFail time.Time
+	for _, a := range attempts {
+		if !a.ok && !a.at.Before(mark) && a.at.Before(end) {
+			lastFail = a.at
+		}
+	}
+	if lastFail.IsZero() {
+		return 0
+	}
+	for _, a := range attempts {
+		if a.ok && a.at.After(lastFail) {
+			return a.at.Sub(mark).Milliseconds()
+		}
+	}
+	return -1 // never recovered while the load ran
+}
+
+// pgbench runs pgbench's built-in TPC-B transaction with the same number of
+// clients for the same time and returns its tps.
+func pgbench(ctx context.Context, url string, clients int, d time.Duration) (float64, error) {
+	bin := "pgbench"
+	if p := os.Getenv("PGBENCH"); p != "" {
+		bin = p
+	}
+	secs := max(int(d.Seconds()), 1)
+	out, err := exec.CommandContext(ctx, bin, "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", strconv.Itoa(secs), url).CombinedOutput() // #nosec G204 -- the operator's own pgbench and database
+	if err != nil {
+		return 0, fmt.Errorf("pgbench -c %d: %w: %s", clients, err, truncate(out, 500))
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if rest, ok := strings.CutPrefix(line, "tps = "); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				return strconv.ParseFloat(f[0], 64)
+			}
+		}
+	}
+	return 0, fmt.Errorf("pgbench -c %d: no tps in output: %s", clients, truncate(out, 500))
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// stepResult is one closed-loop run at one concurrency.
+type stepResult struct {
+	Clients        int            `json:"clients"`
+	Seconds        float64        `json:"seconds"`
+	Ops            int            `json:"ops"`
+	OK             int            `json:"ok"`
+	Rejected       int            `json:"rejected"`
+	Failed         int            `json:"failed"`
+	Attempts       int            `json:"attempts"`
+	FailedAttempts int            `json:"failed_attempts"`
+	Retried        int            `json:"retried"`
+	Transfers      int            `json:"transfers"`
+	OpsPerSec      float64        `json:"ops_per_sec"`
+	TransfersPerS  float64        `json:"transfers_per_sec"`
+	P50, P95, P99  float64        `json:"-"`
+	TP99           float64        `json:"transfer_p99_ms"`
+	MaxRSSKB       []int          `json:"max_rss_kb,omitempty"`
+	PgbenchTPS     float64        `json:"pgbench_tps,omitempty"`
+	Errors         map[string]int `json:"errors,omitempty"`
+}
+
+// runStep runs clients workers back to back for d and returns the figures.
+func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Duration, pids []int) stepResult {
+	sctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	tallies := make([]tally, clients)
+	var wg sync.WaitGroup
+	rss := make([]int, len(pids))
+	stopRSS := make(chan struct{})
+	wg.Go(func() { sampleRSS(pids, rss, stopRSS) })
+	start := time.Now()
+	var workers sync.WaitGroup
+	for i := range clients {
+		workers.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(i)))
+			for sctx.Err() == nil {
+				e.runOp(sctx, r, mix.pick(r), &tallies[i])
+			}
+		})
+	}
+	workers.Wait()
+	elapsed := time.Since(start).Seconds()
+	close(stopRSS)
+	wg.Wait()
+	var t tally
+	for _, x := range tallies {
+		t.add(x)
+	}
+	res := stepResult{Clients: clients, Seconds: elapsed, Ops: t.ops, OK: t.ok, Rejected: t.rejected, Failed: t.failed,
+		Attempts: t.attempts, FailedAttempts: t.failedAttempts, Retried: t.retried, Transfers: t.transfers,
+		OpsPerSec: float64(t.ok) / elapsed, TransfersPerS: float64(t.transfers) / elapsed, MaxRSSKB: rss, Errors: t.errs}
+	res.P50, res.P95, res.P99 = pct(t.lat, 50), pct(t.lat, 95), pct(t.lat, 99)
+	res.TP99 = pct(t.transferLat, 99)
+	return res
+}
+
+// pct is the p-th percentile of ds in milliseconds (nearest rank).
+func pct(ds []time.Duration, p int) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := (len(s)*p + 99) / 100
+	i = max(min(i-1, len(s)-1), 0)
+	return float64(s[i].Microseconds()) / 1000
+}
+
+// sampleRSS keeps the largest VmRSS (KiB) seen of each pid until stop closes.
+func sampleRSS(pids []int, out []int, stop chan struct{}) {
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		for i, pid := range pids {
+			out[i] = max(out[i], vmRSS(pid))
+		}
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func vmRSS(pid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			f := strings.Fields(rest)
+			if len(f) > 0 {
+				n, _ := strconv.Atoi(f[0])
+				return n
+			}
+		}
+	}
+	return 0
+}
