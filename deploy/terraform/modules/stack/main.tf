@@ -89,8 +89,11 @@ module "ssm" {
     LOG_FORMAT           = "json"
     LOG_LEVEL            = var.environment == "prod" ? "info" : "debug"
     MARKET_DATA_PROVIDER = var.market_data_provider
-    BLOB_STORE           = "s3://${aws_s3_bucket.blobs.id}/blobs"
-    TRUSTED_PROXY_CIDRS  = join(",", var.network.public_subnet_cidrs)
+    # production mode refuses the simulated market unless opted in (dev).
+    ALLOW_SIMULATED_MARKET = tostring(var.market_data_provider == "simulated")
+    BANKAPP_PUBLIC_ORIGIN  = "https://${var.domain_name}"
+    BLOB_STORE             = "s3://${aws_s3_bucket.blobs.id}/blobs"
+    TRUSTED_PROXY_CIDRS    = join(",", var.network.public_subnet_cidrs)
   }
 }
 
