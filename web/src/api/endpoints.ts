@@ -103,7 +103,7 @@ export function makeApi(c: ApiClient) {
       end_date?: string;
     }) => c.request<{ scheduled_transfer: T.ScheduledTransfer }>(EP.createScheduled, { body: b }),
     cancelScheduled: (id: string) => c.request<void>(EP.cancelScheduled, { params: { id } }),
-    payees: () => c.request<T.Page<T.Payee> | { items: T.Payee[] }>(EP.payees),
+    payees: () => c.request<T.Page<T.Payee>>(EP.payees),
     createPayee: (b: { name: string; account_number: string }) =>
       c.request<{ payee: T.Payee }>(EP.createPayee, { body: b }),
     deletePayee: (id: string) => c.request<void>(EP.deletePayee, { params: { id } }),
@@ -119,7 +119,7 @@ export function makeApi(c: ApiClient) {
     orders: (q: Q = {}) => c.request<T.Page<T.Order>>(EP.orders, { query: q }),
     portfolio: (accountID?: string) => c.request<T.Portfolio>(EP.portfolio, { query: { account_id: accountID } }),
     portfolioHistory: (range: T.HistoryRange) => c.request<T.PortfolioHistory>(EP.portfolioHistory, { query: { range } }),
-    watchlist: () => c.request<{ items: (T.WatchItem | string)[] }>(EP.watchlist),
+    watchlist: () => c.request<{ items: T.WatchItem[] }>(EP.watchlist),
     watch: (symbol: string) => c.request<unknown>(EP.watch, { params: { symbol } }),
     unwatch: (symbol: string) => c.request<void>(EP.unwatch, { params: { symbol } }),
 

@@ -13,9 +13,7 @@ export interface User {
 }
 
 export interface AdminUser extends User {
-  account_count?: number;
-  accounts?: number;
-  accounts_count?: number;
+  account_count: number;
 }
 
 export interface LoginResponse {
@@ -104,21 +102,22 @@ export interface ScheduledTransfer {
   from_account_id: string;
   to_account_number: string;
   amount: string;
-  currency?: string;
-  description?: string;
+  currency: string;
+  description: string;
   frequency: Frequency;
   start_date: string;
   end_date?: string | null;
   next_run_at: string | null;
   last_run_at: string | null;
   last_status: string | null;
+  created_at: string;
 }
 
 export interface Payee {
   id: string;
   name: string;
   account_number: string;
-  created_at?: string;
+  created_at: string;
 }
 
 export interface Page<T> {
@@ -160,6 +159,7 @@ export interface Order {
   quantity: string;
   price: string;
   total: string;
+  currency: string;
   status: "filled";
   created_at: string;
 }
@@ -181,7 +181,7 @@ export interface Portfolio {
   total_value: string;
   realized_pl: string;
   day_change: string;
-  currency?: string;
+  currency: string;
 }
 
 export interface PortfolioHistory {
@@ -190,7 +190,7 @@ export interface PortfolioHistory {
 
 export interface WatchItem {
   symbol: string;
-  added_at?: string;
+  added_at: string;
 }
 
 export interface AuditEvent {
@@ -208,7 +208,13 @@ export interface LedgerCheck {
   ok: boolean;
   accounts_checked: number;
   transfers_checked: number;
-  problems: unknown[];
+  problems: LedgerProblem[];
+}
+
+export interface LedgerProblem {
+  kind: string;
+  ref: string;
+  detail: string;
 }
 
 /** Problem is an RFC 9457 problem document as the API returns it. */

@@ -1,6 +1,5 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import type { AdminUser } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field } from "../../components/Field";
 import { ErrorNote, Loading, SuccessNote } from "../../components/Feedback";
@@ -20,10 +19,6 @@ export default function Admin() {
       <Audit />
     </div>
   );
-}
-
-function accountCount(u: AdminUser): number | string {
-  return u.account_count ?? u.accounts_count ?? u.accounts ?? "—";
 }
 
 function Users() {
@@ -68,7 +63,7 @@ function Users() {
                   <td>{u.email}</td>
                   <td>{u.role}</td>
                   <td>{u.totp_enabled ? "on" : "off"}</td>
-                  <td className="num">{accountCount(u)}</td>
+                  <td className="num">{u.account_count}</td>
                   <td>{formatDateTime(u.created_at)}</td>
                 </tr>
               ))}
@@ -130,7 +125,9 @@ function Ledger() {
           {!check.data.ok && (
             <ul>
               {check.data.problems.map((p, i) => (
-                <li key={i}>{typeof p === "string" ? p : JSON.stringify(p)}</li>
+                <li key={i}>
+                  {p.kind} {p.ref}: {p.detail}
+                </li>
               ))}
             </ul>
           )}

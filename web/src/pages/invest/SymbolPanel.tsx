@@ -27,7 +27,7 @@ export function SymbolPanel({ symbol, brokerage }: { symbol: string; brokerage: 
   const quote = useQuery({ queryKey: ["quote", symbol], queryFn: () => api.quotes([symbol]), refetchInterval: 30_000 });
   const hist = useQuery({ queryKey: ["history", symbol, range], queryFn: () => api.history(symbol, range) });
   const watch = useQuery({ queryKey: ["watchlist"], queryFn: api.watchlist });
-  const watched = (watch.data?.items ?? []).some((w) => (typeof w === "string" ? w : w.symbol) === symbol);
+  const watched = (watch.data?.items ?? []).some((w) => w.symbol === symbol);
   const toggle = useMutation({
     mutationFn: () => (watched ? api.unwatch(symbol) : api.watch(symbol)),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["watchlist"] }),

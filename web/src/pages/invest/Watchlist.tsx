@@ -8,7 +8,7 @@ export function Watchlist({ onPick }: { onPick: (s: string) => void }) {
   const api = useApi();
   const qc = useQueryClient();
   const list = useQuery({ queryKey: ["watchlist"], queryFn: api.watchlist });
-  const symbols = (list.data?.items ?? []).map((w) => (typeof w === "string" ? w : w.symbol));
+  const symbols = (list.data?.items ?? []).map((w) => w.symbol);
   const quotes = useQuery({
     queryKey: ["quotes", symbols.join(",")],
     queryFn: () => api.quotes(symbols),

@@ -6,7 +6,7 @@ import { Field } from "../../components/Field";
 import { ErrorNote, Loading, fieldError } from "../../components/Feedback";
 
 /** payeeItems reads the payee list from either a page or a plain items answer. */
-export function payeeItems(data: Page<Payee> | { items: Payee[] } | undefined): Payee[] {
+export function payeeItems(data: Page<Payee> | undefined): Payee[] {
   return data?.items ?? [];
 }
 

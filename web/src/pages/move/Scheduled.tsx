@@ -74,7 +74,7 @@ export function Scheduled() {
               <li key={s.id} className="row">
                 <span>
                   <strong>
-                    <Money amount={s.amount} currency={s.currency ?? currencyOf(s.from_account_id)} />
+                    <Money amount={s.amount} currency={s.currency || currencyOf(s.from_account_id)} />
                   </strong>{" "}
                   to <span className="mono">{s.to_account_number}</span> · {s.frequency}
                   <br />
