@@ -74,12 +74,29 @@ build_provider() {
 	fi
 }
 
+# terraform when installed; otherwise OpenTofu built from its module source
+# (its go.mod has a replace directive, so `go install @version` refuses it).
 find_terraform() {
 	if command -v terraform >/dev/null; then
 		TF=$(command -v terraform)
-	else
-		go_tool tofu "$OPENTOFU_VERSION" github.com/opentofu/opentofu/cmd/tofu
-		TF=$CACHE/tofu-$OPENTOFU_VERSION/tofu
+		return
+	fi
+	local dir=$CACHE/tofu-$OPENTOFU_VERSION src
+	if [[ ! -x $dir/tofu ]]; then
+		src=$(module_dir github.com/opentofu/opentofu "$OPENTOFU_VERSION")
+		mkdir -p "$dir.tmp"
+		(cd "$src" && CGO_ENABLED=0 go build -trimpath -o "$dir.tmp/tofu" ./cmd/tofu)
+		mv "$dir.tmp" "$dir"
+	fi
+	TF=$dir/tofu
+}
+
+# actionlint runs shellcheck on `run:` blocks when it is installed.
+ensure_shellcheck() {
+	command -v shellcheck >/dev/null && return
+	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck) >/dev/null 2>&1 ||
+			echo "infra-test: shellcheck not installed; actionlint checks run: blocks without it"
 	fi
 }
 
@@ -89,6 +106,7 @@ go_tool tfsec "$TFSEC_VERSION" github.com/aquasecurity/tfsec/cmd/tfsec & pids+=(
 go_tool tflint "$TFLINT_VERSION" github.com/terraform-linters/tflint & pids+=($!)
 go_tool actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint & pids+=($!)
 build_ruleset & pids+=($!)
+ensure_shellcheck & pids+=($!)
 for p in "${pids[@]}"; do wait "$p"; done
 build_provider
 find_terraform
