@@ -9,6 +9,7 @@
 #   scripts/stack.sh down        stop everything and delete the run dir
 #   scripts/stack.sh status      what runs where
 #   scripts/stack.sh env         shell exports: STACK_URL, DATABASE_URL, ...
+#   scripts/stack.sh reload      rebuild bankapp (STACK_REV) and restart the instances one by one
 #   scripts/stack.sh api-start N | api-stop N [SIGNAL] | api-wait N
 #   scripts/stack.sh pg-restart | replica-stop | replica-start | lb-wait-up N
 #
@@ -330,12 +331,28 @@ envs() {
   echo "export STACK_REV='$(cat "$STACK_DIR/bin/bankapp.rev" 2>/dev/null)'"
 }
 
+# reload rebuilds bankapp (at STACK_REV, default HEAD) and restarts the
+# instances one at a time behind HAProxy.
+reload() {
+  need_state
+  build
+  local n
+  for n in 1 2 3; do
+    api_stop "$n" TERM
+    api_start "$n"
+    log "api$n ready $(api_wait "$n") ms after start"
+    lb_wait_up "$n"
+  done
+  status
+}
+
 need_state() { find_pg; pg_user; load_state || die "no stack ($STATE); run scripts/stack.sh up"; }
 
 case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
+  reload) reload ;;
   env) find_pg; envs ;;
   api-start) need_state; api_start "$2" ;;
   api-stop) need_state; api_stop "$2" "${3:-TERM}" ;;
@@ -345,5 +362,5 @@ case "${1:-}" in
   pg-restart) need_state; pg_restart ;;
   replica-stop) need_state; replica_stop ;;
   replica-start) need_state; replica_start ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
 esac

@@ -41,7 +41,7 @@ func parseFlags(args []string) (options, error) {
 	var o options
 	fs := flag.NewFlagSet("bankload", flag.ContinueOnError)
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:18080", "base URL (the load balancer)")
-	fs.StringVar(&o.mix, "mix", "full", "transfers | hot (every customer pays one merchant) | read | full")
+	fs.StringVar(&o.mix, "mix", "full", "transfers | hot (every customer pays one merchant) | read | full | chaos (transfers with reads)")
 	fs.StringVar(&o.clients, "c", "8,32,64,128", "concurrency steps, comma-separated")
 	fs.DurationVar(&o.duration, "d", 20*time.Second, "duration of each step")
 	fs.IntVar(&o.users, "users", 200, "customers to create")
@@ -59,7 +59,7 @@ func parseFlags(args []string) (options, error) {
 		return o, err
 	}
 	if _, ok := mixes[o.mix]; !ok {
-		return o, fmt.Errorf("-mix %q: want transfers, hot, read or full", o.mix)
+		return o, fmt.Errorf("-mix %q: want transfers, hot, read, full or chaos", o.mix)
 	}
 	if o.run == "" {
 		o.run = randHex(4)

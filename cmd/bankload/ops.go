@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
@@ -196,6 +197,9 @@ func (e *env) read(ctx context.Context, u *customer, t *tally, send func() (repl
 	if err == nil && r.status/100 == 2 {
 		return outOK
 	}
+	if ctx.Err() != nil {
+		return outFailed // cut off by the end of the step: not counted
+	}
 	t.failedAttempts++
 	t.noteErr(errKind(r, err))
 	return outFailed
@@ -203,7 +207,11 @@ func (e *env) read(ctx context.Context, u *customer, t *tally, send func() (repl
 
 func errKind(r reply, err error) string {
 	if err != nil {
-		return "transport"
+		msg := err.Error()
+		if i := strings.LastIndex(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+		return "transport (" + msg + ")"
 	}
 	if c := r.problem(); c != "" {
 		return fmt.Sprintf("%d %s", r.status, c)
