@@ -126,6 +126,9 @@ func (c *committer) exec(batch []*transferJob) {
 		}
 	}
 	for i, j := range batch {
+		if out[i].err == nil {
+			c.s.db.MarkWrite(j.p.UserID)
+		}
 		j.err = out[i].err
 		j.done <- out[i].resp
 	}

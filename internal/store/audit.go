@@ -82,7 +82,7 @@ func (db *DB) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 	}
 	args = append(args, f.Limit)
 	q += fmt.Sprintf(" ORDER BY seq DESC LIMIT $%d", len(args)) // #nosec G202 -- only constant conditions and $n placeholders are joined; values are bound parameters
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: audit events: %w", err)
 	}

@@ -96,7 +96,7 @@ func (db *DB) History(ctx context.Context, accountID string, f HistoryFilter) ([
 		LEFT JOIN accounts ca ON ca.id = cp.account_id AND ca.type <> 'system'
 		LEFT JOIN users cu ON cu.id = ca.owner_id
 		WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.seq %s LIMIT $%d`, order, len(args))
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: history: %w", err)
 	}
@@ -118,14 +118,14 @@ func (db *DB) History(ctx context.Context, accountID string, f HistoryFilter) ([
 // BalanceBefore is the account's balance just before t (0 if no posting).
 func (db *DB) BalanceBefore(ctx context.Context, accountID string, t time.Time) (int64, int64, error) {
 	var bal, seq int64
-	err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM postings WHERE account_id = $1 AND created_at < $2`, accountID, micros(t)).Scan(&seq)
+	err := db.reader(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM postings WHERE account_id = $1 AND created_at < $2`, accountID, micros(t)).Scan(&seq)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: balance before: %w", err)
 	}
 	if seq == 0 {
 		return 0, 0, nil
 	}
-	if err := db.r.QueryRowContext(ctx, `SELECT balance_after FROM postings WHERE seq = $1`, seq).Scan(&bal); err != nil {
+	if err := db.reader(ctx).QueryRowContext(ctx, `SELECT balance_after FROM postings WHERE seq = $1`, seq).Scan(&bal); err != nil {
 		return 0, 0, fmt.Errorf("store: balance before: %w", err)
 	}
 	return bal, seq, nil
@@ -162,7 +162,7 @@ func (db *DB) TransfersOfUser(ctx context.Context, userID, cursor string, limit 
 		args = append(args, cursor)
 		cond = " AND t.id < $3"
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+transferViewColumns+` FROM transfers t
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+transferViewColumns+` FROM transfers t
 		LEFT JOIN accounts fa ON fa.id = t.from_account_id
 		LEFT JOIN accounts ta ON ta.id = t.to_account_id
 		WHERE t.id IN (

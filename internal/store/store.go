@@ -34,6 +34,7 @@ type DB struct {
 	r       *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	rep     *replica // nil without a read replica
 }
 
 // Options configures Open.
@@ -77,6 +78,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if err := db.Ping(ctx); err != nil {
 		_ = db.Close()
 		return nil, err
+	}
+	if opts.ReadURL != "" {
+		db.rep = &replica{writes: map[string]time.Time{}, stop: make(chan struct{})}
+		db.checkReplica()
+		go db.watchReplica()
 	}
 	return db, nil
 }
@@ -137,6 +143,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.rep != nil {
+		close(db.rep.stop)
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		if rerr := db.r.Close(); err == nil {
@@ -185,6 +194,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	db.noteWrite(ctx)
 	return nil
 }
 

@@ -148,7 +148,7 @@ func (db *DB) AdminUsers(ctx context.Context, q, cursor string, limit int) ([]Us
 	args = append(args, limit)
 	cols := strings.ReplaceAll(userColumns, "id,", "u.id,")
 	// #nosec G202 -- only constant column lists and $n placeholders are joined; values are bound parameters
-	rows, err := db.r.QueryContext(ctx, `SELECT `+cols+`, (SELECT COUNT(*) FROM accounts a WHERE a.owner_id = u.id)
+	rows, err := db.reader(ctx).QueryContext(ctx, `SELECT `+cols+`, (SELECT COUNT(*) FROM accounts a WHERE a.owner_id = u.id)
 		FROM users u WHERE `+strings.Join(where, " AND ")+fmt.Sprintf(` ORDER BY u.id DESC LIMIT $%d`, len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: admin users: %w", err)
