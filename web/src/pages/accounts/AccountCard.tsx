@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import type { Account } from "../../api/types";
 import { Money } from "../../components/Money";
+import { formatMoney } from "../../lib/money";
 
 const TYPE_NAMES = { checking: "Checking", savings: "Savings", brokerage: "Brokerage" } as const;
 
@@ -32,5 +33,5 @@ export function AccountCard({ account: a }: { account: Account }) {
 
 /** accountLabel is the text used for an account in selects. */
 export function accountLabel(a: Account): string {
-  return `${a.name} (${maskNumber(a.number)}) · ${a.currency} ${a.balance}`;
+  return `${a.name} (${maskNumber(a.number)}) · ${formatMoney(a.available_balance, a.currency)} available`;
 }
