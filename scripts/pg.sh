@@ -67,17 +67,35 @@ CONF
   log "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port ($dir)"
 }
 
+# replica DIR: starts a streaming replica (pg_basebackup -R) of the cluster in
+# DIR on another port and prints TEST_REPLICA_URL.
+replica() {
+  local dir=${1:-${BANKAPP_PG_DIR:-}} bindir port rport runas=()
+  bindir=$(find_bindir)
+  [ "$(id -u)" = 0 ] && runas=(runuser -u bankapp-pg --)
+  port=$(sed -n "s/^port=//p" "$dir/data/postgresql.conf" | tail -n 1)
+  rport=$(free_port)
+  "${runas[@]}" "$bindir/pg_basebackup" -D "$dir/replica" -R -X stream -h 127.0.0.1 -p "$port" -U bankapp >&2
+  echo "port=$rport" >>"$dir/replica/postgresql.conf"
+  "${runas[@]}" "$bindir/pg_ctl" -D "$dir/replica" -l "$dir/replica.log" -w -t 60 start >&2 \
+    || { cat "$dir/replica.log" >&2; exit 1; }
+  echo "export TEST_REPLICA_URL='postgres://bankapp@127.0.0.1:$rport/postgres?sslmode=disable'"
+  log "streaming replica on 127.0.0.1:$rport"
+}
+
 stop() {
   local dir=${1:-${BANKAPP_PG_DIR:-}} bindir runas=()
   [ -n "$dir" ] && [ -d "$dir/data" ] || return 0
   bindir=$(find_bindir)
   [ "$(id -u)" = 0 ] && runas=(runuser -u bankapp-pg --)
+  if [ -d "$dir/replica" ]; then "${runas[@]}" "$bindir/pg_ctl" -D "$dir/replica" -m fast -w stop >&2 || true; fi
   "${runas[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >&2 || true
   rm -rf "$dir"
 }
 
 case "${1:-}" in
   start) start ;;
+  replica) replica "${2:-}" ;;
   stop) stop "${2:-}" ;;
-  *) echo "usage: $0 start | stop [DIR]" >&2; exit 2 ;;
+  *) echo "usage: $0 start | replica [DIR] | stop [DIR]" >&2; exit 2 ;;
 esac

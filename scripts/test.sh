@@ -26,6 +26,8 @@ start_pg() {
   if [ -z "${TEST_DATABASE_URL:-}" ]; then
     eval "$(bash scripts/pg.sh start)"
     trap 'bash scripts/pg.sh stop "$BANKAPP_PG_DIR"' EXIT
+    eval "$(bash scripts/pg.sh replica "$BANKAPP_PG_DIR")"
+    export TEST_REPLICA_URL BANKAPP_PG_DIR BANKAPP_PG_BIN
   fi
   export TEST_DATABASE_URL BANKAPP_REQUIRE_PG=1
 }

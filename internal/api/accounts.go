@@ -130,6 +130,11 @@ func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) error {
 		if a.Balance != 0 {
 			return bank.ErrBalanceNotZero
 		}
+		if held, err := tx.HasHoldings(r.Context(), a.ID); err != nil {
+			return err
+		} else if held {
+			return &ledger.Error{Code: "balance_not_zero", Msg: "the account still holds securities; sell them before closing it"}
+		}
 		if a.Status == ledger.StatusFrozen {
 			return ledger.ErrAccountFrozen
 		}

@@ -159,3 +159,7 @@ func (db *DB) checkReplica() {
 	r.lag.Store(int64(lag))
 	r.ok.Store(lag <= MaxReplicaLag)
 }
+
+// ReadsFromReplica reports whether a read-only query made with ctx would go
+// to the replica now.
+func (db *DB) ReadsFromReplica(ctx context.Context) bool { return db.reader(ctx) != db.w }
