@@ -14,6 +14,7 @@ import (
 
 	"github.com/bankapp/bankapp/internal/api"
 	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/awsconfig"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
 	"github.com/bankapp/bankapp/internal/jobs"
@@ -26,7 +27,19 @@ import (
 // drainTimeout bounds graceful shutdown; ECS waits 30 s after SIGTERM.
 const drainTimeout = 25 * time.Second
 
+// loadConfig reads the environment and, when AWS_SECRETS_MANAGER_SECRET_ID
+// or SSM_PARAMETER_PATH is set, the settings stored in AWS, then validates
+// them all together.
 func loadConfig(getenv func(string) string) (config.Config, error) {
+	if opts := awsconfig.OptionsFromEnv(getenv); opts.SecretID != "" || opts.ParameterPath != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		values, err := awsconfig.Load(ctx, opts)
+		cancel()
+		if err != nil {
+			return config.Config{}, err
+		}
+		getenv = awsconfig.Getenv(getenv, values)
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return cfg, err
