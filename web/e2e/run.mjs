@@ -373,6 +373,18 @@ await mstep("send money on a phone", async () => {
   await shot(pageM, "mobile-transfer-result");
 });
 
+await r.flow("sessions")("revoking a session from the phone ends it on the desktop, with a message", async () => {
+  await pageM.goto("/settings");
+  const revoke = pageM.getByRole("button", { name: /^Sign out .* session$/ });
+  await revoke.first().waitFor();
+  await revoke.first().click();
+  await pageM.getByText("This device").waitFor();
+  // The desktop tab navigates in-app: its next API call is refused, the silent refresh fails too.
+  await pageB.getByRole("link", { name: "Settings" }).click();
+  await pageB.getByText("Your session has ended. Please sign in again.").waitFor();
+  await pageB.getByRole("heading", { name: "Sign in" }).waitFor();
+});
+
 await close();
 if (axeFindings.length) console.log(JSON.stringify(axeFindings, null, 2));
 process.exit(r.summary() ? 0 : 1);
