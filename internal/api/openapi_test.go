@@ -298,3 +298,136 @@ func truncateBody(b []byte) string {
 	}
 	return string(b)
 }
+
+// TestOpenAPIContractTour calls every routed operation with typical
+// successes and errors, so that openapi.json is checked against what the
+// server really answers (validated fails on any difference).
+func TestOpenAPIContractTour(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e *env) {
+		a, b := e.signUp("Tour"), e.signUp("Peer")
+		do := func(method, path, token string, body any, hdr ...string) response {
+			t.Helper()
+			h := map[string]string{}
+			for i := 0; i+1 < len(hdr); i += 2 {
+				h[hdr[i]] = hdr[i+1]
+			}
+			return validated(t, e, req{Method: method, Path: path, Token: token, Body: body, Headers: h})
+		}
+		field := func(r response, obj, name string) string {
+			t.Helper()
+			v, _ := r.JSON(t)[obj].(map[string]any)[name].(string)
+			return v
+		}
+		accts := do("GET", "/api/v1/accounts", a.Token, nil)
+		expect(t, accts, http.StatusOK, "")
+		checking := accts.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+		peerAcct := do("GET", "/api/v1/accounts", b.Token, nil).JSON(t)["items"].([]any)[0].(map[string]any)
+		peerNumber := peerAcct["number"].(string)
+
+		r := do("POST", "/api/v1/accounts", a.Token, map[string]string{"type": "brokerage", "name": "Stocks"})
+		expect(t, r, http.StatusCreated, "")
+		brokerage := field(r, "account", "id")
+		r = do("POST", "/api/v1/accounts", a.Token, map[string]string{"type": "savings", "currency": "EUR"})
+		expect(t, r, http.StatusCreated, "")
+		euro := field(r, "account", "id")
+		expect(t, do("POST", "/api/v1/accounts", a.Token, map[string]string{"type": "loan"}), http.StatusUnprocessableEntity, "validation_failed")
+		expect(t, do("GET", "/api/v1/accounts/"+checking, a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/accounts/"+checking, b.Token, nil), http.StatusNotFound, "not_found")
+		expect(t, do("PATCH", "/api/v1/accounts/"+checking, a.Token, map[string]string{"name": "Everyday"}), http.StatusOK, "")
+
+		key := "tour-deposit-1"
+		dep := map[string]any{"account_id": checking, "amount": "500", "description": "paycheck"}
+		r = do("POST", "/api/v1/deposits", a.Token, dep, "Idempotency-Key", key)
+		expect(t, r, http.StatusCreated, "")
+		r = do("POST", "/api/v1/deposits", a.Token, dep, "Idempotency-Key", key)
+		expect(t, r, http.StatusCreated, "")
+		if r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Error("a replay must say Idempotent-Replayed: true")
+		}
+		expect(t, do("POST", "/api/v1/deposits", a.Token, map[string]any{"account_id": checking, "amount": "501"}, "Idempotency-Key", key), http.StatusUnprocessableEntity, "idempotency_key_reused")
+		expect(t, do("POST", "/api/v1/deposits", a.Token, dep), http.StatusBadRequest, "idempotency_key_required")
+		expect(t, do("POST", "/api/v1/deposits", a.Token, map[string]any{"account_id": checking, "amount": "1.234"}, "Idempotency-Key", "tour-d2"), http.StatusUnprocessableEntity, "invalid_amount")
+		expect(t, do("POST", "/api/v1/deposits", a.Token, map[string]any{"account_id": checking, "amount": 5}, "Idempotency-Key", "tour-d3"), http.StatusUnprocessableEntity, "invalid_amount")
+		expect(t, do("POST", "/api/v1/deposits", a.Token, map[string]any{"account_id": checking, "amount": "10000.01"}, "Idempotency-Key", "tour-d4"), http.StatusUnprocessableEntity, "limit_exceeded")
+		expect(t, do("POST", "/api/v1/deposits", b.Token, map[string]any{"account_id": checking, "amount": "1"}, "Idempotency-Key", "tour-d5"), http.StatusNotFound, "not_found")
+
+		r = do("POST", "/api/v1/withdrawals", a.Token, map[string]any{"account_id": checking, "amount": "20.05"}, "Idempotency-Key", "tour-w1")
+		expect(t, r, http.StatusCreated, "")
+		expect(t, do("POST", "/api/v1/withdrawals", a.Token, map[string]any{"account_id": checking, "amount": "99999"}, "Idempotency-Key", "tour-w2"), http.StatusUnprocessableEntity, "insufficient_funds")
+
+		r = do("POST", "/api/v1/transfers", a.Token, map[string]any{"from_account_id": checking, "to_account_number": peerNumber, "amount": "12.5", "description": "lunch"}, "Idempotency-Key", "tour-t1")
+		expect(t, r, http.StatusCreated, "")
+		transferID := field(r, "transfer", "id")
+		if r.JSON(t)["transfer"].(map[string]any)["to_account_id"] != nil {
+			t.Error("the sender must not learn the recipient's account id")
+		}
+		ownNumber := do("GET", "/api/v1/accounts/"+checking, a.Token, nil)
+		expect(t, do("POST", "/api/v1/transfers", a.Token, map[string]any{"from_account_id": checking, "to_account_number": field(ownNumber, "account", "number"), "amount": "1"}, "Idempotency-Key", "tour-t2"), http.StatusUnprocessableEntity, "same_account")
+		expect(t, do("POST", "/api/v1/transfers", a.Token, map[string]any{"from_account_id": euro, "to_account_number": peerNumber, "amount": "1"}, "Idempotency-Key", "tour-t3"), http.StatusUnprocessableEntity, "currency_mismatch")
+		expect(t, do("POST", "/api/v1/transfers", a.Token, map[string]any{"from_account_id": checking, "to_account_number": peerNumber, "amount": "9000"}, "Idempotency-Key", "tour-t6"), http.StatusUnprocessableEntity, "insufficient_funds")
+		expect(t, do("POST", "/api/v1/transfers", a.Token, map[string]any{"from_account_id": checking, "to_account_number": "000000000000", "amount": "1"}, "Idempotency-Key", "tour-t4"), http.StatusUnprocessableEntity, "recipient_not_found")
+		expect(t, do("GET", "/api/v1/transfers?limit=2", a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/transfers?limit=0", a.Token, nil), http.StatusUnprocessableEntity, "invalid_parameter")
+		expect(t, do("GET", "/api/v1/transfers/"+transferID, a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/transfers/"+transferID, b.Token, nil), http.StatusOK, "")
+		outsider := e.signUp("Outsider")
+		expect(t, do("GET", "/api/v1/transfers/"+transferID, outsider.Token, nil), http.StatusNotFound, "not_found")
+
+		base := "/api/v1/accounts/" + checking
+		expect(t, do("GET", base+"/transactions?limit=2&type=deposit&q=pay", a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", base+"/transactions?from=2026-01-01&to=2025-01-01", a.Token, nil), http.StatusUnprocessableEntity, "invalid_parameter")
+		r = do("GET", base+"/transactions.csv", a.Token, nil)
+		expect(t, r, http.StatusOK, "")
+		month := e.clock.Now().UTC().Format("2006-01")
+		expect(t, do("GET", base+"/statements/"+month+"?format=csv", a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", base+"/statements/"+month, a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", base+"/statements/1999-01", a.Token, nil), http.StatusNotFound, "not_found")
+		expect(t, do("GET", base+"/statements/"+month+"?format=doc", a.Token, nil), http.StatusUnprocessableEntity, "invalid_parameter")
+
+		r = do("POST", "/api/v1/payees", a.Token, map[string]string{"name": "Peer", "account_number": peerNumber})
+		expect(t, r, http.StatusCreated, "")
+		payee := field(r, "payee", "id")
+		expect(t, do("POST", "/api/v1/payees", a.Token, map[string]string{"name": "Bad", "account_number": "123"}), http.StatusUnprocessableEntity, "validation_failed")
+		expect(t, do("GET", "/api/v1/payees", a.Token, nil), http.StatusOK, "")
+		expect(t, do("DELETE", "/api/v1/payees/"+payee, b.Token, nil), http.StatusNotFound, "not_found")
+		expect(t, do("DELETE", "/api/v1/payees/"+payee, a.Token, nil), http.StatusNoContent, "")
+
+		expect(t, do("GET", "/api/v1/market/search?q=app", a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/market/quotes?symbols=AAPL,BTC-USD", a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/market/quotes?symbols=NOSUCHSYM", a.Token, nil), http.StatusNotFound, "not_found")
+		expect(t, do("GET", "/api/v1/market/quotes", a.Token, nil), http.StatusUnprocessableEntity, "invalid_parameter")
+		expect(t, do("GET", "/api/v1/market/history/AAPL?range=5d", a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/market/history/AAPL?range=2w", a.Token, nil), http.StatusUnprocessableEntity, "invalid_parameter")
+
+		expect(t, do("POST", "/api/v1/transfers", a.Token, map[string]any{"from_account_id": checking, "to_account_number": field(do("GET", "/api/v1/accounts/"+brokerage, a.Token, nil), "account", "number"), "amount": "300"}, "Idempotency-Key", "tour-t5"), http.StatusCreated, "")
+		r = do("POST", "/api/v1/orders", a.Token, map[string]any{"account_id": brokerage, "symbol": "AAPL", "side": "buy", "quantity": "0.5"}, "Idempotency-Key", "tour-o1")
+		expect(t, r, http.StatusCreated, "")
+		expect(t, do("POST", "/api/v1/orders", a.Token, map[string]any{"account_id": brokerage, "symbol": "BTC-USD", "side": "buy", "notional": "25"}, "Idempotency-Key", "tour-o2"), http.StatusCreated, "")
+		expect(t, do("POST", "/api/v1/orders", a.Token, map[string]any{"account_id": brokerage, "symbol": "AAPL", "side": "sell", "quantity": "100"}, "Idempotency-Key", "tour-o3"), http.StatusUnprocessableEntity, "insufficient_holdings")
+		expect(t, do("POST", "/api/v1/orders", a.Token, map[string]any{"account_id": brokerage, "symbol": "AAPL", "side": "buy", "quantity": "-1"}, "Idempotency-Key", "tour-o4"), http.StatusUnprocessableEntity, "invalid_quantity")
+		expect(t, do("POST", "/api/v1/orders", a.Token, map[string]any{"account_id": brokerage, "symbol": "AAPL", "side": "buy"}, "Idempotency-Key", "tour-o5"), http.StatusUnprocessableEntity, "validation_failed")
+		expect(t, do("GET", "/api/v1/orders?limit=1", a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/portfolio", a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/portfolio?account_id="+checking, a.Token, nil), http.StatusUnprocessableEntity, "invalid_parameter")
+		expect(t, do("GET", "/api/v1/portfolio/history?range=1mo", a.Token, nil), http.StatusOK, "")
+		expect(t, do("PUT", "/api/v1/watchlist/AAPL", a.Token, nil), http.StatusNoContent, "")
+		expect(t, do("PUT", "/api/v1/watchlist/NOSUCHSYM", a.Token, nil), http.StatusNotFound, "not_found")
+		expect(t, do("GET", "/api/v1/watchlist", a.Token, nil), http.StatusOK, "")
+		expect(t, do("DELETE", "/api/v1/watchlist/AAPL", a.Token, nil), http.StatusNoContent, "")
+		expect(t, do("DELETE", "/api/v1/watchlist/AAPL", a.Token, nil), http.StatusNotFound, "not_found")
+
+		// A frozen account can receive but not send; admin views.
+		admin := e.signUp("TourAdmin")
+		setRole(t, e, admin.ID, "admin")
+		expect(t, do("POST", "/api/v1/admin/accounts/"+checking+"/freeze", admin.Token, nil), http.StatusOK, "")
+		expect(t, do("POST", "/api/v1/withdrawals", a.Token, map[string]any{"account_id": checking, "amount": "1"}, "Idempotency-Key", "tour-w3"), http.StatusLocked, "account_frozen")
+		expect(t, do("POST", "/api/v1/deposits", a.Token, map[string]any{"account_id": checking, "amount": "1"}, "Idempotency-Key", "tour-d6"), http.StatusCreated, "")
+		expect(t, do("DELETE", "/api/v1/accounts/"+checking, a.Token, nil), http.StatusConflict, "balance_not_zero")
+		expect(t, do("POST", "/api/v1/admin/accounts/"+checking+"/unfreeze", admin.Token, nil), http.StatusOK, "")
+		expect(t, do("DELETE", "/api/v1/accounts/"+euro, a.Token, nil), http.StatusOK, "")
+		expect(t, do("DELETE", "/api/v1/accounts/"+euro, a.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/admin/users?q=tour", admin.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/admin/audit?limit=5", admin.Token, nil), http.StatusOK, "")
+		expect(t, do("GET", "/api/v1/admin/ledger/verify", admin.Token, nil), http.StatusOK, "")
+	})
+}
