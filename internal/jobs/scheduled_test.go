@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
@@ -149,10 +148,10 @@ func TestOnceScheduleFrozenAccountIsRecorded(t *testing.T) {
 	})
 }
 
-// TestCrashBetweenPaymentAndBookkeepingCannotPayTwice rewinds a schedule and
-// its job as if the occurrence's bookkeeping had been lost after the money
-// moved: the idempotency record of the occurrence key answers instead of a
-// second payment.
+// TestCrashBetweenPaymentAndBookkeepingCannotPayTwice rewinds a schedule as
+// if the occurrence's bookkeeping had been lost after the money moved, and
+// queues the occurrence again under another job: the idempotency record of
+// the occurrence key answers instead of a second payment.
 func TestCrashBetweenPaymentAndBookkeepingCannotPayTwice(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db, "2027-03-01T00:00:00Z")
@@ -167,6 +166,9 @@ func TestCrashBetweenPaymentAndBookkeepingCannotPayTwice(t *testing.T) {
 		key := jobs.OccurrenceKey(s.ID, day(t, "2027-03-01"))
 		rewind(t, db, s.ID, key)
 		f.at("2027-03-01T00:05:00Z")
+		if j, err := db.JobByDedupeKey(f.ctx, key+"#again"); err != nil || j.Status != store.JobDone {
+			t.Fatalf("second job: %+v %v", j, err)
+		}
 		if got := f.balance(to.ID); got != 5_00 {
 			t.Fatalf("paid twice: recipient %d", got)
 		}
@@ -180,7 +182,8 @@ func TestCrashBetweenPaymentAndBookkeepingCannotPayTwice(t *testing.T) {
 	})
 }
 
-// rewind puts a schedule and its occurrence job back to before the run.
+// rewind puts a schedule back to before its run on the key's day and queues
+// that occurrence again under a new job.
 func rewind(t *testing.T, db *store.DB, id, key string) {
 	t.Helper()
 	ctx := context.Background()
@@ -199,13 +202,9 @@ func rewind(t *testing.T, db *store.DB, id, key string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Claim and give back: the job is pending again.
-	claimed, err := db.ClaimJobs(ctx, "rewind", j.RunAt.Add(-time.Hour), time.Minute, 1)
-	if err != nil || len(claimed) != 0 {
-		t.Fatalf("claim before due: %v %v", claimed, err)
-	}
-	if err := db.RequeueJob(ctx, j.ID, j.RunAt); err != nil {
-		t.Fatal(err)
+	j.ID, j.DedupeKey = "", key+"#again"
+	if ok, err := db.EnqueueJob(ctx, j); err != nil || !ok {
+		t.Fatalf("enqueue again: %v %v", ok, err)
 	}
 }
 

@@ -420,11 +420,44 @@ func (tx *Tx) BalancesDuring(ctx context.Context, accountID string, from, to tim
 	return opening.Int64, out, rows.Err()
 }
 
-// RequeueJob puts a finished job (dead, done or cancelled) back in the queue
-// as pending at runAt with its attempts reset: how an operator retries a
-// dead-lettered job once its cause is fixed. The job's handler must then
-// tolerate work already done, as every handler here does.
+// RequeueJob puts a dead job back in the queue as pending at runAt with its
+// attempts reset: how an operator retries a dead-lettered job once its cause
+// is fixed. Only dead jobs qualify: none of their attempts committed
+// anything, so running one again cannot repeat its effects. A done job
+// stays done.
 func (db *DB) RequeueJob(ctx context.Context, id string, runAt time.Time) error {
 	return execOne(ctx, db.w, `UPDATE jobs SET status = 'pending', attempts = 0, run_at = $2, lease_until = 0, locked_by = '', updated_at = $3
-		WHERE id = $1 AND status IN ('dead', 'done', 'cancelled')`, id, micros(runAt), micros(db.Now()))
+		WHERE id = $1 AND status = 'dead'`, id, micros(runAt), micros(db.Now()))
+}
+
+// EntriesDuring returns the account's postings in [from, to), oldest first,
+// with the customer on the other side, read in the transaction (the
+// statements job, which must not wait for a second connection while it
+// holds one: SQLite has a single writer connection).
+func (tx *Tx) EntriesDuring(ctx context.Context, accountID string, from, to time.Time) ([]HistoryEntry, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT p.seq, p.transfer_id, t.kind, p.amount, p.currency, p.balance_after, t.description, p.created_at,
+			COALESCE(cu.full_name, ''), COALESCE(ca.number, ''), COALESCE(ca.id, '')
+		FROM postings p
+		JOIN transfers t ON t.id = p.transfer_id
+		LEFT JOIN postings cp ON cp.transfer_id = p.transfer_id AND cp.account_id <> p.account_id
+		LEFT JOIN accounts ca ON ca.id = cp.account_id AND ca.type <> 'system'
+		LEFT JOIN users cu ON cu.id = ca.owner_id
+		WHERE p.account_id = $1 AND p.created_at >= $2 AND p.created_at < $3
+		ORDER BY p.seq`, accountID, micros(from), micros(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: entries: %w", err)
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	for rows.Next() {
+		var e HistoryEntry
+		var at int64
+		if err := rows.Scan(&e.Seq, &e.TransferID, &e.TransferKind, &e.Amount, &e.Currency, &e.BalanceAfter, &e.Description, &at,
+			&e.CounterpartyName, &e.CounterpartyNumber, &e.CounterpartyAccount); err != nil {
+			return nil, fmt.Errorf("store: entries: %w", err)
+		}
+		e.CreatedAt = fromMicros(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
