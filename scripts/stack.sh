@@ -283,9 +283,9 @@ up() {
   primary_up
   replica_start
   DATABASE_URL=$(db_url) "$STACK_DIR/bin/bankapp" migrate up >/dev/null
-  local n
-  for n in 1 2 3; do api_start "$n"; done
-  for n in 1 2 3; do log "api$n ready $(api_wait "$n") ms after start"; done
+  local n started=()
+  for n in 1 2 3; do api_pid "$n" >/dev/null || { api_start "$n"; started+=("$n"); }; done
+  for n in "${started[@]}"; do log "api$n ready $(api_wait "$n") ms after start"; done
   lb_start
   for n in 1 2 3; do lb_wait_up "$n"; done
   status

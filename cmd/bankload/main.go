@@ -32,9 +32,9 @@ func main() {
 }
 
 type options struct {
-	url, mix, clients, svg, jsonOut, dbURL, pgbenchURL, bankapp, pids, marks, run, deposit string
-	duration                                                                               time.Duration
-	users, setupPar                                                                        int
+	url, mix, label, clients, svg, jsonOut, dbURL, pgbenchURL, bankapp, pids, marks, run, deposit string
+	duration                                                                                      time.Duration
+	users, setupPar                                                                               int
 }
 
 func parseFlags(args []string) (options, error) {
@@ -54,6 +54,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.pgbenchURL, "pgbench-url", "", "run pgbench TPC-B on this database after each step (same clients and duration)")
 	fs.StringVar(&o.pids, "pids", "", "server pids whose peak RSS to report, comma-separated")
 	fs.StringVar(&o.marks, "marks", "", "file of fault injections (\"name unix_ms\" lines): report recovery time after each")
+	fs.StringVar(&o.label, "label", "", "added to the plot's title (e.g. the commit measured)")
 	fs.StringVar(&o.run, "run", "", "run id in emails and descriptions (default: random)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -136,6 +137,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		printStep(stdout, s, o.pgbenchURL != "", len(pids) > 0)
 	}
 	printErrors(stdout, rep.Steps)
+	printCPU(stdout, rep.Steps)
 	if o.marks != "" {
 		if rep.Recovery, err = recovery(o.marks, e.book); err != nil {
 			return err
@@ -147,7 +149,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			unit = "transfers"
 		}
 		if err := writeFile(o.svg, func(w io.Writer) error {
-			return writeSVG(w, fmt.Sprintf("BankApp via HAProxy, %s mix (run %s)", o.mix, o.run), unit, rep.Steps)
+			return writeSVG(w, strings.TrimSpace(fmt.Sprintf("BankApp via HAProxy, %s mix %s", o.mix, o.label)), unit, rep.Steps)
 		}); err != nil {
 			return err
 		}

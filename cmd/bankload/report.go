@@ -19,7 +19,7 @@ func printHeader(w io.Writer, pgb, rss bool) {
 		fmt.Fprintf(w, " %11s %6s", "pgbench tps", "ratio")
 	}
 	if rss {
-		fmt.Fprintf(w, "  %s", "peak RSS MiB per instance")
+		fmt.Fprintf(w, "  %s", "API CPU ms/req, machine busy, peak RSS MiB per instance")
 	}
 	fmt.Fprintln(w)
 }
@@ -42,9 +42,20 @@ func printStep(w io.Writer, s stepResult, pgb, rss bool) {
 		for _, kb := range s.MaxRSSKB {
 			mb = append(mb, strconv.Itoa(kb/1024))
 		}
-		fmt.Fprintf(w, "  %s", strings.Join(mb, " / "))
+		fmt.Fprintf(w, "  %.2f, %.0f%%, %s", s.APICPUPerOK, s.MachineBusy, strings.Join(mb, " / "))
 	}
 	fmt.Fprintln(w)
+}
+
+// printCPU shows where the machine's CPU went during each step.
+func printCPU(w io.Writer, steps []stepResult) {
+	for _, s := range steps {
+		if s.CPUShare == nil {
+			continue
+		}
+		fmt.Fprintf(w, "CPU at %d clients (machine %.0f%% busy): bankapp %.0f%%, postgres %.0f%%, haproxy %.0f%%, bankload %.0f%%, other %.0f%%\n",
+			s.Clients, s.MachineBusy, s.CPUShare["bankapp"], s.CPUShare["postgres"], s.CPUShare["haproxy"], s.CPUShare["bankload"], s.CPUShare["other"])
+	}
 }
 
 func printErrors(w io.Writer, steps []stepResult) {

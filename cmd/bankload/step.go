@@ -13,23 +13,26 @@ import (
 
 // stepResult is one closed-loop run at one concurrency.
 type stepResult struct {
-	Clients        int            `json:"clients"`
-	Seconds        float64        `json:"seconds"`
-	Ops            int            `json:"ops"`
-	OK             int            `json:"ok"`
-	Rejected       int            `json:"rejected"`
-	Failed         int            `json:"failed"`
-	Attempts       int            `json:"attempts"`
-	FailedAttempts int            `json:"failed_attempts"`
-	Retried        int            `json:"retried"`
-	Transfers      int            `json:"transfers"`
-	OpsPerSec      float64        `json:"ops_per_sec"`
-	TransfersPerS  float64        `json:"transfers_per_sec"`
-	P50, P95, P99  float64        `json:"-"`
-	TP99           float64        `json:"transfer_p99_ms"`
-	MaxRSSKB       []int          `json:"max_rss_kb,omitempty"`
-	PgbenchTPS     float64        `json:"pgbench_tps,omitempty"`
-	Errors         map[string]int `json:"errors,omitempty"`
+	Clients        int                `json:"clients"`
+	Seconds        float64            `json:"seconds"`
+	Ops            int                `json:"ops"`
+	OK             int                `json:"ok"`
+	Rejected       int                `json:"rejected"`
+	Failed         int                `json:"failed"`
+	Attempts       int                `json:"attempts"`
+	FailedAttempts int                `json:"failed_attempts"`
+	Retried        int                `json:"retried"`
+	Transfers      int                `json:"transfers"`
+	OpsPerSec      float64            `json:"ops_per_sec"`
+	TransfersPerS  float64            `json:"transfers_per_sec"`
+	P50, P95, P99  float64            `json:"-"`
+	TP99           float64            `json:"transfer_p99_ms"`
+	MaxRSSKB       []int              `json:"max_rss_kb,omitempty"`
+	APICPUPerOK    float64            `json:"api_cpu_ms_per_ok"` // CPU of the -pids instances per successful request
+	MachineBusy    float64            `json:"machine_busy_pct"`  // all cores, all processes
+	CPUShare       map[string]float64 `json:"cpu_share_pct"`     // share of the busy CPU by command
+	PgbenchTPS     float64            `json:"pgbench_tps,omitempty"`
+	Errors         map[string]int     `json:"errors,omitempty"`
 }
 
 // runStep runs clients workers back to back for d and returns the figures.
@@ -41,6 +44,7 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 	rss := make([]int, len(pids))
 	stopRSS := make(chan struct{})
 	wg.Go(func() { sampleRSS(pids, rss, stopRSS) })
+	cpu0, cmd0 := takeCPU(pids), ticksByCommand()
 	start := time.Now()
 	var workers sync.WaitGroup
 	for i := range clients {
@@ -53,6 +57,7 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 	}
 	workers.Wait()
 	elapsed := time.Since(start).Seconds()
+	cpu1, cmd1 := takeCPU(pids), ticksByCommand()
 	close(stopRSS)
 	wg.Wait()
 	var t tally
@@ -64,6 +69,17 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 		OpsPerSec: float64(t.ok) / elapsed, TransfersPerS: float64(t.transfers) / elapsed, MaxRSSKB: rss, Errors: t.errs}
 	res.P50, res.P95, res.P99 = pct(t.lat, 50), pct(t.lat, 95), pct(t.lat, 99)
 	res.TP99 = pct(t.transferLat, 99)
+	var api int64
+	for i := range pids {
+		api += cpu1.pids[i] - cpu0.pids[i]
+	}
+	if t.ok > 0 {
+		res.APICPUPerOK = float64(api) * 10 / float64(t.ok) // ticks are 10 ms
+	}
+	if d := cpu1.total - cpu0.total; d > 0 {
+		res.MachineBusy = 100 * float64(cpu1.busy-cpu0.busy) / float64(d)
+	}
+	res.CPUShare = cpuShares(cmd0, cmd1, cpu1.busy-cpu0.busy)
 	return res
 }
 
