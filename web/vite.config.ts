@@ -24,5 +24,7 @@ export default defineConfig({
     setupFiles: ["src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
+    // Component tests type into inputs; a loaded 2-core CI box needs headroom.
+    testTimeout: 20_000,
   },
 });

@@ -5,7 +5,7 @@ import { USER, renderApp } from "../../test/harness";
 import { SignIn } from "./SignIn";
 
 it("asks for the 2FA code when login answers totp_required, then signs in", async () => {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   const { server } = renderApp(<SignIn />, {
     "POST /api/v1/auth/refresh": () => ({ status: 401, body: { code: "unauthorized" } }),
     "POST /api/v1/auth/login": (body) => {
@@ -35,7 +35,7 @@ it("asks for the 2FA code when login answers totp_required, then signs in", asyn
 });
 
 it("shows the API's message next to the field it names", async () => {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   renderApp(<SignIn />, {
     "POST /api/v1/auth/refresh": () => ({ status: 401, body: { code: "unauthorized" } }),
     "POST /api/v1/auth/login": () => ({

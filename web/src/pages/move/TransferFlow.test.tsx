@@ -27,7 +27,7 @@ function routes(onTransfer: (body: unknown) => { status: number; body?: unknown 
 }
 
 it("validates, reviews, and shows insufficient funds on the review step without losing the key", async () => {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   let calls = 0;
   const { server } = renderApp(
     <TransferFlow />,
@@ -65,7 +65,7 @@ it("validates, reviews, and shows insufficient funds on the review step without 
 });
 
 it("shows a clear result after a successful transfer", async () => {
-  const user = userEvent.setup();
+  const user = userEvent.setup({ delay: null });
   renderApp(
     <TransferFlow />,
     routes((body) => ({
