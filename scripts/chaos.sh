@@ -88,7 +88,11 @@ run_scenario() {
     -json "$work/$name.json" >"$work/$name.log" 2>&1 &
   local load=$!
   # Inject once the customers are set up and the load has run a while.
-  for _ in $(seq 1 600); do grep -q 'clients' "$work/$name.log" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 600); do
+    grep -q 'clients' "$work/$name.log" 2>/dev/null && break
+    kill -0 "$load" 2>/dev/null || break
+    sleep 0.1
+  done
   sleep $(( secs / 4 ))
   t_inj=$(now_ms)
   echo "$name $t_inj" >"$marks"

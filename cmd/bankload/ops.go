@@ -27,7 +27,10 @@ type weights []struct {
 var mixes = map[string]weights{
 	"transfers": {{"transfer", 1}},
 	"hot":       {{"hot_transfer", 1}},
-	"read":      {{"accounts", 35}, {"history", 30}, {"transfers_list", 15}, {"quotes", 15}, {"me", 5}},
+	// chaos: the money-moving load of the chaos scenarios, with the reads a
+	// customer makes around it (history reads go to the replica).
+	"chaos": {{"transfer", 60}, {"accounts", 15}, {"history", 15}, {"transfers_list", 10}},
+	"read":  {{"accounts", 35}, {"history", 30}, {"transfers_list", 15}, {"quotes", 15}, {"me", 5}},
 	"full": {{"login", 2}, {"accounts", 25}, {"history", 18}, {"transfers_list", 8}, {"quotes", 10},
 		{"transfer", 25}, {"order", 5}, {"portfolio", 7}},
 }
