@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bankapp/bankapp/internal/api"
 	"github.com/bankapp/bankapp/internal/config"
@@ -225,4 +226,26 @@ func TestUnknownEndpoints(t *testing.T) {
 			}
 		}
 	})
+}
+
+// readyz answers 503 as soon as the server starts draining (SIGTERM), and
+// when the database does not answer.
+func TestReadyzDraining(t *testing.T) {
+	s := newTBServer(t, time.Now)
+	check := func(want int, status string) {
+		t.Helper()
+		w := serve(s, "GET", "/readyz", "", nil, nil)
+		r := response{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+		checkResponse(t, req{Method: "GET", Path: "/readyz"}, r)
+		if r.Status != want || r.JSON(t)["status"] != status {
+			t.Fatalf("readyz = %d %s, want %d %s", r.Status, r.Body, want, status)
+		}
+	}
+	check(http.StatusOK, "ready")
+	s.SetDraining()
+	check(http.StatusServiceUnavailable, "draining")
+	// Liveness is unaffected: the process is fine, it is only leaving.
+	if w := serve(s, "GET", "/healthz", "", nil, nil); w.Code != http.StatusOK {
+		t.Fatalf("healthz while draining = %d", w.Code)
+	}
 }
