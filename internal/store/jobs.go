@@ -335,10 +335,10 @@ func (tx *Tx) CountActiveScheduledTransfers(ctx context.Context, owner string) (
 }
 
 // ScheduledTransfersOfUser pages the owner's standing orders that are not
-// cancelled, in creation order, after the cursor id.
-func (db *DB) ScheduledTransfersOfUser(ctx context.Context, owner, after string, limit int) ([]ScheduledTransfer, error) {
+// cancelled, newest first, before the cursor id ("" = from the newest).
+func (db *DB) ScheduledTransfersOfUser(ctx context.Context, owner, before string, limit int) ([]ScheduledTransfer, error) {
 	rows, err := db.w.QueryContext(ctx, `SELECT `+scheduledColumns+` FROM scheduled_transfers
-		WHERE owner_id = $1 AND status <> 'cancelled' AND id > $2 ORDER BY id LIMIT $3`, owner, after, limit)
+		WHERE owner_id = $1 AND status <> 'cancelled' AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3`, owner, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: scheduled transfers: %w", err)
 	}
