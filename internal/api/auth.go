@@ -136,6 +136,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:account_locked")
 		return &Error{Code: "account_locked", Msg: "too many failed sign-in attempts; the account is locked for a while", RetryAfter: u.LockedUntil.Sub(now)}
 	}
+	if !u.LockedUntil.IsZero() {
+		// The lock has run out: count the next failures afresh, or a single
+		// wrong password every 15 minutes would keep the account locked.
+		if err := s.db.ResetLoginFailures(ctx, u.ID); err != nil {
+			return err
+		}
+	}
 	ok, err := auth.VerifyPassword(u.PasswordHash, req.Password)
 	if err != nil {
 		return err
