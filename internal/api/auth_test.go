@@ -541,3 +541,20 @@ func TestTwoFactor(t *testing.T) {
 		}
 	})
 }
+
+// When a lock expires, the count starts again: one more wrong password is a
+// plain failure, not another 15 minutes (which would let anyone keep an
+// account locked with one request every 15 minutes).
+func TestLockoutExpiryRestartsCount(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e *env) {
+		u := e.signUp("Lex")
+		bad := map[string]string{"email": u.Email, "password": "wrong-password-123"}
+		for range 9 {
+			expect(t, post(t, e, "/api/v1/auth/login", bad, ""), http.StatusUnauthorized, "invalid_credentials")
+		}
+		expect(t, post(t, e, "/api/v1/auth/login", bad, ""), http.StatusTooManyRequests, "account_locked")
+		e.clock.Advance(15*time.Minute + time.Second)
+		expect(t, post(t, e, "/api/v1/auth/login", bad, ""), http.StatusUnauthorized, "invalid_credentials")
+		expect(t, post(t, e, "/api/v1/auth/login", loginBody(u), ""), http.StatusOK, "")
+	})
+}
