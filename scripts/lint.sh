@@ -16,6 +16,7 @@
 # docs/lint.md explains the versions, the gosec policy and the offline
 # vulnerability database.
 set -uo pipefail
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.26.10} # see Makefile
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root" || exit 1

@@ -7,6 +7,7 @@
 # (scripts/pg.sh) and stopped at the end. Whatever the tests need is
 # installed when missing (PostgreSQL, poppler-utils; chromium by e2e.sh).
 set -euo pipefail
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.26.10} # see Makefile
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 what=${1:-all}
 export GOFLAGS=${GOFLAGS:--buildvcs=false}

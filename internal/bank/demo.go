@@ -90,7 +90,7 @@ func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bo
 	if err != nil {
 		return nil, false, fmt.Errorf("seed: users: %w", err)
 	}
-	r := rand.New(rand.NewPCG(2026, 11))
+	r := rand.New(rand.NewPCG(2026, 11)) // #nosec G404 -- demo data must be the same on every run; nothing secret is drawn
 	cents := func(lo, hi int) string { v := lo*100 + r.IntN((hi-lo)*100); return ledger.FormatMinor(int64(v), 2) }
 	move := func(kind string, m Movement) error {
 		return db.InTx(ctx, func(tx *store.Tx) error {
