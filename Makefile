@@ -50,3 +50,4 @@ clean:
 	rm -rf bin web/dist/assets web/dist/index.html
 
 -include deploy/infra.mk
+-include deploy/local/stack.mk
