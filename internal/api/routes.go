@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -48,7 +49,7 @@ func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.H
 	mux.Handle("POST /api/v1/payees", s.authed(s.addPayee))
 	mux.Handle("DELETE /api/v1/payees/{id}", s.authed(s.deletePayee))
 
-	s.investRoutes(mux) // market data, orders, portfolio, watchlist: routes_invest.go
+	s.investRoutes(mux)    // market data, orders, portfolio, watchlist: routes_invest.go
 	s.scheduledRoutes(mux) // standing orders: scheduled.go
 
 	mux.Handle("GET /api/v1/admin/users", s.admin(s.adminUsers))
@@ -57,11 +58,29 @@ func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.H
 	mux.Handle("GET /api/v1/admin/audit", s.admin(s.adminAudit))
 	mux.Handle("GET /api/v1/admin/ledger/verify", s.admin(s.adminVerify))
 
-	// Anything else under /api is a JSON 404, never the web app.
+	// Anything else under /api is a JSON 405 (the path exists with other
+	// methods) or 404, never the web app.
 	mux.Handle("/api/", s.h(func(w http.ResponseWriter, r *http.Request) error {
+		if allow := allowedMethods(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			return errCode("method_not_allowed", r.Method+" is not allowed here; use "+strings.Join(allow, ", "))
+		}
 		return errCode("not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	}))
 	if web != nil {
 		mux.Handle("/", web)
 	}
+}
+
+// allowedMethods lists the methods that have a route for r's path.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/api/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
