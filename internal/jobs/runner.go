@@ -150,7 +150,7 @@ func (r *Runner) loop(ctx context.Context, stop <-chan struct{}, done chan<- str
 		}
 		r.observeOldest(ctx)
 		// Jitter spreads the instances' polls.
-		wait := r.o.PollInterval/2 + rand.N(r.o.PollInterval)
+		wait := r.o.PollInterval/2 + rand.N(r.o.PollInterval) // #nosec G404 -- poll jitter, not a secret
 		select {
 		case <-stop:
 			return
@@ -289,7 +289,7 @@ func (r *Runner) backoff(n int) time.Duration {
 		d *= 2
 	}
 	d = min(d, r.o.BackoffMax)
-	return d - d/5 + rand.N(d/5*2+1)
+	return d - d/5 + rand.N(d/5*2+1) // #nosec G404 -- backoff jitter, not a secret
 }
 
 func (r *Runner) observeOldest(ctx context.Context) {
