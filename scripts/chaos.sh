@@ -107,10 +107,11 @@ run_scenario() {
     failures=$((failures + 1))
     return
   fi
-  # shellcheck disable=SC2046
+  # shellcheck disable=SC2034 # set by the eval of bankload's RESULT line
   local requests failed attempts failed_attempts retried transfers lost duplicated replay_mismatch negative money_ok ledger_verify recovery verdict=pass
   eval "$(echo "$res" | tr ' ' '\n' | grep '=' | sed 's/^recovery_ms_[a-z]*=/recovery=/')"
-  [ "$rc" = 0 ] || verdict=FAIL
+  [ "$rc" = 0 ] || verdict="FAIL (ledger checks)"
+  [ "${replay_mismatch:-0}" = 0 ] || verdict="FAIL (a replay answered another transfer)"
   [ "$name" = rolling ] && [ "$failed_attempts" != 0 ] && verdict="FAIL (failed requests during rolling restart)"
   [ "$name" = pgrestart ] && { [ "${recovery:--1}" -lt 0 ] || [ "$recovery" -gt 30000 ]; } && verdict="FAIL (recovery > 30 s)"
   [ "$verdict" = pass ] || failures=$((failures + 1))

@@ -19,7 +19,6 @@
 # STACK_PG_PORT (15432), STACK_REPLICA_PORT (15433), STACK_STATS_PORT (18404).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ROOT=$(pwd)
 STATE=${STACK_STATE:-/tmp/bankapp-stack.state}
 
 log() { echo "stack: $*" >&2; }
@@ -71,12 +70,12 @@ read_url() { echo "postgres://bankapp@127.0.0.1:$REPLICA_PORT/bankapp?sslmode=di
 
 PGBIN=
 find_pg() {
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  PGBIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
     log "installing Debian's postgresql package"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
-    PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    PGBIN=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
   fi
 }
 
@@ -221,10 +220,10 @@ api_start() {
 # api_wait N waits until instance N answers /readyz 200 and prints the
 # milliseconds from its start.
 api_wait() {
-  local n=$1 port i t0
+  local n=$1 port _ t0
   port=$(api_port "$n")
   t0=$(cat "$STACK_DIR/api$n.started")
-  for i in $(seq 1 400); do
+  for _ in $(seq 1 400); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; then
       echo $(( ($(date +%s%N) - t0) / 1000000 ))
       return 0
@@ -236,10 +235,10 @@ api_wait() {
 }
 
 api_stop() {
-  local n=$1 sig=${2:-TERM} pid i
+  local n=$1 sig=${2:-TERM} pid _
   pid=$(api_pid "$n") || return 0
   kill "-$sig" "$pid"
-  for i in $(seq 1 600); do
+  for _ in $(seq 1 600); do
     kill -0 "$pid" 2>/dev/null || { rm -f "$STACK_DIR/api$n.pid"; return 0; }
     sleep 0.05
   done
@@ -253,6 +252,7 @@ lb_pid() { local f=$STACK_DIR/haproxy.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 
 lb_start() {
   lb_pid >/dev/null && return 0
   export STACK_DIR LB_PORT STATS_PORT API1_PORT API2_PORT API3_PORT
+  # shellcheck disable=SC2016 # envsubst's list of variables, not shell expansions
   envsubst '${STACK_DIR} ${LB_PORT} ${STATS_PORT} ${API1_PORT} ${API2_PORT} ${API3_PORT}' \
     <deploy/local/haproxy.cfg.tmpl >"$STACK_DIR/haproxy.cfg"
   haproxy -c -q -f "$STACK_DIR/haproxy.cfg"
@@ -265,8 +265,8 @@ lb_state() {
 }
 
 lb_wait_up() {
-  local i
-  for i in $(seq 1 200); do
+  local _
+  for _ in $(seq 1 200); do
     [ "$(lb_state "$1")" = UP ] && return 0
     sleep 0.05
   done
@@ -279,7 +279,7 @@ up() {
   find_pg; find_haproxy; pg_user
   if ! load_state; then new_state; fi
   [ ${#RUNAS[@]} -gt 0 ] && chmod 755 "$STACK_DIR"
-  [ -x "$STACK_DIR/bin/bankapp" ] && [ "${STACK_REBUILD:-0}" != 1 ] || build
+  if [ ! -x "$STACK_DIR/bin/bankapp" ] || [ "${STACK_REBUILD:-0}" = 1 ]; then build; fi
   primary_up
   replica_start
   DATABASE_URL=$(db_url) "$STACK_DIR/bin/bankapp" migrate up >/dev/null
@@ -295,7 +295,7 @@ down() {
   find_pg; pg_user
   load_state || { log "no stack running ($STATE)"; rm -f "$STATE"; return 0; }
   local n pid
-  pid=$(lb_pid) && kill "$pid" 2>/dev/null || true
+  if pid=$(lb_pid); then kill "$pid" 2>/dev/null || true; fi
   for n in 1 2 3; do api_stop "$n" TERM || api_stop "$n" KILL; done
   replica_stop
   pg_running "$STACK_DIR/pg/primary" && "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$STACK_DIR/pg/primary" -m fast -w stop >/dev/null

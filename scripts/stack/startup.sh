@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 measure() { # env assignments... ; prints ms
   local t0 pid ms=-1 i
   t0=$(date +%s%N)
-  env "$@" BANKAPP_ADDR=127.0.0.1:$port BANKAPP_ENV=development LOG_LEVEL=warn BANKAPP_JOBS_ENABLED=false \
+  env "$@" BANKAPP_ADDR="127.0.0.1:$port" BANKAPP_ENV=development LOG_LEVEL=warn BANKAPP_JOBS_ENABLED=false \
     JWT_SIGNING_KEY="$(head -c 32 /dev/urandom | base64)" "$STACK_BIN/bankapp" serve >>"$tmp/serve.log" 2>&1 &
   pid=$!
   for i in $(seq 1 1000); do
