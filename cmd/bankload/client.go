@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -103,11 +102,6 @@ type statusError struct {
 
 func (e *statusError) Error() string {
 	return fmt.Sprintf("%s %s: HTTP %d: %s", e.method, e.path, e.status, e.body)
-}
-
-func isStatus(err error, status int) bool {
-	var se *statusError
-	return errors.As(err, &se) && se.status == status
 }
 
 func truncate(b []byte, n int) []byte {

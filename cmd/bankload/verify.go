@@ -47,13 +47,13 @@ func verify(ctx context.Context, dbURL, bankapp, run string, b *book) (verdict, 
 	for rows.Next() {
 		var desc, id string
 		if err := rows.Scan(&desc, &id); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return v, fmt.Errorf("verify: scan: %w", err)
 		}
 		key := desc[strings.LastIndexByte(desc, '/')+1:]
 		inLedger[key] = append(inLedger[key], id)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return v, fmt.Errorf("verify: transfers: %w", err)
 	}
