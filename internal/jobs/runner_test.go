@@ -208,3 +208,47 @@ func TestStartStopRunsDueJobsInTheBackground(t *testing.T) {
 		}
 	})
 }
+
+// TestStopFinishesTheJobInHandAndReturnsTheRest: on SIGTERM the job being
+// run commits, and jobs claimed with it but not started go back to pending
+// at once instead of waiting out their lease.
+func TestStopFinishesTheJobInHandAndReturnsTheRest(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "2027-01-01T00:00:00Z", func(o *jobs.Options) { o.PollInterval = 10 * time.Millisecond; o.BatchSize = 4 })
+		started, release := make(chan string, 4), make(chan struct{})
+		f.r.Register("slow", func(ctx context.Context, tx *store.Tx, j store.Job) error {
+			started <- j.DedupeKey
+			<-release
+			return nil
+		})
+		for i := 1; i <= 4; i++ {
+			f.enqueue("slow", "slow:"+string(rune('0'+i)), "2027-01-01T00:00:00Z")
+		}
+		f.r.Start(f.ctx)
+		var first string
+		select {
+		case first = <-started:
+		case <-time.After(5 * time.Second):
+			t.Fatal("no job started")
+		}
+		stopped := make(chan error, 1)
+		go func() { stopped <- f.r.Stop(context.Background()) }()
+		time.Sleep(50 * time.Millisecond) // Stop is now waiting for the job in hand
+		close(release)
+		if err := <-stopped; err != nil {
+			t.Fatal(err)
+		}
+		if j := f.job(first); j.Status != store.JobDone {
+			t.Fatalf("job in hand: %+v", j)
+		}
+		for i := 1; i <= 4; i++ {
+			k := "slow:" + string(rune('0'+i))
+			if k == first {
+				continue
+			}
+			if j := f.job(k); j.Status != store.JobPending || !j.RunAt.Equal(f.clk.Now()) || j.LastError != "instance stopping" {
+				t.Fatalf("claimed job not handed back: %+v", j)
+			}
+		}
+	})
+}
