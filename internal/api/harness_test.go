@@ -37,7 +37,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is one API server on a real migrated database, reached over real HTTP.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	srv   *httptest.Server
 	clock *clock
@@ -47,7 +47,7 @@ type env struct {
 // envOption adjusts the config before the server starts.
 type envOption func(*config.Config)
 
-func newEnv(t *testing.T, db *store.DB, opts ...envOption) *env {
+func newEnv(t testing.TB, db *store.DB, opts ...envOption) *env {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string {
 		switch k {
@@ -98,7 +98,7 @@ type response struct {
 }
 
 // JSON decodes the body into a generic map.
-func (r response) JSON(t *testing.T) map[string]any {
+func (r response) JSON(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {
@@ -156,7 +156,7 @@ func (e *env) do(q req) response {
 
 // expect fails unless the response has the status and, for errors, is a
 // problem document with the code.
-func expect(t *testing.T, r response, status int, code string) {
+func expect(t testing.TB, r response, status int, code string) {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("status = %d, want %d; body %s", r.Status, status, r.Body)

@@ -228,7 +228,7 @@ func TestOpenAPIServed(t *testing.T) {
 // validated makes the request and checks the response against openapi.json:
 // the operation must be documented, and the status, headers and body must
 // match it. Every problem document is also scanned for leaked internals.
-func validated(t *testing.T, e *env, q req) response {
+func validated(t testing.TB, e *env, q req) response {
 	t.Helper()
 	r := e.do(q)
 	checkResponse(t, q, r)
@@ -236,7 +236,7 @@ func validated(t *testing.T, e *env, q req) response {
 }
 
 // checkResponse validates a response the test already has.
-func checkResponse(t *testing.T, q req, r response) {
+func checkResponse(t testing.TB, q req, r response) {
 	t.Helper()
 	checkNoLeak(t, r)
 	router, err := specRouter()
@@ -279,7 +279,7 @@ func checkResponse(t *testing.T, q req, r response) {
 var leaks = regexp.MustCompile(`(?i)\b(select|insert into|update \w+ set|delete from|where \w+ =|sqlstate|sqlite|pgx|pq:|sql:|constraint|duplicate key|syntax error at)\b` +
 	`|goroutine|panic|runtime error|\.go:\d|/(home|root|usr|tmp|internal|src)/|\bjson: |\*?\b(api|store|auth|ledger|bank|market|invest|http|sql|json)\.[A-Z]\w*|map\[|\[\]\w|struct \{|0x[0-9a-f]{6,}`)
 
-func checkNoLeak(t *testing.T, r response) {
+func checkNoLeak(t testing.TB, r response) {
 	t.Helper()
 	if !strings.Contains(r.Header.Get("Content-Type"), "problem+json") {
 		return
