@@ -42,6 +42,7 @@ type Options struct {
 	BackoffMax   time.Duration         // [15m]
 	InterestBPS  int64                 // annual savings rate in basis points; 0 pays no interest
 	Blobs        blob.Store            // where monthly statements go; nil skips them
+	Retention    time.Duration         // [100 days] how long done and cancelled jobs are kept; at least 70 days
 }
 
 // Runner claims and runs due jobs.
@@ -89,6 +90,12 @@ func New(o Options) (*Runner, error) {
 	if o.BackoffMax <= 0 {
 		o.BackoffMax = 15 * time.Minute
 	}
+	if o.Retention <= 0 {
+		o.Retention = 100 * 24 * time.Hour
+	}
+	if o.Retention < 70*24*time.Hour {
+		return nil, errors.New("jobs: retention must be at least 70 days (longer than the month-end seeding window)")
+	}
 	m, err := newMetrics(o.Registerer)
 	if err != nil {
 		return nil, err
@@ -99,6 +106,7 @@ func New(o Options) (*Runner, error) {
 	r.Register(KindInterestPay, r.runInterestPay)
 	r.Register(KindStatementsMonth, r.runStatementsMonth)
 	r.Register(KindStatement, r.runStatement)
+	r.Register(KindCleanup, r.runCleanup)
 	return r, nil
 }
 

@@ -252,3 +252,33 @@ func TestStopFinishesTheJobInHandAndReturnsTheRest(t *testing.T) {
 		}
 	})
 }
+
+func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "2027-01-01T00:00:00Z")
+		f.r.Register("ok", func(ctx context.Context, tx *store.Tx, j store.Job) error { return nil })
+		f.r.Register("bad", func(ctx context.Context, tx *store.Tx, j store.Job) error { return jobs.Permanent(errors.New("no")) })
+		f.enqueue("ok", "old-done", "2027-01-01T00:00:00Z")
+		f.enqueue("bad", "old-dead", "2027-01-01T00:00:00Z")
+		f.at("2027-01-01T00:00:00Z")
+		f.enqueue("ok", "recent-done", "2027-04-05T00:00:00Z")
+		f.at("2027-04-05T00:00:00Z")
+		// 100 days after the first jobs finished, the day's cleanup at 03:00 runs.
+		f.at("2027-04-11T03:00:00Z")
+		if _, err := db.JobByDedupeKey(f.ctx, "old-done"); code(err) != "not_found" {
+			t.Fatalf("old done job kept: %v", err)
+		}
+		if j := f.job("old-dead"); j.Status != store.JobDead {
+			t.Fatalf("dead job: %+v", j)
+		}
+		if j := f.job("recent-done"); j.Status != store.JobDone {
+			t.Fatalf("recent job: %+v", j)
+		}
+		if j := f.job("cleanup:2027-04-11"); j.Status != store.JobDone {
+			t.Fatalf("cleanup job: %+v", j)
+		}
+		if _, err := jobs.New(jobs.Options{DB: db, Retention: 30 * 24 * time.Hour}); err == nil {
+			t.Fatal("a retention shorter than the seeding window was accepted")
+		}
+	})
+}

@@ -145,7 +145,13 @@ func (r *Runner) seedMonthly(ctx context.Context, now time.Time) error {
 }
 
 // Seed queues the periodic jobs due around now.
-func (r *Runner) Seed(ctx context.Context) error { return r.seedMonthly(ctx, r.now()) }
+func (r *Runner) Seed(ctx context.Context) error {
+	now := r.now()
+	if err := r.seedCleanup(ctx, now); err != nil {
+		return err
+	}
+	return r.seedMonthly(ctx, now)
+}
 
 // seedIfDue seeds at most once a minute.
 func (r *Runner) seedIfDue(ctx context.Context) error {

@@ -461,3 +461,15 @@ func (tx *Tx) EntriesDuring(ctx context.Context, accountID string, from, to time
 	}
 	return out, rows.Err()
 }
+
+// DeleteFinishedJobs deletes up to limit done or cancelled jobs that
+// finished before before, and reports how many. Dead jobs stay for an
+// operator to look at.
+func (tx *Tx) DeleteFinishedJobs(ctx context.Context, before time.Time, limit int) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM jobs WHERE id IN (SELECT id FROM jobs
+		WHERE status IN ('done', 'cancelled') AND updated_at < $1 ORDER BY updated_at LIMIT $2)`, micros(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete finished jobs: %w", err)
+	}
+	return res.RowsAffected()
+}
