@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov5"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -20,9 +21,9 @@ type jsonSchemas struct {
 }
 
 type jsonProviderSchema struct {
-	Provider          jsonSchema            `json:"provider"`
-	ResourceSchemas   map[string]jsonSchema `json:"resource_schemas"`
-	DataSourceSchemas map[string]jsonSchema `json:"data_source_schemas"`
+	Provider          jsonSchema                 `json:"provider"`
+	ResourceSchemas   map[string]json.RawMessage `json:"resource_schemas"`
+	DataSourceSchemas map[string]json.RawMessage `json:"data_source_schemas"`
 }
 
 type jsonSchema struct {
@@ -54,14 +55,23 @@ type jsonBlockType struct {
 	MaxItems    int64     `json:"max_items"`
 }
 
-// providerSchema is the converted protocol-5 schema of one provider.
+// providerSchema is the protocol-5 schema of one provider. Resource and
+// data source schemas are converted on first use: a plan touches a few dozen
+// of the ~2000 types, and Terraform caches the full schema (the provider
+// advertises GetProviderSchemaOptional), so most provider processes never
+// convert the rest.
 type providerSchema struct {
-	Provider    *tfprotov5.Schema
-	Resources   map[string]*tfprotov5.Schema
-	DataSources map[string]*tfprotov5.Schema
+	Provider *tfprotov5.Schema
+
+	rawResources   map[string]json.RawMessage
+	rawDataSources map[string]json.RawMessage
+
+	mu          sync.Mutex
+	resources   map[string]*tfprotov5.Schema
+	dataSources map[string]*tfprotov5.Schema
 }
 
-// loadSchemaFile reads and converts a `terraform providers schema -json` file.
+// loadSchemaFile reads a `terraform providers schema -json` file.
 func loadSchemaFile(path string) (*providerSchema, error) {
 	buf, err := os.ReadFile(path)
 	if err != nil {
@@ -70,8 +80,8 @@ func loadSchemaFile(path string) (*providerSchema, error) {
 	return parseSchema(buf)
 }
 
-// parseSchema converts the JSON schema document of providerAddress into
-// protocol-5 schemas.
+// parseSchema decodes the JSON schema document of providerAddress; the
+// provider block is converted at once, the rest on demand.
 func parseSchema(buf []byte) (*providerSchema, error) {
 	var doc jsonSchemas
 	if err := json.Unmarshal(buf, &doc); err != nil {
@@ -82,22 +92,69 @@ func parseSchema(buf []byte) (*providerSchema, error) {
 		return nil, fmt.Errorf("tfprovider: schema has no %s provider", providerAddress)
 	}
 	out := &providerSchema{
-		Resources:   make(map[string]*tfprotov5.Schema, len(ps.ResourceSchemas)),
-		DataSources: make(map[string]*tfprotov5.Schema, len(ps.DataSourceSchemas)),
+		rawResources:   ps.ResourceSchemas,
+		rawDataSources: ps.DataSourceSchemas,
+		resources:      map[string]*tfprotov5.Schema{},
+		dataSources:    map[string]*tfprotov5.Schema{},
 	}
 	var err error
 	if out.Provider, err = convertSchema(ps.Provider); err != nil {
 		return nil, fmt.Errorf("tfprovider: provider block: %w", err)
 	}
-	for name, s := range ps.ResourceSchemas {
-		if out.Resources[name], err = convertSchema(s); err != nil {
-			return nil, fmt.Errorf("tfprovider: resource %s: %w", name, err)
-		}
+	return out, nil
+}
+
+// Resource returns the schema of a managed resource type; ok is false for
+// a type the provider does not have.
+func (p *providerSchema) Resource(name string) (*tfprotov5.Schema, bool, error) {
+	return p.lookup(p.rawResources, p.resources, "resource", name)
+}
+
+// DataSource returns the schema of a data source type.
+func (p *providerSchema) DataSource(name string) (*tfprotov5.Schema, bool, error) {
+	return p.lookup(p.rawDataSources, p.dataSources, "data source", name)
+}
+
+func (p *providerSchema) lookup(raw map[string]json.RawMessage, done map[string]*tfprotov5.Schema, kind, name string) (*tfprotov5.Schema, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s, ok := done[name]; ok {
+		return s, true, nil
 	}
-	for name, s := range ps.DataSourceSchemas {
-		if out.DataSources[name], err = convertSchema(s); err != nil {
-			return nil, fmt.Errorf("tfprovider: data source %s: %w", name, err)
+	r, ok := raw[name]
+	if !ok {
+		return nil, false, nil
+	}
+	var js jsonSchema
+	if err := json.Unmarshal(r, &js); err != nil {
+		return nil, true, fmt.Errorf("tfprovider: %s %s: %w", kind, name, err)
+	}
+	s, err := convertSchema(js)
+	if err != nil {
+		return nil, true, fmt.Errorf("tfprovider: %s %s: %w", kind, name, err)
+	}
+	done[name] = s
+	return s, true, nil
+}
+
+// AllResources converts and returns every resource schema.
+func (p *providerSchema) AllResources() (map[string]*tfprotov5.Schema, error) {
+	return p.all(p.rawResources, p.Resource)
+}
+
+// AllDataSources converts and returns every data source schema.
+func (p *providerSchema) AllDataSources() (map[string]*tfprotov5.Schema, error) {
+	return p.all(p.rawDataSources, p.DataSource)
+}
+
+func (p *providerSchema) all(raw map[string]json.RawMessage, get func(string) (*tfprotov5.Schema, bool, error)) (map[string]*tfprotov5.Schema, error) {
+	out := make(map[string]*tfprotov5.Schema, len(raw))
+	for name := range raw {
+		s, _, err := get(name)
+		if err != nil {
+			return nil, err
 		}
+		out[name] = s
 	}
 	return out, nil
 }

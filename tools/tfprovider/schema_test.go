@@ -20,8 +20,8 @@ func testSchema(t *testing.T) *providerSchema {
 
 func TestParseSchema(t *testing.T) {
 	s := testSchema(t)
-	thing := s.Resources["aws_thing"]
-	if thing == nil || thing.Version != 1 {
+	thing, ok, err := s.Resource("aws_thing")
+	if err != nil || !ok || thing.Version != 1 {
 		t.Fatalf("aws_thing = %+v", thing)
 	}
 	attrs := map[string]*tfprotov5.SchemaAttribute{}
@@ -41,8 +41,11 @@ func TestParseSchema(t *testing.T) {
 	if rule.TypeName != "rule" || rule.Nesting != tfprotov5.SchemaNestedBlockNestingModeList || rule.MaxItems != 2 {
 		t.Errorf("rule block = %+v", rule)
 	}
-	if s.DataSources["aws_region"] == nil || s.Provider == nil {
+	if ds, ok, _ := s.DataSource("aws_region"); !ok || ds == nil || s.Provider == nil {
 		t.Error("data source or provider schema missing")
+	}
+	if _, ok, _ := s.Resource("aws_nope"); ok {
+		t.Error("unknown resource found")
 	}
 }
 
@@ -53,7 +56,11 @@ func TestParseSchemaRejects(t *testing.T) {
 		"bad nesting":     `{"provider_schemas":{"registry.terraform.io/hashicorp/aws":{"resource_schemas":{"x":{"block":{"block_types":{"b":{"nesting_mode":"bag","block":{}}}}}}}}}`,
 		"not json":        `{`,
 	} {
-		if _, err := parseSchema([]byte(doc)); err == nil {
+		s, err := parseSchema([]byte(doc))
+		if err == nil {
+			_, err = s.AllResources()
+		}
+		if err == nil {
 			t.Errorf("%s: parsed without error", name)
 		}
 	}
@@ -96,11 +103,19 @@ func TestRealSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Resources) < 1000 || len(s.DataSources) < 400 {
-		t.Errorf("resources %d, data sources %d: not the full AWS schema", len(s.Resources), len(s.DataSources))
+	resources, err := s.AllResources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dataSources, err := s.AllDataSources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resources) < 1000 || len(dataSources) < 400 {
+		t.Errorf("resources %d, data sources %d: not the full AWS schema", len(resources), len(dataSources))
 	}
 	for _, r := range []string{"aws_vpc", "aws_ecs_service", "aws_db_instance", "aws_cloudfront_distribution", "aws_wafv2_web_acl"} {
-		if s.Resources[r] == nil {
+		if resources[r] == nil {
 			t.Errorf("schema lacks %s", r)
 		}
 	}

@@ -26,23 +26,63 @@ const offlineDetail = "This is the schema-only offline validation provider (tool
 	"Use the real hashicorp/aws provider to change infrastructure; see docs/infra-testing.md."
 
 func (s *server) GetMetadata(context.Context, *tfprotov5.GetMetadataRequest) (*tfprotov5.GetMetadataResponse, error) {
-	resp := &tfprotov5.GetMetadataResponse{ServerCapabilities: &tfprotov5.ServerCapabilities{PlanDestroy: true}}
-	for _, name := range sortedKeys(s.schema.Resources) {
+	resp := &tfprotov5.GetMetadataResponse{ServerCapabilities: capabilities()}
+	for _, name := range sortedKeys(s.schema.rawResources) {
 		resp.Resources = append(resp.Resources, tfprotov5.ResourceMetadata{TypeName: name})
 	}
-	for _, name := range sortedKeys(s.schema.DataSources) {
+	for _, name := range sortedKeys(s.schema.rawDataSources) {
 		resp.DataSources = append(resp.DataSources, tfprotov5.DataSourceMetadata{TypeName: name})
 	}
 	return resp, nil
 }
 
+// capabilities: GetProviderSchemaOptional lets Terraform reuse the schema it
+// fetched from the first provider process for every later one in the same
+// command, which is most of the offline run's time otherwise.
+func capabilities() *tfprotov5.ServerCapabilities {
+	return &tfprotov5.ServerCapabilities{PlanDestroy: true, GetProviderSchemaOptional: true}
+}
+
 func (s *server) GetProviderSchema(context.Context, *tfprotov5.GetProviderSchemaRequest) (*tfprotov5.GetProviderSchemaResponse, error) {
+	resources, err := s.schema.AllResources()
+	if err != nil {
+		return &tfprotov5.GetProviderSchemaResponse{Diagnostics: errDiag("Invalid schema", err.Error())}, nil
+	}
+	dataSources, err := s.schema.AllDataSources()
+	if err != nil {
+		return &tfprotov5.GetProviderSchemaResponse{Diagnostics: errDiag("Invalid schema", err.Error())}, nil
+	}
 	return &tfprotov5.GetProviderSchemaResponse{
-		ServerCapabilities: &tfprotov5.ServerCapabilities{PlanDestroy: true},
+		ServerCapabilities: capabilities(),
 		Provider:           s.schema.Provider,
-		ResourceSchemas:    s.schema.Resources,
-		DataSourceSchemas:  s.schema.DataSources,
+		ResourceSchemas:    resources,
+		DataSourceSchemas:  dataSources,
 	}, nil
+}
+
+// resource looks up a resource schema, turning "unknown" and conversion
+// failures into diagnostics.
+func (s *server) resource(name string) (*tfprotov5.Schema, []*tfprotov5.Diagnostic) {
+	sch, ok, err := s.schema.Resource(name)
+	if err != nil {
+		return nil, errDiag("Invalid schema", err.Error())
+	}
+	if !ok {
+		return nil, errDiag("Unknown resource type", name)
+	}
+	return sch, nil
+}
+
+// dataSource is resource for data sources.
+func (s *server) dataSource(name string) (*tfprotov5.Schema, []*tfprotov5.Diagnostic) {
+	sch, ok, err := s.schema.DataSource(name)
+	if err != nil {
+		return nil, errDiag("Invalid schema", err.Error())
+	}
+	if !ok {
+		return nil, errDiag("Unknown data source", name)
+	}
+	return sch, nil
 }
 
 func (s *server) GetResourceIdentitySchemas(context.Context, *tfprotov5.GetResourceIdentitySchemasRequest) (*tfprotov5.GetResourceIdentitySchemasResponse, error) {
@@ -62,16 +102,16 @@ func (s *server) StopProvider(context.Context, *tfprotov5.StopProviderRequest) (
 }
 
 func (s *server) ValidateResourceTypeConfig(_ context.Context, req *tfprotov5.ValidateResourceTypeConfigRequest) (*tfprotov5.ValidateResourceTypeConfigResponse, error) {
-	if _, ok := s.schema.Resources[req.TypeName]; !ok {
-		return &tfprotov5.ValidateResourceTypeConfigResponse{Diagnostics: errDiag("Unknown resource type", req.TypeName)}, nil
+	if _, diags := s.resource(req.TypeName); diags != nil {
+		return &tfprotov5.ValidateResourceTypeConfigResponse{Diagnostics: diags}, nil
 	}
 	return &tfprotov5.ValidateResourceTypeConfigResponse{}, nil
 }
 
 func (s *server) UpgradeResourceState(_ context.Context, req *tfprotov5.UpgradeResourceStateRequest) (*tfprotov5.UpgradeResourceStateResponse, error) {
-	sch, ok := s.schema.Resources[req.TypeName]
-	if !ok {
-		return &tfprotov5.UpgradeResourceStateResponse{Diagnostics: errDiag("Unknown resource type", req.TypeName)}, nil
+	sch, diags := s.resource(req.TypeName)
+	if diags != nil {
+		return &tfprotov5.UpgradeResourceStateResponse{Diagnostics: diags}, nil
 	}
 	typ := sch.ValueType()
 	v, err := req.RawState.UnmarshalWithOpts(typ, tfprotov5.UnmarshalOpts{ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true}})
@@ -90,9 +130,9 @@ func (s *server) ReadResource(_ context.Context, req *tfprotov5.ReadResourceRequ
 }
 
 func (s *server) PlanResourceChange(_ context.Context, req *tfprotov5.PlanResourceChangeRequest) (*tfprotov5.PlanResourceChangeResponse, error) {
-	sch, ok := s.schema.Resources[req.TypeName]
-	if !ok {
-		return &tfprotov5.PlanResourceChangeResponse{Diagnostics: errDiag("Unknown resource type", req.TypeName)}, nil
+	sch, diags := s.resource(req.TypeName)
+	if diags != nil {
+		return &tfprotov5.PlanResourceChangeResponse{Diagnostics: diags}, nil
 	}
 	typ := sch.ValueType()
 	proposed, err := req.ProposedNewState.Unmarshal(typ)
@@ -135,16 +175,16 @@ func (s *server) UpgradeResourceIdentity(context.Context, *tfprotov5.UpgradeReso
 }
 
 func (s *server) ValidateDataSourceConfig(_ context.Context, req *tfprotov5.ValidateDataSourceConfigRequest) (*tfprotov5.ValidateDataSourceConfigResponse, error) {
-	if _, ok := s.schema.DataSources[req.TypeName]; !ok {
-		return &tfprotov5.ValidateDataSourceConfigResponse{Diagnostics: errDiag("Unknown data source", req.TypeName)}, nil
+	if _, diags := s.dataSource(req.TypeName); diags != nil {
+		return &tfprotov5.ValidateDataSourceConfigResponse{Diagnostics: diags}, nil
 	}
 	return &tfprotov5.ValidateDataSourceConfigResponse{}, nil
 }
 
 func (s *server) ReadDataSource(_ context.Context, req *tfprotov5.ReadDataSourceRequest) (*tfprotov5.ReadDataSourceResponse, error) {
-	sch, ok := s.schema.DataSources[req.TypeName]
-	if !ok {
-		return &tfprotov5.ReadDataSourceResponse{Diagnostics: errDiag("Unknown data source", req.TypeName)}, nil
+	sch, diags := s.dataSource(req.TypeName)
+	if diags != nil {
+		return &tfprotov5.ReadDataSourceResponse{Diagnostics: diags}, nil
 	}
 	typ := sch.ValueType()
 	cfg, err := req.Config.Unmarshal(typ)

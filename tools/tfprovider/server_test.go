@@ -9,6 +9,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
+func mustSchema(t *testing.T, get func(string) (*tfprotov5.Schema, bool, error), name string) *tfprotov5.Schema {
+	t.Helper()
+	s, ok, err := get(name)
+	if err != nil || !ok {
+		t.Fatalf("schema %s: %v %v", name, ok, err)
+	}
+	return s
+}
+
 func dyn(t *testing.T, typ tftypes.Type, v tftypes.Value) *tfprotov5.DynamicValue {
 	t.Helper()
 	dv, err := tfprotov5.NewDynamicValue(typ, v)
@@ -40,7 +49,7 @@ func thingValue(typ tftypes.Type, name string, arn tftypes.Value) tftypes.Value 
 
 func TestPlanCreateMarksComputedUnknown(t *testing.T) {
 	s := &server{schema: testSchema(t)}
-	typ := s.schema.Resources["aws_thing"].ValueType()
+	typ := mustSchema(t, s.schema.Resource, "aws_thing").ValueType()
 	proposed := thingValue(typ, "web", tftypes.NewValue(tftypes.String, nil))
 	resp, err := s.PlanResourceChange(context.Background(), &tfprotov5.PlanResourceChangeRequest{
 		TypeName:         "aws_thing",
@@ -81,7 +90,7 @@ func TestPlanCreateMarksComputedUnknown(t *testing.T) {
 
 func TestPlanUpdateKeepsProposed(t *testing.T) {
 	s := &server{schema: testSchema(t)}
-	typ := s.schema.Resources["aws_thing"].ValueType()
+	typ := mustSchema(t, s.schema.Resource, "aws_thing").ValueType()
 	prior := thingValue(typ, "web", tftypes.NewValue(tftypes.String, "arn:aws:thing/web"))
 	resp, err := s.PlanResourceChange(context.Background(), &tfprotov5.PlanResourceChangeRequest{
 		TypeName: "aws_thing", PriorState: dyn(t, typ, prior), ProposedNewState: dyn(t, typ, prior), Config: dyn(t, typ, prior),
@@ -97,7 +106,7 @@ func TestPlanUpdateKeepsProposed(t *testing.T) {
 
 func TestReadDataSourceIsWhollyKnown(t *testing.T) {
 	s := &server{schema: testSchema(t)}
-	typ := s.schema.DataSources["aws_region"].ValueType()
+	typ := mustSchema(t, s.schema.DataSource, "aws_region").ValueType()
 	cfg := tftypes.NewValue(typ, map[string]tftypes.Value{
 		"name":     tftypes.NewValue(tftypes.String, "us-east-1"),
 		"endpoint": tftypes.NewValue(tftypes.String, nil),
@@ -140,5 +149,9 @@ func TestRefusesApplyAndUnknownTypes(t *testing.T) {
 	md, _ := s.GetMetadata(ctx, &tfprotov5.GetMetadataRequest{})
 	if len(md.Resources) != 1 || md.Resources[0].TypeName != "aws_thing" || len(md.DataSources) != 1 {
 		t.Errorf("metadata = %+v", md)
+	}
+	ps, _ := s.GetProviderSchema(ctx, &tfprotov5.GetProviderSchemaRequest{})
+	if len(ps.ResourceSchemas) != 1 || len(ps.DataSourceSchemas) != 1 || !ps.ServerCapabilities.GetProviderSchemaOptional {
+		t.Errorf("provider schema = %+v", ps)
 	}
 }
