@@ -140,6 +140,8 @@ max_replication_slots=10
 hot_standby=on
 wal_keep_size=256MB
 log_min_messages=warning
+# per-statement figures for the benchmarks (CREATE EXTENSION pg_stat_statements)
+shared_preload_libraries='pg_stat_statements'
 CONF
   fi
   if ! pg_running "$d"; then
@@ -149,6 +151,8 @@ CONF
   "$PGBIN/psql" -qAt "postgres://bankapp@127.0.0.1:$PG_PORT/postgres?sslmode=disable" \
     -c "SELECT 1 FROM pg_database WHERE datname='bankapp'" | grep -q 1 \
     || "$PGBIN/psql" -q "postgres://bankapp@127.0.0.1:$PG_PORT/postgres?sslmode=disable" -c "CREATE DATABASE bankapp" >/dev/null
+  "$PGBIN/psql" -q "postgres://bankapp@127.0.0.1:$PG_PORT/bankapp?sslmode=disable" \
+    -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   # pgbench's TPC-B tables (scale 10) in their own database, for bankload's
   # side-by-side comparison on the same cluster.
   if ! "$PGBIN/psql" -qAt "postgres://bankapp@127.0.0.1:$PG_PORT/postgres?sslmode=disable" \
@@ -331,11 +335,13 @@ envs() {
   echo "export STACK_REV='$(cat "$STACK_DIR/bin/bankapp.rev" 2>/dev/null)'"
 }
 
-# reload rebuilds bankapp (at STACK_REV, default HEAD) and restarts the
-# instances one at a time behind HAProxy.
+# reload rebuilds bankapp (at STACK_REV, default HEAD; STACK_REBUILD=0 keeps
+# the binary) and restarts the instances one at a time behind HAProxy. The
+# instances inherit the caller's environment, so server settings can be tried
+# this way: GROUP_COMMIT_WORKERS=1 STACK_REBUILD=0 scripts/stack.sh reload
 reload() {
   need_state
-  build
+  [ "${STACK_REBUILD:-1}" = 0 ] || build
   local n
   for n in 1 2 3; do
     api_stop "$n" TERM
