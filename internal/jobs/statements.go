@@ -63,7 +63,7 @@ func (r *Runner) runStatement(ctx context.Context, tx *store.Tx, j store.Job) er
 		return Permanent(err)
 	}
 	end := start.AddDate(0, 1, 0)
-	a, err := tx.AnyAccountByIDForUpdate(ctx, p.AccountID)
+	a, err := tx.CustomerAccount(ctx, p.AccountID)
 	if err != nil {
 		return Permanent(fmt.Errorf("jobs: statement account %s: %w", p.AccountID, err))
 	}

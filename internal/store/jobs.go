@@ -473,3 +473,9 @@ func (tx *Tx) DeleteFinishedJobs(ctx context.Context, before time.Time, limit in
 	}
 	return res.RowsAffected()
 }
+
+// CustomerAccount reads a customer account whoever owns it, without locking
+// it (jobs that only read, such as statements).
+func (tx *Tx) CustomerAccount(ctx context.Context, id string) (ledger.Account, error) {
+	return oneAccount(ctx, tx.tx, `id = $1 AND type <> 'system'`, id)
+}
