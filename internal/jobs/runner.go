@@ -200,7 +200,9 @@ func (r *Runner) drain(ctx context.Context, stop <-chan struct{}) (int, error) {
 			case <-stop:
 				// Give the rest back at once rather than after the lease.
 				for _, rest := range batch[i:] {
-					_, _ = r.db.FailJob(context.WithoutCancel(ctx), rest.ID, token, r.now(), rest.RunAt, "instance stopping", false)
+					if err := r.db.ReleaseJob(context.WithoutCancel(ctx), rest.ID, token); err != nil {
+						r.log.Warn("jobs: handing back a claim failed; it returns when its lease ends", "job", rest.ID, "err", err)
+					}
 				}
 				return total, nil
 			default:

@@ -246,7 +246,7 @@ func TestStopFinishesTheJobInHandAndReturnsTheRest(t *testing.T) {
 			if k == first {
 				continue
 			}
-			if j := f.job(k); j.Status != store.JobPending || !j.RunAt.Equal(f.clk.Now()) || j.LastError != "instance stopping" {
+			if j := f.job(k); j.Status != store.JobPending || !j.RunAt.Equal(f.clk.Now()) || j.Attempts != 0 || j.LockedBy == "" {
 				t.Fatalf("claimed job not handed back: %+v", j)
 			}
 		}

@@ -479,3 +479,14 @@ func (tx *Tx) DeleteFinishedJobs(ctx context.Context, before time.Time, limit in
 func (tx *Tx) CustomerAccount(ctx context.Context, id string) (ledger.Account, error) {
 	return oneAccount(ctx, tx.tx, `id = $1 AND type <> 'system'`, id)
 }
+
+// ReleaseJob hands a claimed job that was never started back to the queue
+// (an instance shutting down): pending again, the attempt not counted.
+func (db *DB) ReleaseJob(ctx context.Context, id, token string) error {
+	_, err := db.w.ExecContext(ctx, `UPDATE jobs SET status = 'pending', attempts = attempts - 1, lease_until = 0, updated_at = $3
+		WHERE id = $1 AND locked_by = $2 AND status = 'running'`, id, token, micros(db.Now()))
+	if err != nil {
+		return fmt.Errorf("store: release job %s: %w", id, err)
+	}
+	return nil
+}
