@@ -35,7 +35,7 @@ start_pg() {
 
 go_tests() {
   echo "== go test -race ./... (SQLite and PostgreSQL)"
-  CGO_ENABLED=1 go test -race -count=1 -timeout 20m ./...
+  CGO_ENABLED=1 go test -race -count=1 -timeout 40m ./...
 }
 
 fuzz() {
