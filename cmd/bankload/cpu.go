@@ -57,10 +57,15 @@ func takeCPU(pids []int) cpuSnapshot {
 	return s
 }
 
-// ticksByCommand sums the CPU ticks of every live process by command name
-// (bankapp, postgres, haproxy, bankload, ...).
-func ticksByCommand() map[string]int64 {
-	out := map[string]int64{}
+// procTicks is each live process's command name and CPU ticks, by pid.
+type procTicks map[int]struct {
+	comm  string
+	ticks int64
+}
+
+// ticksByProcess reads every live process's CPU ticks.
+func ticksByProcess() procTicks {
+	out := procTicks{}
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return out
@@ -79,23 +84,35 @@ func ticksByCommand() map[string]int64 {
 		if i < 0 || j < i {
 			continue
 		}
-		out[s[i+1:j]] += cpuTicks(pid)
+		out[pid] = struct {
+			comm  string
+			ticks int64
+		}{s[i+1 : j], cpuTicks(pid)}
 	}
 	return out
 }
 
 // cpuShares is each command's share of the machine's busy CPU between two
-// ticksByCommand snapshots, for the commands that matter here.
-func cpuShares(before, after map[string]int64, busy int64) map[string]float64 {
+// snapshots, for the commands that matter here. A process's share is its
+// growth between the snapshots (all of it if it started in between);
+// processes that ended in between are not seen, so "other" is an upper bound.
+func cpuShares(before, after procTicks, busy int64) map[string]float64 {
 	if busy <= 0 {
 		return nil
+	}
+	by := map[string]int64{}
+	for pid, a := range after {
+		d := a.ticks
+		if b, ok := before[pid]; ok && b.comm == a.comm {
+			d -= b.ticks
+		}
+		by[a.comm] += max(d, 0)
 	}
 	out := map[string]float64{}
 	var known int64
 	for _, c := range []string{"bankapp", "postgres", "haproxy", "bankload", "pgbench"} {
-		d := max(after[c]-before[c], 0)
-		known += d
-		out[c] = 100 * float64(d) / float64(busy)
+		known += by[c]
+		out[c] = 100 * float64(by[c]) / float64(busy)
 	}
 	out["other"] = max(100*float64(busy-known)/float64(busy), 0)
 	return out

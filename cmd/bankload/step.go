@@ -44,7 +44,7 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 	rss := make([]int, len(pids))
 	stopRSS := make(chan struct{})
 	wg.Go(func() { sampleRSS(pids, rss, stopRSS) })
-	cpu0, cmd0 := takeCPU(pids), ticksByCommand()
+	cpu0, cmd0 := takeCPU(pids), ticksByProcess()
 	start := time.Now()
 	var workers sync.WaitGroup
 	for i := range clients {
@@ -57,7 +57,7 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 	}
 	workers.Wait()
 	elapsed := time.Since(start).Seconds()
-	cpu1, cmd1 := takeCPU(pids), ticksByCommand()
+	cpu1, cmd1 := takeCPU(pids), ticksByProcess()
 	close(stopRSS)
 	wg.Wait()
 	var t tally
