@@ -77,9 +77,43 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			checkOperation(t, name, op)
 		}
 	}
+	checkCodesHaveOneStatus(t, doc)
 	for name, s := range doc.Components.Schemas {
 		if strings.HasSuffix(name, "Request") && (s.Value.AdditionalProperties.Has == nil || *s.Value.AdditionalProperties.Has) {
 			t.Errorf("schema %s: request bodies must set additionalProperties: false (unknown fields are refused)", name)
+		}
+	}
+}
+
+// checkCodesHaveOneStatus: one error code, one HTTP status, across the whole
+// document (errors.go maps codes to statuses in one table). invalid_totp is
+// the documented exception: 401 at login, 422 at /me/2fa/enable.
+func checkCodesHaveOneStatus(t *testing.T, doc *openapi3.T) {
+	t.Helper()
+	statuses := map[string]map[string]bool{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for st, ref := range op.Responses.Map() {
+				mt := ref.Value.Content.Get("application/problem+json")
+				if mt == nil || mt.Schema == nil || mt.Schema.Value.Properties["code"] == nil {
+					continue
+				}
+				for _, c := range mt.Schema.Value.Properties["code"].Value.Enum {
+					code := c.(string)
+					if statuses[code] == nil {
+						statuses[code] = map[string]bool{}
+					}
+					statuses[code][st] = true
+				}
+			}
+		}
+	}
+	if len(statuses) < 30 {
+		t.Fatalf("only %d error codes documented", len(statuses))
+	}
+	for code, sts := range statuses {
+		if len(sts) > 1 && !(code == "invalid_totp" && len(sts) == 2 && sts["401"] && sts["422"]) {
+			t.Errorf("code %s is documented with several statuses: %v", code, sts)
 		}
 	}
 }
