@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/statement"
 	"github.com/bankapp/bankapp/internal/store"
@@ -28,26 +29,9 @@ type entryView struct {
 	CreatedAt    string            `json:"created_at"`
 }
 
-// entryKind names a posting the way API.md does.
-func entryKind(transferKind string, amount int64) string {
-	switch transferKind {
-	case ledger.KindTransfer:
-		if amount < 0 {
-			return "transfer_out"
-		}
-		return "transfer_in"
-	case ledger.KindTrade:
-		if amount < 0 {
-			return "trade_buy"
-		}
-		return "trade_sell"
-	}
-	return transferKind
-}
-
 func viewEntry(e store.HistoryEntry) entryView {
 	c := ledger.Currency(e.Currency)
-	v := entryView{ID: strconv.FormatInt(e.Seq, 10), TransferID: e.TransferID, Kind: entryKind(e.TransferKind, e.Amount),
+	v := entryView{ID: strconv.FormatInt(e.Seq, 10), TransferID: e.TransferID, Kind: bank.EntryKind(e.TransferKind, e.Amount),
 		Amount: ledger.FormatMinor(e.Amount, c.Digits()), Currency: e.Currency, BalanceAfter: ledger.FormatMinor(e.BalanceAfter, c.Digits()),
 		Description: e.Description, CreatedAt: ts(e.CreatedAt)}
 	if e.CounterpartyNumber != "" {

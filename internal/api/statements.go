@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/statement"
@@ -90,23 +91,7 @@ func (s *Server) renderStatement(r *http.Request, w io.Writer, a ledger.Account,
 	if err != nil {
 		return err
 	}
-	st := statement.Statement{BankName: "BankApp", Holder: u.FullName, Period: period, Opening: opening, Closing: opening, GeneratedAt: now,
-		Account: statement.Account{Number: a.Number, Name: a.Name, Type: a.Type, Currency: string(a.Currency), MinorDigits: a.Currency.Digits()}}
-	for _, e := range list {
-		v := viewEntry(e)
-		cp := ""
-		if v.Counterparty != nil {
-			cp = v.Counterparty.Name + " " + v.Counterparty.AccountNumber
-		}
-		st.Entries = append(st.Entries, statement.Entry{Date: e.CreatedAt, Kind: v.Kind, Description: e.Description, Counterparty: cp,
-			Amount: e.Amount, BalanceAfter: e.BalanceAfter})
-		if e.Amount > 0 {
-			st.TotalIn += e.Amount
-		} else {
-			st.TotalOut -= e.Amount
-		}
-		st.Closing = e.BalanceAfter
-	}
+	st := bank.BuildStatement(a, u.FullName, period, opening, list, now)
 	if format == "csv" {
 		return statement.CSV(w, st)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/statement"
 	"github.com/bankapp/bankapp/internal/store"
@@ -79,46 +80,12 @@ func (r *Runner) runStatement(ctx context.Context, tx *store.Tx, j store.Job) er
 	if err != nil {
 		return err
 	}
-	st := statement.Statement{BankName: "BankApp", Holder: u.FullName, Period: statement.Period{Year: start.Year(), Month: start.Month()},
-		Opening: opening, Closing: opening, GeneratedAt: r.now(),
-		Account: statement.Account{Number: a.Number, Name: a.Name, Type: a.Type, Currency: string(a.Currency), MinorDigits: a.Currency.Digits()}}
-	for _, e := range list {
-		cp := ""
-		if e.CounterpartyNumber != "" {
-			cp = e.CounterpartyName + " " + e.CounterpartyNumber
-		}
-		st.Entries = append(st.Entries, statement.Entry{Date: e.CreatedAt, Kind: entryKind(e.TransferKind, e.Amount), Description: e.Description,
-			Counterparty: cp, Amount: e.Amount, BalanceAfter: e.BalanceAfter})
-		if e.Amount > 0 {
-			st.TotalIn += e.Amount
-		} else {
-			st.TotalOut -= e.Amount
-		}
-		st.Closing = e.BalanceAfter
-	}
+	st := bank.BuildStatement(a, u.FullName, statement.Period{Year: start.Year(), Month: start.Month()}, opening, list, r.now())
 	var buf bytes.Buffer
 	if err := statement.PDF(&buf, st); err != nil {
 		return Permanent(fmt.Errorf("jobs: render statement: %w", err))
 	}
 	return r.o.Blobs.Put(ctx, StatementKey(a.ID, p.Month), bytes.NewReader(buf.Bytes()), "application/pdf")
-}
-
-// entryKind is the API's entry kind of a posting (the same mapping as the
-// history endpoint's).
-func entryKind(transferKind string, amount int64) string {
-	switch transferKind {
-	case ledger.KindTransfer:
-		if amount < 0 {
-			return "transfer_out"
-		}
-		return "transfer_in"
-	case ledger.KindTrade:
-		if amount < 0 {
-			return "trade_buy"
-		}
-		return "trade_sell"
-	}
-	return transferKind
 }
 
 // seedMonthly queues the month-end jobs of the previous and the current
