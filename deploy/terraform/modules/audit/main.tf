@@ -45,7 +45,7 @@ resource "aws_kms_key" "trail" {
   tags = var.tags
 }
 
-#tfsec:ignore:aws-s3-enable-bucket-logging Object-level access to the trail bucket is itself recorded by the trail (data events).
+#tfsec:ignore:aws-s3-enable-bucket-logging Only CloudTrail writes here (bucket policy); logging this bucket's own object events would loop, and server access logs need a second account-level log bucket (follow-up).
 resource "aws_s3_bucket" "trail" {
   bucket_prefix = "${var.name}-trail-"
   force_destroy = false
@@ -174,13 +174,18 @@ resource "aws_cloudtrail" "this" {
   cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail.arn}:*"
   cloud_watch_logs_role_arn     = aws_iam_role.trail.arn
 
+  # Object-level events of the buckets holding customer data (statements,
+  # exports). Never the trail's own bucket: that would log its own writes.
   event_selector {
     read_write_type           = "All"
     include_management_events = true
 
-    data_resource {
-      type   = "AWS::S3::Object"
-      values = ["${aws_s3_bucket.trail.arn}/"]
+    dynamic "data_resource" {
+      for_each = length(var.data_event_bucket_arns) > 0 ? [1] : []
+      content {
+        type   = "AWS::S3::Object"
+        values = [for arn in var.data_event_bucket_arns : "${arn}/"]
+      }
     }
   }
 

@@ -20,3 +20,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "data_event_bucket_arns" {
+  description = "Buckets whose object reads and writes the trail records (customer data)."
+  type        = list(string)
+  default     = []
+}

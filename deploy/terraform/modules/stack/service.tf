@@ -100,6 +100,7 @@ module "dns" {
 module "audit" {
   source = "../audit"
 
-  name = local.name
-  tags = local.tags
+  name                   = local.name
+  data_event_bucket_arns = [aws_s3_bucket.blobs.arn]
+  tags                   = local.tags
 }
