@@ -12,7 +12,7 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 COPY web/ ./
 RUN npm run build
 
-FROM golang:1.26.8-bookworm AS build
+FROM golang:1.26.10-bookworm AS build
 WORKDIR /src
 ENV CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 COPY go.mod go.sum ./

@@ -128,12 +128,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		// Same answer and about the same time as a wrong password.
 		_, _ = auth.VerifyPassword("", req.Password)
 		s.metrics.loginFailures.Inc()
+		s.logLoginFailure(r, "", "invalid_credentials")
 		s.auditAlone(r, "", "login", "email:"+emailFingerprint(req.Email), "failure:invalid_credentials")
 		return errInvalidCredentials
 	}
 	if u.LockedUntil.After(now) {
 		_, _ = auth.VerifyPassword("", req.Password)
 		s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:account_locked")
+		s.logLoginFailure(r, u.ID, "account_locked")
 		return &Error{Code: "account_locked", Msg: "too many failed sign-in attempts; the account is locked for a while", RetryAfter: u.LockedUntil.Sub(now)}
 	}
 	if !u.LockedUntil.IsZero() {
@@ -182,9 +184,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	return s.startSession(w, r, u, req.Session == "cookie", now)
 }
 
+// logLoginFailure writes the structured line the CloudWatch metric filter
+// for failed sign-ins matches ("event":"auth.login_failed"). It names the
+// user id when the email is known, never the email or password.
+func (s *Server) logLoginFailure(r *http.Request, userID, reason string) {
+	s.log.WarnContext(r.Context(), "sign-in failed", "event", "auth.login_failed", "reason", reason,
+		"user_id", userID, "ip", s.clientIP(r), "request_id", requestID(r.Context()))
+}
+
 // loginFailed counts a failure, locking the account at the limit.
 func (s *Server) loginFailed(r *http.Request, u auth.User, now time.Time, answer error) error {
 	s.metrics.loginFailures.Inc()
+	s.logLoginFailure(r, u.ID, answer.(*Error).Code)
 	n, err := s.db.RecordLoginFailure(r.Context(), u.ID, maxLoginFailures, now.Add(lockoutFor))
 	if err != nil {
 		return err
