@@ -171,9 +171,9 @@ func TestDockerfile(t *testing.T) {
 func TestLintCatches(t *testing.T) {
 	good := readFile(t, "../../Dockerfile")
 	cases := map[string]struct{ from, to, want string }{
-		"single stage":   {"FROM golang:1.26.8-bookworm AS build", "", "multi-stage"},
+		"single stage":   {"FROM golang:1.26.10-bookworm AS build", "", "multi-stage"},
 		"latest":         {"node:20.20.2-bookworm-slim", "node:latest", "not pinned"},
-		"untagged":       {"golang:1.26.8-bookworm", "golang", "not pinned"},
+		"untagged":       {"golang:1.26.10-bookworm", "golang", "not pinned"},
 		"cgo":            {"CGO_ENABLED=0 go build", "go build", "CGO_ENABLED=0"},
 		"trimpath":       {"-trimpath ", "", "-trimpath"},
 		"root":           {"USER 65532:65532", "USER root", "as root"},
