@@ -128,8 +128,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	// SIGTERM: fail readiness at once so the load balancer stops routing
 	// here, let in-flight requests finish, then close the database.
-	log.Info("draining", "timeout", drainTimeout.String())
+	log.Info("draining", "timeout", drainTimeout.String(), "delay", cfg.DrainDelay.String())
 	srv.SetDraining()
+	// Keep serving while the load balancer's health checks see 503, then
+	// stop accepting connections and let in-flight requests finish.
+	time.Sleep(cfg.DrainDelay)
 	sctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
 	// The job in hand finishes before the database closes; jobs claimed

@@ -64,7 +64,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hash, err := auth.HashPassword(req.Password)
+	hash, err := s.hashPassword(r.Context(), req.Password)
 	if err != nil {
 		return err
 	}
@@ -126,14 +126,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	if errors.Is(err, ledger.ErrNotFound) {
 		// Same answer and about the same time as a wrong password.
-		_, _ = auth.VerifyPassword("", req.Password)
+		_, _ = s.verifyPassword(r.Context(), "", req.Password)
 		s.metrics.loginFailures.Inc()
 		s.logLoginFailure(r, "", "invalid_credentials")
 		s.auditAlone(r, "", "login", "email:"+emailFingerprint(req.Email), "failure:invalid_credentials")
 		return errInvalidCredentials
 	}
 	if u.LockedUntil.After(now) {
-		_, _ = auth.VerifyPassword("", req.Password)
+		_, _ = s.verifyPassword(r.Context(), "", req.Password)
 		s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:account_locked")
 		s.logLoginFailure(r, u.ID, "account_locked")
 		return &Error{Code: "account_locked", Msg: "too many failed sign-in attempts; the account is locked for a while", RetryAfter: u.LockedUntil.Sub(now)}
@@ -145,7 +145,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	ok, err := auth.VerifyPassword(u.PasswordHash, req.Password)
+	ok, err := s.verifyPassword(r.Context(), u.PasswordHash, req.Password)
 	if err != nil {
 		return err
 	}

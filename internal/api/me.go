@@ -78,7 +78,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok, err := auth.VerifyPassword(u.PasswordHash, req.CurrentPassword)
+	ok, err := s.verifyPassword(r.Context(), u.PasswordHash, req.CurrentPassword)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if req.NewPassword == req.CurrentPassword {
 		return validation(FieldError{"new_password", "must differ from the current password"})
 	}
-	hash, err := auth.HashPassword(req.NewPassword)
+	hash, err := s.hashPassword(r.Context(), req.NewPassword)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (s *Server) disable2FA(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ok, err := auth.VerifyPassword(u.PasswordHash, req.Password)
+	ok, err := s.verifyPassword(r.Context(), u.PasswordHash, req.Password)
 	if err != nil {
 		return err
 	}

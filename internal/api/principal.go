@@ -2,12 +2,14 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
 )
 
@@ -122,6 +124,12 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 		return principal{}, errCode("unauthorized", "the access token is invalid or expired")
 	}
 	e, err := s.sessions.lookup(r.Context(), c.SessionID)
+	if err != nil && !errors.Is(err, ledger.ErrNotFound) {
+		// The database did not answer: that is no reason to sign the
+		// customer out. 503 with Retry-After tells the client to retry.
+		s.log.WarnContext(r.Context(), "session check failed", "err", err)
+		return principal{}, &Error{Code: "unavailable", Msg: "the service is briefly unavailable; retry shortly", RetryAfter: time.Second}
+	}
 	if err != nil || !e.live || e.userID != c.Subject {
 		return principal{}, errCode("unauthorized", "the session has ended; sign in again")
 	}

@@ -50,6 +50,7 @@ type Server struct {
 	draining atomic.Bool
 	migrated atomic.Bool
 	cop      *http.CrossOriginProtection
+	hashSem  chan struct{} // bounds concurrent argon2id work
 	// committer batches transfers (group commit); nil when turned off.
 	committer *committer
 }
@@ -73,6 +74,7 @@ func NewServer(d Deps) *Server {
 		apiRate:  newLimiter(d.Config.APIRateLimitPerMinute, d.Now),
 		metrics:  newMetrics(d.Registry, d.DB),
 		cop:      http.NewCrossOriginProtection(),
+		hashSem:  make(chan struct{}, maxConcurrentHashes),
 	}
 	if d.Config.PublicOrigin != "" {
 		_ = s.cop.AddTrustedOrigin(d.Config.PublicOrigin)

@@ -60,6 +60,10 @@ type Config struct {
 	GroupCommitMax     int
 	GroupCommitWindow  time.Duration
 
+	// DrainDelay is how long /readyz answers 503 before the listener closes
+	// on SIGTERM, so load balancers stop routing here first.
+	DrainDelay time.Duration
+
 	JobsEnabled        bool
 	SavingsInterestBPS int64 // annual savings rate in basis points (1/100 of a percent)
 }
@@ -123,6 +127,14 @@ func Load(getenv func(string) string) (Config, error) {
 		return d
 	}
 
+	// durationOrZero is duration that also accepts 0.
+	durationOrZero := func(name string, def, max time.Duration) time.Duration {
+		if getenv(name) == "0" {
+			return 0
+		}
+		return duration(name, def, max)
+	}
+
 	c := Config{
 		Env:                    str("BANKAPP_ENV", "development"),
 		Addr:                   str("BANKAPP_ADDR", ":3001"),
@@ -148,8 +160,9 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:              strings.ToLower(str("LOG_FORMAT", "")),
 		OTLPEndpoint:           str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 		JobsEnabled:            boolean("BANKAPP_JOBS_ENABLED", true),
+		DrainDelay:             durationOrZero("BANKAPP_DRAIN_DELAY", time.Second, 10*time.Second),
 		GroupCommit:            boolean("GROUP_COMMIT", true),
-		GroupCommitWorkers:     integer("GROUP_COMMIT_WORKERS", 4, 1, 64),
+		GroupCommitWorkers:     integer("GROUP_COMMIT_WORKERS", 1, 1, 64),
 		GroupCommitMax:         integer("GROUP_COMMIT_MAX", 64, 1, 1000),
 		GroupCommitWindow:      duration("GROUP_COMMIT_WINDOW", 0, 2*time.Millisecond),
 		SavingsInterestBPS:     int64(integer("SAVINGS_INTEREST_BPS", 200, 0, 10_000)),
