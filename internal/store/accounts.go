@@ -32,7 +32,7 @@ func (tx *Tx) CreateAccount(ctx context.Context, a ledger.Account) error {
 
 // AccountsByOwner lists a user's accounts, oldest first.
 func (db *DB) AccountsByOwner(ctx context.Context, owner string) ([]ledger.Account, error) {
-	return accountsWhere(ctx, db.w, `owner_id = $1 ORDER BY created_at, id`, owner)
+	return accountsWhere(ctx, db.fresh(), `owner_id = $1 ORDER BY created_at, id`, owner)
 }
 
 // AccountsByOwner lists a user's accounts inside a transaction.
@@ -43,7 +43,7 @@ func (tx *Tx) AccountsByOwner(ctx context.Context, owner string) ([]ledger.Accou
 // AccountByID returns the owner's account; another user's account is
 // not_found, exactly like a missing one.
 func (db *DB) AccountByID(ctx context.Context, owner, id string) (ledger.Account, error) {
-	return oneAccount(ctx, db.w, `id = $1 AND owner_id = $2`, id, owner)
+	return oneAccount(ctx, db.fresh(), `id = $1 AND owner_id = $2`, id, owner)
 }
 
 // AccountByIDForUpdate returns and locks the owner's account.

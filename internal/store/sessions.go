@@ -143,7 +143,7 @@ type SessionPrincipal struct {
 func (db *DB) SessionPrincipal(ctx context.Context, id string) (SessionPrincipal, error) {
 	var sp SessionPrincipal
 	var expires, revoked int64
-	err := db.w.QueryRowContext(ctx, `SELECT s.user_id, s.expires_at, s.revoked_at, u.role
+	err := db.queryRow(ctx, db.fresh(), `SELECT s.user_id, s.expires_at, s.revoked_at, u.role
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`, id).Scan(&sp.Session.UserID, &expires, &revoked, &sp.Role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sp, notFound("session")

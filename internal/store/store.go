@@ -35,6 +35,7 @@ type DB struct {
 	dialect Dialect
 	now     func() time.Time
 	rep     *replica // nil without a read replica
+	stmts   stmtCache
 }
 
 // Options configures Open.

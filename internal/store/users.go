@@ -63,7 +63,14 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) 
 
 // UserByID finds a user by id.
 func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
-	return userWhere(ctx, db.w, `id = $1`, id)
+	u, err := scanUser(db.queryRow(ctx, db.fresh(), `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, notFound("user")
+	}
+	if err != nil {
+		return u, fmt.Errorf("store: user: %w", err)
+	}
+	return u, nil
 }
 
 // UserByID finds a user by id inside a transaction.
