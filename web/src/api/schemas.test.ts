@@ -26,7 +26,7 @@ const responses: [string, Record<string, true>][] = [
   ["Account", { id: true, number: true, type: true, currency: true, name: true, balance: true, available_balance: true, status: true, created_at: true } satisfies Keys<T.Account>],
   ["Entry", { id: true, transfer_id: true, kind: true, amount: true, currency: true, balance_after: true, description: true, counterparty: true, created_at: true } satisfies Keys<T.Entry>],
   ["Transfer", { id: true, kind: true, status: true, from_account_id: true, to_account_id: true, to_account_number: true, amount: true, currency: true, description: true, created_at: true } satisfies Keys<T.Transfer>],
-  ["ScheduledTransfer", { id: true, from_account_id: true, to_account_number: true, amount: true, currency: true, description: true, frequency: true, start_date: true, end_date: true, next_run_at: true, last_run_at: true, last_status: true, created_at: true } satisfies Keys<T.ScheduledTransfer>],
+  ["ScheduledTransfer", { id: true, from_account_id: true, to_account_number: true, amount: true, currency: true, description: true, frequency: true, start_date: true, end_date: true, next_run_at: true, last_run_at: true, last_status: true, status: true, created_at: true } satisfies Keys<T.ScheduledTransfer>],
   ["Payee", { id: true, name: true, account_number: true, created_at: true } satisfies Keys<T.Payee>],
   ["Instrument", { symbol: true, name: true, type: true, exchange: true } satisfies Keys<T.Instrument>],
   ["Quote", { symbol: true, price: true, currency: true, change: true, change_percent: true, as_of: true, source: true, stale: true } satisfies Keys<T.Quote>],

@@ -110,6 +110,7 @@ export interface ScheduledTransfer {
   next_run_at: string | null;
   last_run_at: string | null;
   last_status: string | null;
+  status: "active" | "completed" | "cancelled";
   created_at: string;
 }
 
