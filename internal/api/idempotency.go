@@ -68,9 +68,14 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, key string, 
 	if err != nil {
 		return err
 	}
+	writeStored(w, res)
+	return nil
+}
+
+// writeStored writes a money-moving response, marking a replay.
+func writeStored(w http.ResponseWriter, res ledger.Response) {
 	if res.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	writeJSON(w, res.Status, res.Body)
-	return nil
 }

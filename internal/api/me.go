@@ -74,17 +74,9 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principalOf(r)
-	u, err := s.db.UserByID(r.Context(), p.UserID)
+	u, err := s.reauthenticate(r, req.CurrentPassword, "password_change", "the current password is incorrect")
 	if err != nil {
 		return err
-	}
-	ok, err := s.verifyPassword(r.Context(), u.PasswordHash, req.CurrentPassword)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		s.auditAlone(r, u.ID, "password_change", "user:"+u.ID, "failure:invalid_credentials")
-		return errCode("invalid_credentials", "the current password is incorrect")
 	}
 	if msg := auth.CheckPassword(req.NewPassword, u.Email); msg != "" {
 		return validation(FieldError{"new_password", msg})
@@ -209,17 +201,8 @@ func (s *Server) disable2FA(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principalOf(r)
-	u, err := s.db.UserByID(r.Context(), p.UserID)
-	if err != nil {
+	if _, err := s.reauthenticate(r, req.Password, "2fa_disable", "the password is incorrect"); err != nil {
 		return err
-	}
-	ok, err := s.verifyPassword(r.Context(), u.PasswordHash, req.Password)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		s.auditAlone(r, u.ID, "2fa_disable", "user:"+u.ID, "failure:invalid_credentials")
-		return errCode("invalid_credentials", "the password is incorrect")
 	}
 	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
 		u, err := tx.UserByIDForUpdate(r.Context(), p.UserID)
@@ -276,4 +259,23 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
 	s.sessions.forget(id)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// reauthenticate checks the signed-in user's password before a sensitive
+// change; a wrong one is audited under action and answered 401
+// invalid_credentials (the session stays).
+func (s *Server) reauthenticate(r *http.Request, password, action, wrong string) (auth.User, error) {
+	u, err := s.db.UserByID(r.Context(), principalOf(r).UserID)
+	if err != nil {
+		return u, err
+	}
+	ok, err := s.verifyPassword(r.Context(), u.PasswordHash, password)
+	if err != nil {
+		return u, err
+	}
+	if !ok {
+		s.auditAlone(r, u.ID, action, "user:"+u.ID, "failure:invalid_credentials")
+		return u, errCode("invalid_credentials", wrong)
+	}
+	return u, nil
 }

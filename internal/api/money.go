@@ -200,10 +200,7 @@ func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if res.Replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	writeJSON(w, res.Status, res.Body)
+	writeStored(w, res)
 	return nil
 }
 

@@ -56,6 +56,10 @@ func ValidEntryKind(k string) bool { _, ok := entryKindCondition[k]; return ok }
 // with Ascending). The caller has checked the account belongs to the user.
 // It reads the replica when one is configured.
 func (db *DB) History(ctx context.Context, accountID string, f HistoryFilter) ([]HistoryEntry, error) {
+	return history(ctx, db.reader(ctx), accountID, f)
+}
+
+func history(ctx context.Context, q querier, accountID string, f HistoryFilter) ([]HistoryEntry, error) {
 	args := []any{accountID}
 	where := []string{"p.account_id = $1"}
 	add := func(cond string, v any) {
@@ -88,7 +92,7 @@ func (db *DB) History(ctx context.Context, accountID string, f HistoryFilter) ([
 	}
 	args = append(args, f.Limit)
 	// #nosec G202 -- only constant SQL fragments and $n placeholders are joined; values are bound parameters
-	q := `SELECT p.seq, p.transfer_id, t.kind, p.amount, p.currency, p.balance_after, t.description, p.created_at,
+	query := `SELECT p.seq, p.transfer_id, t.kind, p.amount, p.currency, p.balance_after, t.description, p.created_at,
 			COALESCE(cu.full_name, ''), COALESCE(ca.number, ''), COALESCE(ca.id, '')
 		FROM postings p
 		JOIN transfers t ON t.id = p.transfer_id
@@ -96,7 +100,7 @@ func (db *DB) History(ctx context.Context, accountID string, f HistoryFilter) ([
 		LEFT JOIN accounts ca ON ca.id = cp.account_id AND ca.type <> 'system'
 		LEFT JOIN users cu ON cu.id = ca.owner_id
 		WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.seq %s LIMIT $%d`, order, len(args))
-	rows, err := db.reader(ctx).QueryContext(ctx, q, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: history: %w", err)
 	}

@@ -435,31 +435,7 @@ func (db *DB) RequeueJob(ctx context.Context, id string, runAt time.Time) error 
 // statements job, which must not wait for a second connection while it
 // holds one: SQLite has a single writer connection).
 func (tx *Tx) EntriesDuring(ctx context.Context, accountID string, from, to time.Time) ([]HistoryEntry, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT p.seq, p.transfer_id, t.kind, p.amount, p.currency, p.balance_after, t.description, p.created_at,
-			COALESCE(cu.full_name, ''), COALESCE(ca.number, ''), COALESCE(ca.id, '')
-		FROM postings p
-		JOIN transfers t ON t.id = p.transfer_id
-		LEFT JOIN postings cp ON cp.transfer_id = p.transfer_id AND cp.account_id <> p.account_id
-		LEFT JOIN accounts ca ON ca.id = cp.account_id AND ca.type <> 'system'
-		LEFT JOIN users cu ON cu.id = ca.owner_id
-		WHERE p.account_id = $1 AND p.created_at >= $2 AND p.created_at < $3
-		ORDER BY p.seq`, accountID, micros(from), micros(to))
-	if err != nil {
-		return nil, fmt.Errorf("store: entries: %w", err)
-	}
-	defer rows.Close()
-	var out []HistoryEntry
-	for rows.Next() {
-		var e HistoryEntry
-		var at int64
-		if err := rows.Scan(&e.Seq, &e.TransferID, &e.TransferKind, &e.Amount, &e.Currency, &e.BalanceAfter, &e.Description, &at,
-			&e.CounterpartyName, &e.CounterpartyNumber, &e.CounterpartyAccount); err != nil {
-			return nil, fmt.Errorf("store: entries: %w", err)
-		}
-		e.CreatedAt = fromMicros(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return history(ctx, tx.tx, accountID, HistoryFilter{From: from, To: to, Ascending: true, Limit: 1_000_000})
 }
 
 // DeleteFinishedJobs deletes up to limit done or cancelled jobs that
