@@ -37,6 +37,7 @@ const usage = `usage: bankapp <command>
   seed --demo                             create demo customers with history (idempotent)
   admin create --email E --password P     create an admin, or promote an existing user
   ledger verify                           re-derive every balance; exit 1 on any broken invariant
+  jobs status | dead | requeue ID         the background job queue: counts, dead letters, requeue one
   healthcheck [URL]                       GET /healthz (for container health checks)
   version                                 print the version
 `
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return adminCmd(ctx, args[1:], getenv, stdout)
 	case "ledger":
 		return ledgerCmd(ctx, args[1:], getenv, stdout)
+	case "jobs":
+		return jobsCmd(ctx, args[1:], getenv, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, args[1:], getenv, stdout)
 	case "version":

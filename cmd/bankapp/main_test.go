@@ -75,4 +75,10 @@ func TestAdminCreate(t *testing.T) {
 	if out, err := runCmd(t, env, "migrate", "status"); err != nil || !strings.Contains(out, "applied") {
 		t.Fatalf("migrate status: %v %s", err, out)
 	}
+	if out, err := runCmd(t, env, "jobs", "dead"); err != nil || !strings.Contains(out, "0 dead jobs") {
+		t.Fatalf("jobs dead: %v %s", err, out)
+	}
+	if out, err := runCmd(t, env, "jobs", "requeue", "no-such-job"); err == nil {
+		t.Fatalf("requeue of a missing job succeeded: %s", out)
+	}
 }
