@@ -88,8 +88,8 @@ stop() {
   [ -n "$dir" ] && [ -d "$dir/data" ] || return 0
   bindir=$(find_bindir)
   [ "$(id -u)" = 0 ] && runas=(runuser -u bankapp-pg --)
-  if [ -d "$dir/replica" ]; then "${runas[@]}" "$bindir/pg_ctl" -D "$dir/replica" -m fast -w stop >&2 || true; fi
-  "${runas[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >&2 || true
+  if [ -d "$dir/replica" ]; then "${runas[@]}" "$bindir/pg_ctl" -D "$dir/replica" -m fast -w stop >/dev/null 2>&1 || true; fi
+  "${runas[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 
