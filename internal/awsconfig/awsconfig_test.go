@@ -31,7 +31,7 @@ func load(t *testing.T, o awsconfig.Options) (map[string]string, error) {
 
 func TestLoadSecretAndParameters(t *testing.T) {
 	f, srv := newFakeAWS(t)
-	f.secrets["bankapp-prod/app"] = `{"JWT_SIGNING_KEY":"s3cr3t-key","COINGECKO_API_KEY":"cg-key","AUTH_RATE_LIMIT_PER_MINUTE":30,"LOG_LEVEL":"warn"}`
+	f.secrets["bankapp-prod/app"] = `{"JWT_SIGNING_KEY":"s3cr3t-key","COINGECKO_API_KEY":"cg-key","AUTH_RATE_LIMIT_PER_MINUTE":30,"LOG_LEVEL":"warn","SAVINGS_INTEREST_BPS":12345678901234567890}`
 	f.pageSize = 2 // force pagination
 	f.params = []param{
 		{"/bankapp/prod/LOG_FORMAT", "json", "String"},
@@ -52,7 +52,8 @@ func TestLoadSecretAndParameters(t *testing.T) {
 		"JWT_SIGNING_KEY":            "s3cr3t-key",
 		"COINGECKO_API_KEY":          "cg-key",
 		"AUTH_RATE_LIMIT_PER_MINUTE": "30",
-		"LOG_LEVEL":                  "warn", // the secret wins over SSM
+		"SAVINGS_INTEREST_BPS":       "12345678901234567890", // numbers keep their text (no float64 rounding)
+		"LOG_LEVEL":                  "warn",                 // the secret wins over SSM
 		"LOG_FORMAT":                 "json",
 		"MARKET_DATA_PROVIDER":       "live",
 		"FEATURE_CRYPTO_TRADING":     "true",

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -28,8 +29,12 @@ func loadSecret(ctx context.Context, c secretGetter, id string) (map[string]stri
 	if out.SecretString == nil {
 		return nil, fmt.Errorf("awsconfig: secret %s: %w", id, errSecretShape)
 	}
+	// UseNumber keeps a numeric value's literal text: a float64 would round
+	// long numbers (an account number, a big limit) without a word.
 	var raw map[string]any
-	if err := json.Unmarshal([]byte(*out.SecretString), &raw); err != nil || raw == nil {
+	dec := json.NewDecoder(strings.NewReader(*out.SecretString))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil || raw == nil {
 		return nil, fmt.Errorf("awsconfig: secret %s: %w", id, errSecretShape)
 	}
 	vals := make(map[string]string, len(raw))
@@ -40,8 +45,8 @@ func loadSecret(ctx context.Context, c secretGetter, id string) (map[string]stri
 		switch x := v.(type) {
 		case string:
 			vals[k] = x
-		case float64:
-			vals[k] = strconv.FormatFloat(x, 'f', -1, 64)
+		case json.Number:
+			vals[k] = x.String()
 		case bool:
 			vals[k] = strconv.FormatBool(x)
 		default:
