@@ -134,26 +134,41 @@ func (c *committer) exec(batch []*transferJob) {
 	}
 }
 
+// apply runs a batch inside tx with a fixed number of statements whatever
+// its size (PostgreSQL): take the idempotency keys' locks, read their
+// records, lock the accounts, lock the senders' day totals, write everything.
 func (c *committer) apply(ctx context.Context, tx *store.Tx, batch []*transferJob, out []outcome) error {
 	var live []int
+	var keys []store.OwnerKey
 	for i, j := range batch {
 		if j.ctx.Err() != nil {
 			out[i] = outcome{err: errCode("unavailable", "the request was cancelled"), set: true}
 			continue
 		}
-		ok, err := tx.AcquireIdempotencyKey(ctx, j.p.UserID, j.key)
-		if err != nil {
-			return err
-		}
-		if !ok {
+		live = append(live, i)
+		keys = append(keys, store.OwnerKey{Owner: j.p.UserID, Key: j.key})
+	}
+	got, err := tx.LockIdempotencyKeys(ctx, keys)
+	if err != nil {
+		return err
+	}
+	held, heldKeys := live[:0:0], keys[:0:0]
+	for k, i := range live {
+		if !got[k] {
 			out[i] = outcome{err: ledger.ErrKeyInProgress, set: true}
 			continue
 		}
-		rec, err := tx.IdempotencyRecord(ctx, j.p.UserID, j.key, j.now.Add(-ledger.IdempotencyTTL))
-		if err != nil {
-			return err
-		}
-		if rec != nil {
+		held, heldKeys = append(held, i), append(heldKeys, keys[k])
+	}
+	recs, err := tx.IdempotencyRecords(ctx, heldKeys)
+	if err != nil {
+		return err
+	}
+	var idx []int
+	var ms []bank.Movement
+	for k, i := range held {
+		j := batch[i]
+		if rec := recs[k]; rec != nil && !rec.CreatedAt.Before(j.now.Add(-ledger.IdempotencyTTL)) {
 			if rec.RequestHash != j.hash {
 				out[i] = outcome{err: ledger.ErrKeyReused, set: true}
 			} else {
@@ -163,34 +178,28 @@ func (c *committer) apply(ctx context.Context, tx *store.Tx, batch []*transferJo
 			}
 			continue
 		}
-		live = append(live, i)
-	}
-	var preps []*bank.Prepared
-	var idx []int
-	for _, i := range live {
-		p, err := bank.PrepareTransfer(ctx, tx, batch[i].movement())
-		if err != nil {
-			if !isDomain(err) {
-				return err
-			}
-			out[i] = outcome{err: err, set: true}
-			continue
-		}
-		preps = append(preps, p)
 		idx = append(idx, i)
+		ms = append(ms, j.movement())
 	}
-	if len(preps) == 0 {
+	if len(ms) == 0 {
 		return nil
 	}
-	b, err := bank.LockForTransfers(ctx, tx, preps)
+	b, errs, err := bank.BeginTransfers(ctx, tx, ms)
 	if err != nil {
 		return err
 	}
-	var recs []store.IdemPut
+	var puts []store.IdemPut
 	var audits []store.AuditEvent
-	for k, p := range preps {
-		i, j := idx[k], batch[idx[k]]
-		t, err := b.Apply(ctx, p)
+	for k, i := range idx {
+		j := batch[i]
+		if errs[k] != nil {
+			if !isDomain(errs[k]) {
+				return errs[k]
+			}
+			out[i] = outcome{err: errs[k], set: true}
+			continue
+		}
+		t, to, err := b.Apply(k)
 		if err != nil {
 			if !isDomain(err) {
 				return err
@@ -198,22 +207,16 @@ func (c *committer) apply(ctx context.Context, tx *store.Tx, batch []*transferJo
 			out[i] = outcome{err: err, set: true}
 			continue
 		}
-		body, err := json.Marshal(map[string]any{"transfer": viewTransfer(t, p.To.Number, j.p.UserID, p.To.OwnerID, j.p.UserID)})
+		body, err := json.Marshal(map[string]any{"transfer": viewTransfer(t, to.Number, j.p.UserID, to.OwnerID, j.p.UserID)})
 		if err != nil {
 			return err
 		}
 		resp := ledger.Response{Status: http.StatusCreated, Body: body}
 		out[i] = outcome{resp: resp, set: true}
-		recs = append(recs, store.IdemPut{Owner: j.p.UserID, Key: j.key, Record: ledger.IdemRecord{RequestHash: j.hash, Response: resp, CreatedAt: j.now}})
+		puts = append(puts, store.IdemPut{Owner: j.p.UserID, Key: j.key, Record: ledger.IdemRecord{RequestHash: j.hash, Response: resp, CreatedAt: j.now}})
 		audits = append(audits, c.s.moneyAuditFor(j.r, j.p.UserID, "transfer", t))
 	}
-	if err := b.Flush(ctx); err != nil {
-		return err
-	}
-	if err := tx.PutIdempotencyRecords(ctx, recs); err != nil {
-		return err
-	}
-	return tx.InsertAudits(ctx, audits)
+	return b.Write(ctx, puts, audits)
 }
 
 func (j *transferJob) movement() bank.Movement {

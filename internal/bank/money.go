@@ -118,9 +118,9 @@ func Withdraw(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, e
 	return t, ledger.Post(ctx, tx, &t)
 }
 
-// Prepared is a transfer request checked as far as it can be before any
-// lock is taken: the sender's account belongs to the user, the recipient
-// exists, same currency, a valid amount and description.
+// Prepared is a transfer request checked against the locked accounts: the
+// sender's account belongs to the user, the recipient exists, same currency,
+// a valid amount and description.
 type Prepared struct {
 	Movement Movement
 	From, To ledger.Account
@@ -128,21 +128,95 @@ type Prepared struct {
 	Desc     string
 }
 
-// PrepareTransfer checks a transfer request without locking anything.
-func PrepareTransfer(ctx context.Context, tx *store.Tx, m Movement) (*Prepared, error) {
-	desc, err := CleanDescription(m.Description)
+// TransferBatch applies transfers inside one transaction (group commit, and
+// a single transfer as a batch of one). BeginTransfers locks, each in one
+// statement, every account involved (in id order) and then the senders' day
+// totals (in key order) — the same order for every batch, so concurrent
+// batches queue instead of deadlocking; Apply checks each transfer in turn
+// against the locked balances and the daily limit; Write stores them all
+// with the caller's idempotency records and audit events. A refused transfer
+// does not affect the others.
+type TransferBatch struct {
+	tx    *store.Tx
+	book  *ledger.Book
+	preps []*Prepared // index-aligned with the movements; nil where refused
+	sent  map[store.DayKey]int64
+	dirty map[store.DayKey]struct{}
+}
+
+// BeginTransfers checks the movements and takes the locks. errs[i] is the
+// refusal of movement i found before any money is looked at (bad input,
+// unknown account or recipient, currency), nil if it can be applied; err is a
+// database failure of the whole batch.
+func BeginTransfers(ctx context.Context, tx *store.Tx, ms []Movement) (b *TransferBatch, errs []error, err error) {
+	errs = make([]error, len(ms))
+	descs := make([]string, len(ms))
+	var from []store.OwnerKey
+	var numbers []string
+	for i, m := range ms {
+		if descs[i], errs[i] = CleanDescription(m.Description); errs[i] != nil {
+			continue
+		}
+		if !ledger.ValidAccountNumber(m.ToAccountNumber) {
+			errs[i] = &ledger.Error{Code: "validation_failed", Msg: "to_account_number must be a 12-digit account number", Field: "to_account_number"}
+			continue
+		}
+		from = append(from, store.OwnerKey{Owner: m.UserID, Key: m.AccountID})
+		numbers = append(numbers, m.ToAccountNumber)
+	}
+	b = &TransferBatch{tx: tx, preps: make([]*Prepared, len(ms)), dirty: map[store.DayKey]struct{}{}}
+	if len(from) == 0 {
+		b.book = ledger.NewBook(nil)
+		return b, errs, nil
+	}
+	accounts, err := tx.LockTransferAccounts(ctx, from, numbers)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[string]ledger.Account, len(accounts))
+	byNumber := make(map[string]ledger.Account, len(accounts))
+	for _, a := range accounts {
+		byID[a.ID] = a
+		if a.Number != "" && !a.IsSystem() {
+			byNumber[a.Number] = a
+		}
+	}
+	var days []store.DayKey
+	for i, m := range ms {
+		if errs[i] != nil {
+			continue
+		}
+		p, err := prepare(m, descs[i], byID, byNumber)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		b.preps[i] = p
+		days = append(days, store.DayKey{User: m.UserID, Currency: p.From.Currency, Day: store.DayOf(m.Now)})
+	}
+	b.book = ledger.NewBook(accounts)
+	if b.sent, err = tx.LockDaySent(ctx, days); err != nil {
+		return nil, nil, err
+	}
+	return b, errs, nil
+}
+
+// prepare checks one movement against the locked accounts, in the order the
+// API promises its errors.
+func prepare(m Movement, desc string, byID, byNumber map[string]ledger.Account) (*Prepared, error) {
+	from, ok := byID[m.AccountID]
+	if !ok || from.OwnerID != m.UserID {
+		return nil, ErrAccountNotFound
+	}
+	amt, err := ledger.ParseAmount(m.Amount, from.Currency)
 	if err != nil {
 		return nil, err
 	}
-	if !ledger.ValidAccountNumber(m.ToAccountNumber) {
-		return nil, &ledger.Error{Code: "validation_failed", Msg: "to_account_number must be a 12-digit account number", Field: "to_account_number"}
+	if from.Status == ledger.StatusClosed {
+		return nil, ledger.ErrAccountClosed
 	}
-	from, amt, err := ownAccount(ctx, tx, m)
-	if err != nil {
-		return nil, err
-	}
-	to, err := tx.AccountByNumber(ctx, m.ToAccountNumber)
-	if err != nil || to.Status == ledger.StatusClosed {
+	to, ok := byNumber[m.ToAccountNumber]
+	if !ok || to.Status == ledger.StatusClosed {
 		return nil, ErrRecipientNotFound
 	}
 	if to.ID == from.ID {
@@ -154,93 +228,64 @@ func PrepareTransfer(ctx context.Context, tx *store.Tx, m Movement) (*Prepared, 
 	return &Prepared{Movement: m, From: from, To: to, Amount: amt, Desc: desc}, nil
 }
 
-// TransferBatch applies prepared transfers inside one transaction: the
-// senders' user rows and all the accounts are locked once, in a fixed order
-// (users by id, then accounts by id), each transfer is checked in turn
-// against the locked balances and the daily limits, and Flush writes them
-// all. A refused transfer does not affect the others.
-type TransferBatch struct {
-	tx   *store.Tx
-	book *ledger.Book
-	sent map[string]int64 // user|currency → sent today, including this batch
-}
-
-// LockForTransfers takes the locks for the prepared transfers.
-func LockForTransfers(ctx context.Context, tx *store.Tx, preps []*Prepared) (*TransferBatch, error) {
-	users := make([]string, 0, len(preps))
-	ids := make([]string, 0, 2*len(preps))
-	for _, p := range preps {
-		users = append(users, p.Movement.UserID)
-		ids = append(ids, p.From.ID, p.To.ID)
+// Apply checks movement i (which BeginTransfers accepted) against the locked
+// state and applies it in memory. It returns the transfer and the
+// recipient's account.
+func (b *TransferBatch) Apply(i int) (ledger.Transfer, ledger.Account, error) {
+	p := b.preps[i]
+	if p == nil {
+		return ledger.Transfer{}, ledger.Account{}, fmt.Errorf("bank: movement %d was refused before locking", i)
 	}
-	if err := tx.LockUsers(ctx, users); err != nil {
-		return nil, err
-	}
-	book, err := ledger.Lock(ctx, tx, ids)
-	if err != nil {
-		return nil, err
-	}
-	return &TransferBatch{tx: tx, book: book, sent: map[string]int64{}}, nil
-}
-
-// Apply checks one prepared transfer against the locked state and applies
-// it in memory.
-func (b *TransferBatch) Apply(ctx context.Context, p *Prepared) (ledger.Transfer, error) {
-	from, ok := b.book.Account(p.From.ID)
-	if !ok {
-		return ledger.Transfer{}, ErrAccountNotFound
-	}
-	if to, ok := b.book.Account(p.To.ID); !ok || to.Status == ledger.StatusClosed {
-		return ledger.Transfer{}, ErrRecipientNotFound
-	}
+	from, _ := b.book.Account(p.From.ID)
 	switch from.Status {
 	case ledger.StatusFrozen:
-		return ledger.Transfer{}, ledger.ErrAccountFrozen
+		return ledger.Transfer{}, p.To, ledger.ErrAccountFrozen
 	case ledger.StatusClosed:
-		return ledger.Transfer{}, ledger.ErrAccountClosed
+		return ledger.Transfer{}, p.To, ledger.ErrAccountClosed
 	}
 	m := p.Movement
-	k := m.UserID + "|" + string(from.Currency)
-	sent, ok := b.sent[k]
-	if !ok {
-		var err error
-		if sent, err = b.tx.SumTransfersSince(ctx, m.UserID, ledger.KindTransfer, from.Currency, dayStart(m.Now)); err != nil {
-			return ledger.Transfer{}, err
-		}
-	}
+	k := store.DayKey{User: m.UserID, Currency: from.Currency, Day: store.DayOf(m.Now)}
+	sent := b.sent[k]
 	if sent+p.Amount.Minor > MaxTransfersSentDaily {
-		b.sent[k] = sent
-		return ledger.Transfer{}, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("transfers are limited to 50,000.00 sent a day; %s left today",
+		return ledger.Transfer{}, p.To, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("transfers are limited to 50,000.00 sent a day; %s left today",
 			ledger.FormatMinor(max(0, MaxTransfersSentDaily-sent), 2)), Field: "amount"}
 	}
 	t := ledger.Transfer{Kind: ledger.KindTransfer, Currency: from.Currency, Amount: p.Amount.Minor, FromAccount: from.ID, ToAccount: p.To.ID,
 		Description: p.Desc, CreatedBy: m.UserID, CreatedAt: m.Now, Postings: []ledger.Posting{
 			{AccountID: from.ID, Amount: -p.Amount.Minor}, {AccountID: p.To.ID, Amount: p.Amount.Minor}}}
 	if err := b.book.Apply(&t); err != nil {
-		b.sent[k] = sent
-		return ledger.Transfer{}, err
+		return ledger.Transfer{}, p.To, err
 	}
 	b.sent[k] = sent + p.Amount.Minor
-	return t, nil
+	b.dirty[k] = struct{}{}
+	return t, p.To, nil
 }
 
-// Flush writes every applied transfer.
-func (b *TransferBatch) Flush(ctx context.Context) error { return b.book.Flush(ctx, b.tx) }
+// Write stores every applied transfer, the new balances and day totals,
+// and the given idempotency records and audit events, in one step.
+func (b *TransferBatch) Write(ctx context.Context, idem []store.IdemPut, audits []store.AuditEvent) error {
+	ts, entries, bal := b.book.Take()
+	days := make(map[store.DayKey]int64, len(b.dirty))
+	for k := range b.dirty {
+		days[k] = b.sent[k]
+	}
+	b.dirty = map[store.DayKey]struct{}{}
+	return b.tx.WriteTransfers(ctx, store.TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DaySent: days, Idem: idem, Audits: audits})
+}
 
 // Transfer moves money from the user's account to any open customer
 // account by number, in the same currency, within the daily limit.
 func Transfer(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, ledger.Account, error) {
-	p, err := PrepareTransfer(ctx, tx, m)
+	b, errs, err := BeginTransfers(ctx, tx, []Movement{m})
 	if err != nil {
 		return ledger.Transfer{}, ledger.Account{}, err
 	}
-	b, err := LockForTransfers(ctx, tx, []*Prepared{p})
-	if err != nil {
-		return ledger.Transfer{}, p.To, err
+	if errs[0] != nil {
+		return ledger.Transfer{}, ledger.Account{}, errs[0]
 	}
-	t, err := b.Apply(ctx, p)
+	t, to, err := b.Apply(0)
 	if err != nil {
-		return t, p.To, err
+		return t, to, err
 	}
-	return t, p.To, b.Flush(ctx)
+	return t, to, b.Write(ctx, nil, nil)
 }

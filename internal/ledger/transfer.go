@@ -109,11 +109,18 @@ func Lock(ctx context.Context, tx Tx, ids []string) (*Book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger: lock accounts: %w", err)
 	}
+	return NewBook(accounts), nil
+}
+
+// NewBook returns a Book over accounts the caller has already locked in this
+// transaction (in id order, like Lock).
+func NewBook(accounts []Account) *Book {
 	b := &Book{accounts: make(map[string]*Account, len(accounts)), dirty: map[string]struct{}{}}
 	for i := range accounts {
-		b.accounts[accounts[i].ID] = &accounts[i]
+		a := accounts[i]
+		b.accounts[a.ID] = &a
 	}
-	return b, nil
+	return b
 }
 
 // Account returns the locked account with its balance after the transfers
@@ -194,21 +201,31 @@ func (b *Book) Apply(t *Transfer) error {
 
 // Flush writes the applied transfers, their postings and the new balances.
 func (b *Book) Flush(ctx context.Context, tx Tx) error {
-	if len(b.pending) == 0 {
+	ts, entries, bal := b.Take()
+	if len(ts) == 0 {
 		return nil
 	}
-	if err := tx.InsertTransfers(ctx, b.pending, b.entries); err != nil {
+	if err := tx.InsertTransfers(ctx, ts, entries); err != nil {
 		return fmt.Errorf("ledger: insert transfers: %w", err)
-	}
-	bal := make(map[string]int64, len(b.dirty))
-	for id := range b.dirty {
-		bal[id] = b.accounts[id].Balance
 	}
 	if err := tx.SetBalances(ctx, bal); err != nil {
 		return fmt.Errorf("ledger: set balances: %w", err)
 	}
-	b.pending, b.entries, b.dirty = nil, nil, map[string]struct{}{}
 	return nil
+}
+
+// Take returns what Flush would write — the applied transfers, their
+// postings in the order applied, and the new balances of the accounts they
+// changed — and forgets it, for a caller that writes it together with other
+// rows (group commit).
+func (b *Book) Take() ([]*Transfer, []Entry, map[string]int64) {
+	bal := make(map[string]int64, len(b.dirty))
+	for id := range b.dirty {
+		bal[id] = b.accounts[id].Balance
+	}
+	ts, entries := b.pending, b.entries
+	b.pending, b.entries, b.dirty = nil, nil, map[string]struct{}{}
+	return ts, entries, bal
 }
 
 func addChecked(a, b int64) (int64, bool) {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/ledger"
@@ -160,29 +159,6 @@ func (tx *Tx) LockUser(ctx context.Context, id string) error {
 		return fmt.Errorf("store: lock user: %w", err)
 	}
 	return nil
-}
-
-// LockUsers locks several users' rows in id order (PostgreSQL); see LockUser.
-func (tx *Tx) LockUsers(ctx context.Context, ids []string) error {
-	if tx.dialect != Postgres || len(ids) == 0 {
-		return nil
-	}
-	ids = slices.Clone(ids)
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	// #nosec G202 -- only $n placeholders are joined; ids are bound parameters
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id FROM users WHERE id IN (`+placeholders(1, len(ids))+`) ORDER BY id FOR UPDATE`, args...)
-	if err != nil {
-		return fmt.Errorf("store: lock users: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-	}
-	return rows.Err()
 }
 
 // SumTransfersSince adds up the user's transfers of a kind and currency
