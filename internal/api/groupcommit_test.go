@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bankapp/bankapp/internal/config"
+	"github.com/bankapp/bankapp/internal/ledger"
 )
 
 func withoutGroupCommit(c *config.Config) { c.GroupCommit = false }
@@ -77,4 +78,79 @@ func TestGroupCommit(t *testing.T) {
 			}, mode.opts...)
 		})
 	}
+}
+
+// TestDailyLimitAcrossInstances runs two API servers (two group committers,
+// so batches in separate transactions) on one database. One customer sends
+// 40 concurrent transfers of 2,000.00: from her checking account to one
+// receiver through the first server, from her savings account to another
+// receiver through the second, so that the two servers' batches share no
+// account row and only the day total stands between them and the limit. The
+// 50,000.00 daily limit lets exactly 25 through, the others are refused with
+// limit_exceeded, and the day total matches the transfers (ledger verify
+// checks it). Reading the day total without locking it lets more through.
+func TestDailyLimitAcrossInstances(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e *env) {
+		e2 := newEnv(t, e.db)
+		e.db.SetClock(e.clock.Now) // one clock for the database; both servers' clocks agree to the second
+		recv := []*user{e.signUp("Receiver1"), e.signUp("Receiver2")}
+		var nums []string
+		for _, u := range recv {
+			_, num := e.firstAccount(u)
+			nums = append(nums, num)
+		}
+		// Four senders at once, each with her own 40 transfers.
+		const senders, n = 4, 40
+		codes := make([][]int, senders)
+		var wg sync.WaitGroup
+		for s := range senders {
+			a := e.signUp(fmt.Sprintf("Sender%d", s))
+			acct := []string{e.invAccount(a, "checking", 40_000_00), e.invAccount(a, "savings", 40_000_00)}
+			codes[s] = make([]int, n)
+			for i := range n {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					srv := e
+					if i%2 == 1 {
+						srv = e2
+					}
+					r := srv.money(a, "/api/v1/transfers", map[string]any{"from_account_id": acct[i%2], "to_account_number": nums[i%2], "amount": "2000.00"}, "")
+					codes[s][i] = r.Status
+					if r.Status == 422 && !regexp.MustCompile(`"code":"limit_exceeded"`).Match(r.Body) {
+						t.Errorf("transfer %d: 422 but not limit_exceeded: %s", i, r.Body)
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		for s := range senders {
+			ok := 0
+			for _, c := range codes[s] {
+				switch c {
+				case 201:
+					ok++
+				case 422:
+				default:
+					t.Fatalf("sender %d: unexpected status %d in %v", s, c, codes[s])
+				}
+			}
+			if ok != 25 {
+				t.Errorf("sender %d: %d transfers of 2,000.00 went through, want exactly 25 (the 50,000.00 daily limit)", s, ok)
+			}
+		}
+		var received int64
+		for _, u := range recv {
+			id, _ := e.firstAccount(u)
+			amt, err := ledger.ParseAmount(e.balanceOf(u, id), ledger.USD)
+			if err != nil {
+				t.Fatal(err)
+			}
+			received += amt.Minor
+		}
+		if received != senders*50_000_00 {
+			t.Fatalf("receivers got %d minor units, want %d", received, senders*50_000_00)
+		}
+		e.verify()
+	})
 }

@@ -161,7 +161,7 @@ func TestCrashBetweenPaymentAndBookkeepingCannotPayTwice(t *testing.T) {
 			Frequency: jobs.Monthly, StartDate: "2027-03-01"})
 		f.at("2027-03-01T00:00:01Z")
 		if f.balance(to.ID) != 5_00 {
-			t.Fatal("first run did not pay")
+			t.Fatalf("first run did not pay: %+v", f.get(s.ID))
 		}
 		key := jobs.OccurrenceKey(s.ID, day(t, "2027-03-01"))
 		rewind(t, db, s.ID, key)

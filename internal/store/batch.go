@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,9 +150,13 @@ func (tx *Tx) LockTransferAccounts(ctx context.Context, from []OwnerKey, numbers
 	for i, f := range from {
 		owners[i], ids[i] = f.Owner, f.Key
 	}
+	// The index on id finds the rows (the recipients' ids come from the
+	// unique index on number first); the filter then keeps a sender's
+	// account only for its owner.
 	rows, err := tx.tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts
-		WHERE (id, owner_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-		   OR (number = ANY($3::text[]) AND type <> 'system')
+		WHERE id = ANY($1::text[] || ARRAY(SELECT a.id FROM accounts a WHERE a.number = ANY($3::text[])))
+		  AND ((id, owner_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+		       OR (number = ANY($3::text[]) AND type <> 'system'))
 		ORDER BY id FOR UPDATE`, ids, owners, numbers)
 	if err != nil {
 		return nil, fmt.Errorf("store: lock transfer accounts: %w", err)
@@ -313,8 +318,11 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 		dKeys = append(dKeys, k)
 	}
 	slices.SortFunc(dKeys, compareDayKeys)
-	dUser, dCur, dDay, dSent := make([]string, len(dKeys)), make([]string, len(dKeys)), make([]int64, len(dKeys)), make([]int64, len(dKeys))
+	// Day totals are matched on "user|currency|day" (array_position), the
+	// index finds them by its three columns.
+	dName, dUser, dCur, dDay, dSent := make([]string, len(dKeys)), make([]string, len(dKeys)), make([]string, len(dKeys)), make([]int64, len(dKeys)), make([]int64, len(dKeys))
 	for i, k := range dKeys {
+		dName[i] = k.User + "|" + string(k.Currency) + "|" + strconv.FormatInt(k.Day, 10)
 		dUser[i], dCur[i], dDay[i], dSent[i] = k.User, string(k.Currency), k.Day, w.DaySent[k]
 	}
 	k := len(w.Idem)
@@ -344,24 +352,24 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 		FROM unnest($10::text[], $11::text[], $12::bigint[], $13::text[], $14::bigint[], $15::bigint[])
 			WITH ORDINALITY AS u(transfer_id, account_id, amount, currency, balance_after, created_at, ord)
 		ORDER BY ord),
-	b AS (UPDATE accounts SET balance = u.balance
-		FROM unnest($16::text[], $17::bigint[]) AS u(id, balance) WHERE accounts.id = u.id),
-	d AS (UPDATE transfer_day_totals dt SET sent = u.sent
-		FROM unnest($18::text[], $19::text[], $20::bigint[], $21::bigint[]) AS u(user_id, currency, day, sent)
-		WHERE dt.user_id = u.user_id AND dt.currency = u.currency AND dt.day = u.day),
+	b AS (UPDATE accounts SET balance = ($17::bigint[])[array_position($16::text[], id)]
+		WHERE id = ANY($16::text[])),
+	d AS (UPDATE transfer_day_totals SET sent = ($21::bigint[])[array_position($18::text[], user_id || '|' || currency || '|' || day)]
+		WHERE user_id = ANY($19::text[]) AND currency = ANY($20::text[]) AND day = ANY($22::bigint[])
+		  AND array_position($18::text[], user_id || '|' || currency || '|' || day) IS NOT NULL),
 	i AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, status_code, response_body, created_at)
-		SELECT * FROM unnest($22::text[], $23::text[], $24::text[], $25::int[], $26::text[], $27::bigint[])
+		SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::int[], $27::text[], $28::bigint[])
 		ON CONFLICT (owner_id, key) DO UPDATE SET request_hash = excluded.request_hash,
 			status_code = excluded.status_code, response_body = excluded.response_body, created_at = excluded.created_at),
 	a AS (INSERT INTO audit_events (id, at, actor_id, action, target, ip, request_id, outcome, detail)
 		SELECT id, at, NULLIF(actor_id, ''), action, target, ip, request_id, outcome, detail
-		FROM unnest($28::text[], $29::bigint[], $30::text[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[])
+		FROM unnest($29::text[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[])
 			AS u(id, at, actor_id, action, target, ip, request_id, outcome, detail))
 	SELECT 1`,
 		tID, tKind, tCur, tAmt, tFrom, tTo, tDesc, tBy, tAt,
 		pT, pA, pAmt, pCur, pAfter, pAt,
 		bID, bBal,
-		dUser, dCur, dDay, dSent,
+		dName, dUser, dCur, dSent, dDay,
 		iOwner, iKey, iHash, iStatus, iBody, iAt,
 		aID, aAt, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail)
 	if err != nil {
