@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -109,6 +110,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	maxC := 0
 	for _, c := range steps {
 		maxC = max(maxC, c)
+	}
+	if u, err := url.Parse(o.url); err != nil || u.Scheme != "http" || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+		return fmt.Errorf("-url %q: want http://host:port (the load balancer)", o.url)
 	}
 	c := newClient(strings.TrimRight(o.url, "/"), maxC)
 	t0 := time.Now()
