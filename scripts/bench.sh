@@ -12,7 +12,7 @@ trap 'bash scripts/pg.sh stop "$BANKAPP_PG_DIR"' EXIT
 export TEST_DATABASE_URL
 pgurl=${TEST_DATABASE_URL%/postgres*}
 "$BANKAPP_PG_BIN/psql" -q "$TEST_DATABASE_URL" -c "CREATE DATABASE pgbench" >/dev/null
-"$BANKAPP_PG_BIN/pgbench" -q -i -s 10 "$pgurl/pgbench?sslmode=disable" >/dev/null 2>&1
+"$BANKAPP_PG_BIN/pgbench" -q -i -s "${BENCH_PGBENCH_SCALE:-64}" "$pgurl/pgbench?sslmode=disable" >/dev/null 2>&1
 
 declare -A ours theirs http p50 p99
 out=$(go test -run '^$' -bench 'BenchmarkTransfers' -benchtime "${secs}s" -timeout 30m ./internal/ledger/ 2>&1)
@@ -53,7 +53,7 @@ block="<!-- BENCH-STORE:BEGIN -->
 ## Store-level transfers vs pgbench TPC-B
 
 \`make bench\` (scripts/bench.sh), run $(date -u +%Y-%m-%d), ${secs} s per point, PostgreSQL $("$BANKAPP_PG_BIN/postgres" --version | awk '{print $3}')
-with fsync and synchronous_commit on, pgbench scale 10, same cluster, same run.
+with fsync and synchronous_commit on, pgbench scale ${BENCH_PGBENCH_SCALE:-64} (at least the most clients, as pgbench's manual asks), same cluster, same run.
 One BankApp transfer = one transaction: lock both account rows in id order,
 insert the transfer and its two postings, update two balances, commit.
 

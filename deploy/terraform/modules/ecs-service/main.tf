@@ -33,6 +33,12 @@ locals {
   # plus a margin. The ALB's deregistration delay matches it.
   stop_timeout = var.drain_seconds + 5
 
+  # Go's soft memory limit at three quarters of the task's memory: the
+  # garbage collector works harder before the task nears its hard limit
+  # (argon2id hashes take 19 MiB each during sign-in bursts), and memory is
+  # given back to the system. A GOMEMLIMIT in var.environment wins.
+  environment = merge({ GOMEMLIMIT = "${floor(var.memory * 3 / 4)}MiB" }, var.environment)
+
   container = {
     name                   = "bankapp"
     image                  = var.image
@@ -44,7 +50,7 @@ locals {
     portMappings           = [{ containerPort = var.container_port, protocol = "tcp" }]
     # The root filesystem is read-only; /tmp is the task's ephemeral storage.
     mountPoints = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
-    environment = [for k in sort(keys(var.environment)) : { name = k, value = var.environment[k] }]
+    environment = [for k in sort(keys(local.environment)) : { name = k, value = local.environment[k] }]
     secrets     = [for k in sort(keys(var.secrets)) : { name = k, valueFrom = var.secrets[k] }]
     healthCheck = {
       command     = ["CMD", "/bankapp", "healthcheck"]
