@@ -93,6 +93,9 @@ func (c *client) do(ctx context.Context, method, path, token, idemKey string, in
 		}
 		body = b
 	}
+	if ended(ctx) {
+		return reply{}, fmt.Errorf("%s %s: %w", method, path, context.DeadlineExceeded)
+	}
 	w, err := c.get(ctx)
 	if err != nil {
 		return reply{}, fmt.Errorf("%s %s: %w", method, path, err)

@@ -173,7 +173,7 @@ func (e *env) runOp(ctx context.Context, r *rand.Rand, op string, t *tally) {
 		}[op]
 		out = e.read(ctx, u, t, func() (reply, error) { return e.c.do(ctx, "GET", path, u.accessToken(), "", nil) })
 	}
-	if ctx.Err() != nil && out == outFailed {
+	if ended(ctx) && out == outFailed {
 		return // the step ended mid-request: not counted
 	}
 	t.ops++
@@ -200,7 +200,7 @@ func (e *env) read(ctx context.Context, u *customer, t *tally, send func() (repl
 	if err == nil && r.status/100 == 2 {
 		return outOK
 	}
-	if ctx.Err() != nil {
+	if ended(ctx) {
 		return outFailed // cut off by the end of the step: not counted
 	}
 	t.failedAttempts++
@@ -284,4 +284,16 @@ func (e *env) moneyPost(ctx context.Context, u *customer, path, key string, body
 		time.Sleep(backoff)
 		backoff = min(backoff*2, time.Second)
 	}
+}
+
+// ended reports whether the step's context is over. A connection's I/O
+// deadline (the context's deadline) can pass a moment before the context's
+// own timer marks it done; requests failing in that moment are the step's
+// end, not errors.
+func ended(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	d, ok := ctx.Deadline()
+	return ok && !time.Now().Before(d)
 }

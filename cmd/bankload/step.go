@@ -50,7 +50,7 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 	for i := range clients {
 		workers.Go(func() {
 			r := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())) // #nosec G404 -- picks customers and amounts for a load test, not secrets
-			for sctx.Err() == nil {
+			for !ended(sctx) {
 				e.runOp(sctx, r, mix.pick(r), &tallies[i])
 			}
 		})

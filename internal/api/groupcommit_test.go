@@ -154,3 +154,49 @@ func TestDailyLimitAcrossInstances(t *testing.T) {
 		e.verify()
 	})
 }
+
+// TestDepositLimitAcrossInstances: a customer sends 12 concurrent deposits
+// of 5,000.00 to two accounts through two servers; the 25,000.00 daily
+// deposit limit lets exactly 5 through (the day total is locked while each
+// is checked) and the others are refused with limit_exceeded.
+func TestDepositLimitAcrossInstances(t *testing.T) {
+	eachEngine(t, func(t *testing.T, e *env) {
+		e2 := newEnv(t, e.db)
+		e.db.SetClock(e.clock.Now)
+		a := e.signUp("Depositor")
+		acct := []string{e.invAccount(a, "checking", 0), e.invAccount(a, "savings", 0)}
+		const n = 12
+		codes := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				srv := e
+				if i%2 == 1 {
+					srv = e2
+				}
+				r := srv.money(a, "/api/v1/deposits", map[string]any{"account_id": acct[i%2], "amount": "5000.00"}, "")
+				codes[i] = r.Status
+				if r.Status == 422 && !regexp.MustCompile(`"code":"limit_exceeded"`).Match(r.Body) {
+					t.Errorf("deposit %d: 422 but not limit_exceeded: %s", i, r.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, c := range codes {
+			switch c {
+			case 201:
+				ok++
+			case 422:
+			default:
+				t.Fatalf("unexpected status %d in %v", c, codes)
+			}
+		}
+		if ok != 5 {
+			t.Fatalf("%d deposits of 5,000.00 went through, want exactly 5 (the 25,000.00 daily limit)", ok)
+		}
+		e.verify()
+	})
+}

@@ -46,10 +46,6 @@ func CleanDescription(s string) (string, error) {
 	return s, nil
 }
 
-func dayStart(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
 
 // ownAccount loads the user's account and parses the amount in its currency.
 func ownAccount(ctx context.Context, tx *store.Tx, m Movement) (ledger.Account, ledger.Amount, error) {
@@ -73,9 +69,6 @@ func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, er
 	if err != nil {
 		return ledger.Transfer{}, err
 	}
-	if err := tx.LockUser(ctx, m.UserID); err != nil {
-		return ledger.Transfer{}, err
-	}
 	a, amt, err := ownAccount(ctx, tx, m)
 	if err != nil {
 		return ledger.Transfer{}, err
@@ -83,10 +76,14 @@ func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, er
 	if amt.Minor > MaxDepositMinor {
 		return ledger.Transfer{}, &ledger.Error{Code: "limit_exceeded", Msg: "a single deposit may be at most 10,000.00", Field: "amount"}
 	}
-	today, err := tx.SumTransfersSince(ctx, m.UserID, ledger.KindDeposit, a.Currency, dayStart(m.Now))
+	// The user's deposit total for the day, locked: her concurrent deposits
+	// in this currency queue here, so the limit holds.
+	k := store.DayKey{User: m.UserID, Kind: ledger.KindDeposit, Currency: a.Currency, Day: store.DayOf(m.Now)}
+	totals, err := tx.LockDayTotals(ctx, []store.DayKey{k})
 	if err != nil {
 		return ledger.Transfer{}, err
 	}
+	today := totals[k]
 	if today+amt.Minor > MaxDepositsPerDay {
 		return ledger.Transfer{}, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("deposits are limited to 25,000.00 a day; %s left today",
 			ledger.FormatMinor(max(0, MaxDepositsPerDay-today), 2)), Field: "amount"}
@@ -95,7 +92,10 @@ func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, er
 		CreatedBy: m.UserID, CreatedAt: m.Now, Postings: []ledger.Posting{
 			{AccountID: ledger.SystemAccountID(ledger.SystemFunding, a.Currency), Amount: -amt.Minor},
 			{AccountID: a.ID, Amount: amt.Minor}}}
-	return t, ledger.Post(ctx, tx, &t)
+	if err := ledger.Post(ctx, tx, &t); err != nil {
+		return t, err
+	}
+	return t, tx.SetDayTotals(ctx, map[store.DayKey]int64{k: today + amt.Minor})
 }
 
 // Withdraw sends money out of the bank from the user's account.
@@ -192,10 +192,10 @@ func BeginTransfers(ctx context.Context, tx *store.Tx, ms []Movement) (b *Transf
 			continue
 		}
 		b.preps[i] = p
-		days = append(days, store.DayKey{User: m.UserID, Currency: p.From.Currency, Day: store.DayOf(m.Now)})
+		days = append(days, store.DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: p.From.Currency, Day: store.DayOf(m.Now)})
 	}
 	b.book = ledger.NewBook(accounts)
-	if b.sent, err = tx.LockDaySent(ctx, days); err != nil {
+	if b.sent, err = tx.LockDayTotals(ctx, days); err != nil {
 		return nil, nil, err
 	}
 	return b, errs, nil
@@ -244,7 +244,7 @@ func (b *TransferBatch) Apply(i int) (ledger.Transfer, ledger.Account, error) {
 		return ledger.Transfer{}, p.To, ledger.ErrAccountClosed
 	}
 	m := p.Movement
-	k := store.DayKey{User: m.UserID, Currency: from.Currency, Day: store.DayOf(m.Now)}
+	k := store.DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: from.Currency, Day: store.DayOf(m.Now)}
 	sent := b.sent[k]
 	if sent+p.Amount.Minor > MaxTransfersSentDaily {
 		return ledger.Transfer{}, p.To, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("transfers are limited to 50,000.00 sent a day; %s left today",
@@ -270,7 +270,7 @@ func (b *TransferBatch) Write(ctx context.Context, idem []store.IdemPut, audits 
 		days[k] = b.sent[k]
 	}
 	b.dirty = map[store.DayKey]struct{}{}
-	return b.tx.WriteTransfers(ctx, store.TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DaySent: days, Idem: idem, Audits: audits})
+	return b.tx.WriteTransfers(ctx, store.TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DayTotals: days, Idem: idem, Audits: audits})
 }
 
 // Transfer moves money from the user's account to any open customer

@@ -93,7 +93,7 @@ func (f *fixture) customer(typ string, balance int64) (string, ledger.Account) {
 		if balance == 0 {
 			return nil
 		}
-		t := ledger.Transfer{Kind: ledger.KindDeposit, Currency: ledger.USD, Amount: balance, ToAccount: a.ID, CreatedBy: uid, CreatedAt: now,
+		t := ledger.Transfer{Kind: ledger.KindDeposit, Currency: ledger.USD, Amount: balance, ToAccount: a.ID, CreatedAt: now,
 			Postings: []ledger.Posting{{AccountID: ledger.SystemAccountID(ledger.SystemFunding, ledger.USD), Amount: -balance}, {AccountID: a.ID, Amount: balance}}}
 		return ledger.Post(f.ctx, tx, &t)
 	})

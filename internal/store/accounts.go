@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/bankapp/bankapp/internal/ledger"
 )
@@ -161,14 +160,3 @@ func (tx *Tx) LockUser(ctx context.Context, id string) error {
 	return nil
 }
 
-// SumTransfersSince adds up the user's transfers of a kind and currency
-// created at or after since (daily limits).
-func (tx *Tx) SumTransfersSince(ctx context.Context, userID, kind string, c ledger.Currency, since time.Time) (int64, error) {
-	var n int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM transfers
-		WHERE created_by = $1 AND kind = $2 AND currency = $3 AND created_at >= $4`, userID, kind, string(c), micros(since)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: sum transfers: %w", err)
-	}
-	return n, nil
-}

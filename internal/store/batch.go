@@ -23,11 +23,17 @@ import (
 // OwnerKey is an idempotency key with the user it belongs to.
 type OwnerKey struct{ Owner, Key string }
 
-// DayKey is a sender's transfers in one currency on one UTC day.
+// DayKey names a day total: a user's movements of one kind (deposit or
+// transfer sent) in one currency on one UTC day.
 type DayKey struct {
 	User     string
+	Kind     string // ledger.KindDeposit or ledger.KindTransfer
 	Currency ledger.Currency
 	Day      int64 // days since 1970-01-01, UTC
+}
+
+func (k DayKey) name() string {
+	return k.User + "|" + k.Kind + "|" + string(k.Currency) + "|" + strconv.FormatInt(k.Day, 10)
 }
 
 // DayOf is the UTC day number of t.
@@ -178,9 +184,10 @@ func isNotFound(err error) bool {
 	return ok && le.Code == "not_found"
 }
 
-// LockDaySent locks the senders' day totals (creating missing ones at zero)
-// in key order and returns what each has sent so far.
-func (tx *Tx) LockDaySent(ctx context.Context, keys []DayKey) (map[DayKey]int64, error) {
+// LockDayTotals locks day totals (creating missing ones at zero) in key
+// order and returns each one's total so far. Deposits and transfers lock
+// rows of their own kind only.
+func (tx *Tx) LockDayTotals(ctx context.Context, keys []DayKey) (map[DayKey]int64, error) {
 	keys = slices.Clone(keys)
 	slices.SortFunc(keys, compareDayKeys)
 	keys = slices.Compact(keys)
@@ -190,28 +197,29 @@ func (tx *Tx) LockDaySent(ctx context.Context, keys []DayKey) (map[DayKey]int64,
 	}
 	if tx.dialect != Postgres {
 		for _, k := range keys {
-			var sent int64
-			err := tx.tx.QueryRowContext(ctx, `INSERT INTO transfer_day_totals (user_id, currency, day, sent) VALUES ($1, $2, $3, 0)
-				ON CONFLICT (user_id, currency, day) DO UPDATE SET sent = transfer_day_totals.sent RETURNING sent`,
-				k.User, string(k.Currency), k.Day).Scan(&sent)
+			var total int64
+			err := tx.tx.QueryRowContext(ctx, `INSERT INTO day_totals (user_id, kind, currency, day, total) VALUES ($1, $2, $3, $4, 0)
+				ON CONFLICT (user_id, kind, currency, day) DO UPDATE SET total = day_totals.total RETURNING total`,
+				k.User, k.Kind, string(k.Currency), k.Day).Scan(&total)
 			if err != nil {
 				return nil, fmt.Errorf("store: day totals: %w", err)
 			}
-			out[k] = sent
+			out[k] = total
 		}
 		return out, nil
 	}
-	users, curs, days := make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
+	users, kinds, curs, days := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
 	for i, k := range keys {
-		users[i], curs[i], days[i] = k.User, string(k.Currency), k.Day
+		users[i], kinds[i], curs[i], days[i] = k.User, k.Kind, string(k.Currency), k.Day
 	}
 	// The no-op update locks an existing row and returns its latest committed
 	// value; rows are taken in the (sorted) order of the input.
-	rows, err := tx.tx.QueryContext(ctx, `INSERT INTO transfer_day_totals AS t (user_id, currency, day, sent)
-		SELECT u.user_id, u.currency, u.day, 0 FROM unnest($1::text[], $2::text[], $3::bigint[]) WITH ORDINALITY AS u(user_id, currency, day, ord)
+	rows, err := tx.tx.QueryContext(ctx, `INSERT INTO day_totals AS t (user_id, kind, currency, day, total)
+		SELECT u.user_id, u.kind, u.currency, u.day, 0
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS u(user_id, kind, currency, day, ord)
 		ORDER BY u.ord
-		ON CONFLICT (user_id, currency, day) DO UPDATE SET sent = t.sent
-		RETURNING t.user_id, t.currency, t.day, t.sent`, users, curs, days)
+		ON CONFLICT (user_id, kind, currency, day) DO UPDATE SET total = t.total
+		RETURNING t.user_id, t.kind, t.currency, t.day, t.total`, users, kinds, curs, days)
 	if err != nil {
 		return nil, fmt.Errorf("store: day totals: %w", err)
 	}
@@ -219,18 +227,21 @@ func (tx *Tx) LockDaySent(ctx context.Context, keys []DayKey) (map[DayKey]int64,
 	for rows.Next() {
 		var k DayKey
 		var cur string
-		var sent int64
-		if err := rows.Scan(&k.User, &cur, &k.Day, &sent); err != nil {
+		var total int64
+		if err := rows.Scan(&k.User, &k.Kind, &cur, &k.Day, &total); err != nil {
 			return nil, fmt.Errorf("store: day totals: %w", err)
 		}
 		k.Currency = ledger.Currency(cur)
-		out[k] = sent
+		out[k] = total
 	}
 	return out, rows.Err()
 }
 
 func compareDayKeys(a, b DayKey) int {
 	if c := strings.Compare(a.User, b.User); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Kind, b.Kind); c != 0 {
 		return c
 	}
 	if c := strings.Compare(string(a.Currency), string(b.Currency)); c != 0 {
@@ -245,6 +256,17 @@ func compareDayKeys(a, b DayKey) int {
 	return 0
 }
 
+// SetDayTotals writes day totals the transaction has locked.
+func (tx *Tx) SetDayTotals(ctx context.Context, totals map[DayKey]int64) error {
+	for k, total := range totals {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE day_totals SET total = $5 WHERE user_id = $1 AND kind = $2 AND currency = $3 AND day = $4`,
+			k.User, k.Kind, string(k.Currency), k.Day, total); err != nil {
+			return fmt.Errorf("store: day totals: %w", err)
+		}
+	}
+	return nil
+}
+
 // TransferWrites is everything a batch of transfers writes: the transfers
 // and their postings, the accounts' new balances, the senders' new day
 // totals, the idempotency records and the audit events.
@@ -252,7 +274,7 @@ type TransferWrites struct {
 	Transfers []*ledger.Transfer
 	Entries   []ledger.Entry
 	Balances  map[string]int64
-	DaySent   map[DayKey]int64
+	DayTotals map[DayKey]int64
 	Idem      []IdemPut
 	Audits    []AuditEvent
 }
@@ -278,11 +300,8 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 		if err := tx.SetBalances(ctx, w.Balances); err != nil {
 			return err
 		}
-		for k, sent := range w.DaySent {
-			if _, err := tx.tx.ExecContext(ctx, `UPDATE transfer_day_totals SET sent = $4 WHERE user_id = $1 AND currency = $2 AND day = $3`,
-				k.User, string(k.Currency), k.Day, sent); err != nil {
-				return fmt.Errorf("store: day totals: %w", err)
-			}
+		if err := tx.SetDayTotals(ctx, w.DayTotals); err != nil {
+			return err
 		}
 		if err := tx.PutIdempotencyRecords(ctx, w.Idem); err != nil {
 			return err
@@ -313,17 +332,17 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 	for i, id := range bID {
 		bBal[i] = w.Balances[id]
 	}
-	dKeys := make([]DayKey, 0, len(w.DaySent))
-	for k := range w.DaySent {
+	dKeys := make([]DayKey, 0, len(w.DayTotals))
+	for k := range w.DayTotals {
 		dKeys = append(dKeys, k)
 	}
 	slices.SortFunc(dKeys, compareDayKeys)
-	// Day totals are matched on "user|currency|day" (array_position), the
-	// index finds them by its three columns.
-	dName, dUser, dCur, dDay, dSent := make([]string, len(dKeys)), make([]string, len(dKeys)), make([]string, len(dKeys)), make([]int64, len(dKeys)), make([]int64, len(dKeys))
+	// Day totals are matched on "user|kind|currency|day" (array_position);
+	// the primary key's index finds them by its columns.
+	dName, dUser, dCur, dDay, dTotal := make([]string, len(dKeys)), make([]string, len(dKeys)), make([]string, len(dKeys)), make([]int64, len(dKeys)), make([]int64, len(dKeys))
 	for i, k := range dKeys {
-		dName[i] = k.User + "|" + string(k.Currency) + "|" + strconv.FormatInt(k.Day, 10)
-		dUser[i], dCur[i], dDay[i], dSent[i] = k.User, string(k.Currency), k.Day, w.DaySent[k]
+		dName[i] = k.name()
+		dUser[i], dCur[i], dDay[i], dTotal[i] = k.User, string(k.Currency), k.Day, w.DayTotals[k]
 	}
 	k := len(w.Idem)
 	iOwner, iKey, iHash, iBody := make([]string, k), make([]string, k), make([]string, k), make([]string, k)
@@ -354,9 +373,9 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 		ORDER BY ord),
 	b AS (UPDATE accounts SET balance = ($17::bigint[])[array_position($16::text[], id)]
 		WHERE id = ANY($16::text[])),
-	d AS (UPDATE transfer_day_totals SET sent = ($21::bigint[])[array_position($18::text[], user_id || '|' || currency || '|' || day)]
-		WHERE user_id = ANY($19::text[]) AND currency = ANY($20::text[]) AND day = ANY($22::bigint[])
-		  AND array_position($18::text[], user_id || '|' || currency || '|' || day) IS NOT NULL),
+	d AS (UPDATE day_totals SET total = ($21::bigint[])[array_position($18::text[], user_id || '|' || kind || '|' || currency || '|' || day)]
+		WHERE user_id = ANY($19::text[]) AND kind = 'transfer' AND currency = ANY($20::text[]) AND day = ANY($22::bigint[])
+		  AND array_position($18::text[], user_id || '|' || kind || '|' || currency || '|' || day) IS NOT NULL),
 	i AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, status_code, response_body, created_at)
 		SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::int[], $27::text[], $28::bigint[])
 		ON CONFLICT (owner_id, key) DO UPDATE SET request_hash = excluded.request_hash,
@@ -369,7 +388,7 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 		tID, tKind, tCur, tAmt, tFrom, tTo, tDesc, tBy, tAt,
 		pT, pA, pAmt, pCur, pAfter, pAt,
 		bID, bBal,
-		dName, dUser, dCur, dSent, dDay,
+		dName, dUser, dCur, dTotal, dDay,
 		iOwner, iKey, iHash, iStatus, iBody, iAt,
 		aID, aAt, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail)
 	if err != nil {

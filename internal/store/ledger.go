@@ -176,13 +176,13 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 		{"currency_mismatch", `SELECT p.transfer_id, 'posting in ' || p.currency || ' on a ' || a.currency || ' account'
 			FROM postings p JOIN accounts a ON a.id = p.account_id WHERE p.currency <> a.currency`},
 		{"negative_balance", `SELECT id, 'balance ' || CAST(balance AS TEXT) FROM accounts WHERE type <> 'system' AND balance < 0`},
-		{"day_total_mismatch", `SELECT COALESCE(s.user_id, d.user_id) || ' ' || COALESCE(s.currency, d.currency) || ' day ' || CAST(COALESCE(s.day, d.day) AS TEXT),
-			'transfers sent sum to ' || CAST(COALESCE(s.sent, 0) AS TEXT) || ' but the day total is ' || CAST(COALESCE(d.sent, 0) AS TEXT)
-			FROM (SELECT created_by AS user_id, currency, created_at / 86400000000 AS day, SUM(amount) AS sent
-				FROM transfers WHERE kind = 'transfer' AND created_by IS NOT NULL
-				GROUP BY created_by, currency, created_at / 86400000000) s
-			FULL JOIN transfer_day_totals d ON d.user_id = s.user_id AND d.currency = s.currency AND d.day = s.day
-			WHERE COALESCE(s.sent, 0) <> COALESCE(d.sent, 0)`},
+		{"day_total_mismatch", `SELECT COALESCE(s.user_id, d.user_id) || ' ' || COALESCE(s.kind, d.kind) || ' ' || COALESCE(s.currency, d.currency) || ' day ' || CAST(COALESCE(s.day, d.day) AS TEXT),
+			'movements sum to ' || CAST(COALESCE(s.total, 0) AS TEXT) || ' but the day total is ' || CAST(COALESCE(d.total, 0) AS TEXT)
+			FROM (SELECT created_by AS user_id, kind, currency, created_at / 86400000000 AS day, SUM(amount) AS total
+				FROM transfers WHERE kind IN ('deposit', 'transfer') AND created_by IS NOT NULL
+				GROUP BY created_by, kind, currency, created_at / 86400000000) s
+			FULL JOIN day_totals d ON d.user_id = s.user_id AND d.kind = s.kind AND d.currency = s.currency AND d.day = s.day
+			WHERE COALESCE(s.total, 0) <> COALESCE(d.total, 0)`},
 		{"balance_after_mismatch", `SELECT p.account_id, 'last balance_after ' || CAST(p.balance_after AS TEXT) || ' but balance ' || CAST(a.balance AS TEXT)
 			FROM postings p JOIN accounts a ON a.id = p.account_id
 			WHERE p.seq = (SELECT MAX(seq) FROM postings WHERE account_id = p.account_id) AND p.balance_after <> a.balance`},

@@ -89,6 +89,19 @@ func (db *DB) MigrateUp(ctx context.Context) ([]int64, error) {
 	return applied, nil
 }
 
+// MigrateUpTo applies pending migrations up to and including version
+// (tests of a migration over existing data).
+func (db *DB) MigrateUpTo(ctx context.Context, version int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("store: migrate up to %d: %w", version, err)
+	}
+	return nil
+}
+
 // MigrationStatus is one migration and whether it has been applied.
 type MigrationStatus struct {
 	Version int64

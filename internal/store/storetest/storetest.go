@@ -167,3 +167,42 @@ func withDatabase(t testing.TB, base, name string) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// OpenEmpty returns a fresh database of the dialect with no migration
+// applied (migration tests), closed (and on PostgreSQL dropped) when the
+// test ends.
+func OpenEmpty(t testing.TB, d store.Dialect) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	var opts store.Options
+	if d == store.Postgres {
+		u := PostgresURL(t)
+		if u == "" {
+			t.Skip("PostgreSQL tests need TEST_DATABASE_URL (make test starts a server)")
+		}
+		admin, err := sql.Open("pgx", u)
+		if err != nil {
+			t.Fatalf("storetest: %v", err)
+		}
+		defer admin.Close()
+		name := "e_" + strings.ReplaceAll(uuid.NewString(), "-", "")
+		if _, err := admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
+			t.Fatalf("storetest: create database: %v", err)
+		}
+		t.Cleanup(func() {
+			if a, err := sql.Open("pgx", u); err == nil {
+				_, _ = a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
+				_ = a.Close()
+			}
+		})
+		opts.URL = withDatabase(t, u, name)
+	} else {
+		opts.DataDir = t.TempDir()
+	}
+	db, err := store.Open(ctx, opts)
+	if err != nil {
+		t.Fatalf("storetest: open %s: %v", d, err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
