@@ -46,7 +46,6 @@ func CleanDescription(s string) (string, error) {
 	return s, nil
 }
 
-
 // ownAccount loads the user's account and parses the amount in its currency.
 func ownAccount(ctx context.Context, tx *store.Tx, m Movement) (ledger.Account, ledger.Amount, error) {
 	a, err := tx.AccountByID(ctx, m.UserID, m.AccountID)

@@ -159,4 +159,3 @@ func (tx *Tx) LockUser(ctx context.Context, id string) error {
 	}
 	return nil
 }
-
