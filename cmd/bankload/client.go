@@ -28,9 +28,9 @@ type client struct {
 
 // wire is one kept-alive connection.
 type wire struct {
-	c  net.Conn
-	br *bufio.Reader
-	bw *bufio.Writer
+	c   net.Conn
+	br  *bufio.Reader
+	out []byte // the request being written, reused
 }
 
 func newClient(base string, conns int) *client {
@@ -72,7 +72,7 @@ func (c *client) get(ctx context.Context) (*wire, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &wire{c: conn, br: bufio.NewReaderSize(conn, 16<<10), bw: bufio.NewWriterSize(conn, 4<<10)}, nil
+	return &wire{c: conn, br: bufio.NewReaderSize(conn, 16<<10), out: make([]byte, 0, 1024)}, nil
 }
 
 func (c *client) put(w *wire) {
@@ -119,32 +119,32 @@ func (c *client) do(ctx context.Context, method, path, token, idemKey string, in
 }
 
 func (w *wire) roundTrip(host, method, path, token, idemKey string, body []byte) (reply, bool, error) {
-	bw := w.bw
-	bw.WriteString(method)
-	bw.WriteByte(' ')
-	bw.WriteString(path)
-	bw.WriteString(" HTTP/1.1\r\nHost: ")
-	bw.WriteString(host)
-	bw.WriteString("\r\nUser-Agent: bankload\r\n")
+	q := append(w.out[:0], method...)
+	q = append(q, ' ')
+	q = append(q, path...)
+	q = append(q, " HTTP/1.1\r\nHost: "...)
+	q = append(q, host...)
+	q = append(q, "\r\nUser-Agent: bankload\r\n"...)
 	if token != "" {
-		bw.WriteString("Authorization: Bearer ")
-		bw.WriteString(token)
-		bw.WriteString("\r\n")
+		q = append(q, "Authorization: Bearer "...)
+		q = append(q, token...)
+		q = append(q, "\r\n"...)
 	}
 	if idemKey != "" {
-		bw.WriteString("Idempotency-Key: ")
-		bw.WriteString(idemKey)
-		bw.WriteString("\r\n")
+		q = append(q, "Idempotency-Key: "...)
+		q = append(q, idemKey...)
+		q = append(q, "\r\n"...)
 	}
 	if body != nil {
-		bw.WriteString("Content-Type: application/json\r\nContent-Length: ")
-		bw.WriteString(strconv.Itoa(len(body)))
-		bw.WriteString("\r\n\r\n")
-		bw.Write(body)
+		q = append(q, "Content-Type: application/json\r\nContent-Length: "...)
+		q = strconv.AppendInt(q, int64(len(body)), 10)
+		q = append(q, "\r\n\r\n"...)
+		q = append(q, body...)
 	} else {
-		bw.WriteString("\r\n")
+		q = append(q, "\r\n"...)
 	}
-	if err := bw.Flush(); err != nil {
+	w.out = q
+	if _, err := w.c.Write(q); err != nil {
 		return reply{}, false, err
 	}
 	resp, err := http.ReadResponse(w.br, nil)
