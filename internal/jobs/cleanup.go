@@ -4,29 +4,49 @@ import (
 	"context"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
 )
 
-// KindCleanup is the daily job that deletes old finished jobs.
+// KindCleanup is the daily job that deletes old finished jobs, expired
+// idempotency keys and day totals no limit needs any more.
 const KindCleanup = "jobs_cleanup"
 
-// cleanupBatch bounds one day's deletions, so the transaction stays short;
-// a backlog shrinks by this much a day.
-const cleanupBatch = 20_000
+// cleanupBatch bounds one run's deletions of each kind, so its transaction
+// stays short; a run that deletes a full batch queues the next run at once.
+var cleanupBatch = 20_000
 
-// runCleanup deletes done and cancelled jobs older than the retention. The
-// retention must outlast the seeding window (the previous and the current
-// month): a month-end job deleted while it can still be seeded would run
-// again. Occurrence jobs are never re-enqueued for a past day.
+// runCleanup deletes done and cancelled jobs older than the retention,
+// idempotency keys past their TTL (a replay after it runs as a new request
+// anyway) and day totals older than store.DayTotalsKept days, at most
+// cleanupBatch of each. The retention must outlast the seeding window (the
+// previous and the current month): a month-end job deleted while it can
+// still be seeded would run again. Occurrence jobs are never re-enqueued
+// for a past day.
 func (r *Runner) runCleanup(ctx context.Context, tx *store.Tx, j store.Job) error {
-	n, err := tx.DeleteFinishedJobs(ctx, r.now().Add(-r.o.Retention), cleanupBatch)
+	now := r.now()
+	n, err := tx.DeleteFinishedJobs(ctx, now.Add(-r.o.Retention), cleanupBatch)
 	if err != nil {
 		return err
 	}
-	if n > 0 {
-		r.log.Info("old jobs deleted", "count", n)
+	keys, err := tx.DeleteExpiredIdempotencyKeys(ctx, now.Add(-ledger.IdempotencyTTL), cleanupBatch)
+	if err != nil {
+		return err
 	}
-	return nil
+	days, err := tx.DeleteOldDayTotals(ctx, store.DayOf(now)-(store.DayTotalsKept-1), cleanupBatch)
+	if err != nil {
+		return err
+	}
+	if n+keys+days > 0 {
+		r.log.Info("cleanup", "jobs", n, "idempotency_keys", keys, "day_totals", days)
+	}
+	if max(n, keys, days) < int64(cleanupBatch) {
+		return nil
+	}
+	// A full batch: there is more. Another run goes next, in its own short
+	// transaction, until the backlog is gone.
+	_, err = tx.EnqueueJob(ctx, store.Job{Kind: KindCleanup, DedupeKey: j.DedupeKey + "+", RunAt: now})
+	return err
 }
 
 // seedCleanup queues today's cleanup at 03:00 UTC.

@@ -3,12 +3,14 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/jobs"
+	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/store/storetest"
 )
@@ -263,8 +265,48 @@ func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
 		f.at("2027-01-01T00:00:00Z")
 		f.enqueue("ok", "recent-done", "2027-04-05T00:00:00Z")
 		f.at("2027-04-05T00:00:00Z")
+		// An idempotency key a day and a half old and one an hour old; day
+		// totals of 8 days ago (no longer kept) and of 6 days ago.
+		cleanupAt := time.Date(2027, 4, 11, 3, 0, 0, 0, time.UTC)
+		oldDay := store.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: store.DayOf(cleanupAt) - 7}
+		keptDay := store.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: store.DayOf(cleanupAt) - 6}
+		err := db.InTx(f.ctx, func(tx *store.Tx) error {
+			for key, at := range map[string]time.Time{"old-key": cleanupAt.Add(-36 * time.Hour), "new-key": cleanupAt.Add(-time.Hour)} {
+				rec := ledger.IdemRecord{RequestHash: "h", Response: ledger.Response{Status: 201, Body: []byte(`{}`)}, CreatedAt: at}
+				if err := tx.PutIdempotencyRecord(f.ctx, "u1", key, rec); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.LockDayTotals(f.ctx, []store.DayKey{oldDay, keptDay}); err != nil {
+				return err
+			}
+			return tx.SetDayTotals(f.ctx, map[store.DayKey]int64{oldDay: 500, keptDay: 700})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 		// 100 days after the first jobs finished, the day's cleanup at 03:00 runs.
 		f.at("2027-04-11T03:00:00Z")
+		err = db.InTx(f.ctx, func(tx *store.Tx) error {
+			recs, err := tx.IdempotencyRecords(f.ctx, []store.OwnerKey{{Owner: "u1", Key: "old-key"}, {Owner: "u1", Key: "new-key"}})
+			if err != nil {
+				return err
+			}
+			if recs[0] != nil || recs[1] == nil {
+				t.Errorf("idempotency keys after cleanup: old %v, new %v (want only the new one)", recs[0] != nil, recs[1] != nil)
+			}
+			totals, err := tx.LockDayTotals(f.ctx, []store.DayKey{oldDay, keptDay}) // a deleted total comes back at 0
+			if err != nil {
+				return err
+			}
+			if totals[oldDay] != 0 || totals[keptDay] != 700 {
+				t.Errorf("day totals after cleanup: 8 days ago %d (want deleted), 6 days ago %d (want 700)", totals[oldDay], totals[keptDay])
+			}
+			return errors.New("rollback") // leave nothing behind
+		})
+		if err == nil || err.Error() != "rollback" {
+			t.Fatal(err)
+		}
 		if _, err := db.JobByDedupeKey(f.ctx, "old-done"); code(err) != "not_found" {
 			t.Fatalf("old done job kept: %v", err)
 		}
@@ -279,6 +321,57 @@ func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
 		}
 		if _, err := jobs.New(jobs.Options{DB: db, Retention: 30 * 24 * time.Hour}); err == nil {
 			t.Fatal("a retention shorter than the seeding window was accepted")
+		}
+	})
+}
+
+// TestCleanupWorksOffABacklogInShortRuns: with a batch of 2, five expired
+// idempotency keys are deleted by three runs of the cleanup job — each run
+// that deleted a full batch queues the next — and a live key stays.
+func TestCleanupWorksOffABacklogInShortRuns(t *testing.T) {
+	defer jobs.SetCleanupBatch(2)()
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, "2027-01-01T00:00:00Z")
+		at := time.Date(2027, 1, 3, 3, 0, 0, 0, time.UTC)
+		err := db.InTx(f.ctx, func(tx *store.Tx) error {
+			for i, created := range []time.Time{at.Add(-48 * time.Hour), at.Add(-47 * time.Hour), at.Add(-46 * time.Hour), at.Add(-45 * time.Hour), at.Add(-30 * time.Hour), at.Add(-time.Hour)} {
+				rec := ledger.IdemRecord{RequestHash: "h", Response: ledger.Response{Status: 201, Body: []byte(`{}`)}, CreatedAt: created}
+				if err := tx.PutIdempotencyRecord(f.ctx, "u1", fmt.Sprintf("k%d", i), rec); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.at("2027-01-03T03:00:00Z")
+		keys := make([]store.OwnerKey, 6)
+		for i := range keys {
+			keys[i] = store.OwnerKey{Owner: "u1", Key: fmt.Sprintf("k%d", i)}
+		}
+		err = db.InTx(f.ctx, func(tx *store.Tx) error {
+			recs, err := tx.IdempotencyRecords(f.ctx, keys)
+			if err != nil {
+				return err
+			}
+			for i, r := range recs {
+				if (r != nil) != (i == 5) {
+					t.Errorf("key k%d present=%v after cleanup (only k5, an hour old, should be)", i, r != nil)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"cleanup:2027-01-03", "cleanup:2027-01-03+", "cleanup:2027-01-03++"} {
+			if j := f.job(k); j.Status != store.JobDone {
+				t.Fatalf("%s: %+v", k, j)
+			}
+		}
+		if _, err := db.JobByDedupeKey(f.ctx, "cleanup:2027-01-03+++"); code(err) != "not_found" {
+			t.Fatalf("a fourth run was queued after a short batch: %v", err)
 		}
 	})
 }

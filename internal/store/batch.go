@@ -39,6 +39,22 @@ func (k DayKey) name() string {
 // DayOf is the UTC day number of t.
 func DayOf(t time.Time) int64 { return t.UnixMicro() / 86_400_000_000 }
 
+// DayTotalsKept is how many UTC days of day totals are kept (today
+// included): the limits need only today's, the rest are for looking back;
+// the daily cleanup job deletes older ones and `ledger verify` checks these
+// days only.
+const DayTotalsKept = 7
+
+// DeleteOldDayTotals removes up to limit day totals of days before day.
+func (tx *Tx) DeleteOldDayTotals(ctx context.Context, day int64, limit int) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM day_totals WHERE (user_id, kind, currency, day) IN (SELECT user_id, kind, currency, day
+		FROM day_totals WHERE day < $1 LIMIT $2)`, day, limit)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete old day totals: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // LockIdempotencyKeys takes the transaction-scoped advisory locks of the
 // keys (see AcquireIdempotencyKey) in one statement; got[i] reports whether
 // keys[i] was free. It must run in its own statement before

@@ -27,8 +27,10 @@ func TestDayTotalsMigrationBackfills(t *testing.T) {
 			if err := db.MigrateUpTo(ctx, 5); err != nil {
 				t.Fatal(err)
 			}
-			day1 := time.Date(2026, 11, 27, 23, 59, 59, 0, time.UTC)
-			day2 := day1.Add(2 * time.Second) // the next UTC day
+			// Yesterday's last second and today's first (verify checks the
+			// days whose totals are kept).
+			day2 := time.Now().UTC().Truncate(24 * time.Hour).Add(time.Second)
+			day1 := day2.Add(-2 * time.Second)
 			uid, a, b := uuid.NewString(), uuid.NewString(), uuid.NewString()
 			funding := ledger.SystemAccountID(ledger.SystemFunding, ledger.USD)
 			move := func(tx *store.Tx, kind, by, from, to string, amount int64, at time.Time) error {

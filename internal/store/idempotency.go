@@ -60,9 +60,12 @@ func (tx *Tx) PutIdempotencyRecord(ctx context.Context, owner, key string, rec l
 	return nil
 }
 
-// DeleteExpiredIdempotencyKeys removes keys older than before.
-func (db *DB) DeleteExpiredIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
-	res, err := db.w.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, micros(before))
+// DeleteExpiredIdempotencyKeys removes up to limit keys created before
+// before (oldest first, through the created_at index), so that one run's
+// transaction stays short; a key past its TTL answers nothing anyway.
+func (tx *Tx) DeleteExpiredIdempotencyKeys(ctx context.Context, before time.Time, limit int) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE (owner_id, key) IN (SELECT owner_id, key FROM idempotency_keys
+		WHERE created_at < $1 ORDER BY created_at LIMIT $2)`, micros(before), limit)
 	if err != nil {
 		return 0, fmt.Errorf("store: delete expired idempotency keys: %w", err)
 	}

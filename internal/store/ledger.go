@@ -162,6 +162,10 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM transfers`).Scan(&rep.TransfersChecked); err != nil {
 		return rep, fmt.Errorf("store: verify: %w", err)
 	}
+	// Day totals are kept for the last DayTotalsKept days (the cleanup job
+	// deletes older ones), so those are the days checked.
+	firstDay := DayOf(db.Now()) - (DayTotalsKept - 1)
+	args := map[string][]any{"day_total_mismatch": {firstDay * 86_400_000_000, firstDay}}
 	checks := []struct {
 		kind, query string
 	}{
@@ -179,16 +183,16 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 		{"day_total_mismatch", `SELECT COALESCE(s.user_id, d.user_id) || ' ' || COALESCE(s.kind, d.kind) || ' ' || COALESCE(s.currency, d.currency) || ' day ' || CAST(COALESCE(s.day, d.day) AS TEXT),
 			'movements sum to ' || CAST(COALESCE(s.total, 0) AS TEXT) || ' but the day total is ' || CAST(COALESCE(d.total, 0) AS TEXT)
 			FROM (SELECT created_by AS user_id, kind, currency, created_at / 86400000000 AS day, SUM(amount) AS total
-				FROM transfers WHERE kind IN ('deposit', 'transfer') AND created_by IS NOT NULL
+				FROM transfers WHERE kind IN ('deposit', 'transfer') AND created_by IS NOT NULL AND created_at >= $1
 				GROUP BY created_by, kind, currency, created_at / 86400000000) s
-			FULL JOIN day_totals d ON d.user_id = s.user_id AND d.kind = s.kind AND d.currency = s.currency AND d.day = s.day
+			FULL JOIN (SELECT * FROM day_totals WHERE day >= $2) d ON d.user_id = s.user_id AND d.kind = s.kind AND d.currency = s.currency AND d.day = s.day
 			WHERE COALESCE(s.total, 0) <> COALESCE(d.total, 0)`},
 		{"balance_after_mismatch", `SELECT p.account_id, 'last balance_after ' || CAST(p.balance_after AS TEXT) || ' but balance ' || CAST(a.balance AS TEXT)
 			FROM postings p JOIN accounts a ON a.id = p.account_id
 			WHERE p.seq = (SELECT MAX(seq) FROM postings WHERE account_id = p.account_id) AND p.balance_after <> a.balance`},
 	}
 	for _, c := range checks {
-		if err := collectProblems(ctx, q, c.kind, c.query, &rep); err != nil {
+		if err := collectProblems(ctx, q, c.kind, c.query, &rep, args[c.kind]...); err != nil {
 			return rep, err
 		}
 	}
@@ -196,8 +200,8 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 	return rep, nil
 }
 
-func collectProblems(ctx context.Context, q *sql.DB, kind, query string, rep *ledger.Report) error {
-	rows, err := q.QueryContext(ctx, query)
+func collectProblems(ctx context.Context, q *sql.DB, kind, query string, rep *ledger.Report, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: verify %s: %w", kind, err)
 	}
