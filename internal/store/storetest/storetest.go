@@ -53,6 +53,19 @@ func Run(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // PostgreSQL dropped) when the test ends.
 func Open(t testing.TB, d store.Dialect) *store.DB {
 	t.Helper()
+	return open(t, d, true)
+}
+
+// OpenEmpty returns a fresh database of the dialect with no migration
+// applied (migration tests), closed (and on PostgreSQL dropped) when the
+// test ends.
+func OpenEmpty(t testing.TB, d store.Dialect) *store.DB {
+	t.Helper()
+	return open(t, d, false)
+}
+
+func open(t testing.TB, d store.Dialect, migrated bool) *store.DB {
+	t.Helper()
 	ctx := context.Background()
 	var opts store.Options
 	if d == store.Postgres {
@@ -60,7 +73,11 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 		if u == "" {
 			t.Skip("PostgreSQL tests need TEST_DATABASE_URL (make test starts a server)")
 		}
-		opts.URL = freshPostgres(t, u)
+		if migrated {
+			opts.URL = freshPostgres(t, u)
+		} else {
+			opts.URL = emptyPostgres(t, u)
+		}
 	} else {
 		opts.DataDir = t.TempDir()
 	}
@@ -69,7 +86,7 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 		t.Fatalf("storetest: open %s: %v", d, err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	if d == store.SQLite {
+	if d == store.SQLite && migrated {
 		if _, err := db.MigrateUp(ctx); err != nil {
 			t.Fatalf("storetest: migrate: %v", err)
 		}
@@ -168,41 +185,25 @@ func withDatabase(t testing.TB, base, name string) string {
 	return u.String()
 }
 
-// OpenEmpty returns a fresh database of the dialect with no migration
-// applied (migration tests), closed (and on PostgreSQL dropped) when the
-// test ends.
-func OpenEmpty(t testing.TB, d store.Dialect) *store.DB {
+// emptyPostgres creates an empty database (no migration) and returns its
+// URL; it is dropped when the test ends.
+func emptyPostgres(t testing.TB, u string) string {
 	t.Helper()
 	ctx := context.Background()
-	var opts store.Options
-	if d == store.Postgres {
-		u := PostgresURL(t)
-		if u == "" {
-			t.Skip("PostgreSQL tests need TEST_DATABASE_URL (make test starts a server)")
-		}
-		admin, err := sql.Open("pgx", u)
-		if err != nil {
-			t.Fatalf("storetest: %v", err)
-		}
-		defer admin.Close()
-		name := "e_" + strings.ReplaceAll(uuid.NewString(), "-", "")
-		if _, err := admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
-			t.Fatalf("storetest: create database: %v", err)
-		}
-		t.Cleanup(func() {
-			if a, err := sql.Open("pgx", u); err == nil {
-				_, _ = a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
-				_ = a.Close()
-			}
-		})
-		opts.URL = withDatabase(t, u, name)
-	} else {
-		opts.DataDir = t.TempDir()
-	}
-	db, err := store.Open(ctx, opts)
+	admin, err := sql.Open("pgx", u)
 	if err != nil {
-		t.Fatalf("storetest: open %s: %v", d, err)
+		t.Fatalf("storetest: %v", err)
 	}
-	t.Cleanup(func() { _ = db.Close() })
-	return db
+	defer admin.Close()
+	name := "e_" + strings.ReplaceAll(uuid.NewString(), "-", "")
+	if _, err := admin.ExecContext(ctx, fmt.Sprintf(`CREATE DATABASE %s`, name)); err != nil {
+		t.Fatalf("storetest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		if a, err := sql.Open("pgx", u); err == nil {
+			_, _ = a.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
+			_ = a.Close()
+		}
+	})
+	return withDatabase(t, u, name)
 }
