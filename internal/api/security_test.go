@@ -155,7 +155,25 @@ func TestBehindTrustedProxy(t *testing.T) {
 		if !found {
 			t.Fatal("the session should record the right-most untrusted X-Forwarded-For address")
 		}
-	}, func(c *config.Config) { c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")} })
+		// Through CloudFront and the ALB (staging, prod): the ALB appends the
+		// edge's address, the edge appended the viewer's; with CloudFront's
+		// ranges trusted too, the viewer's address is the client's, and what
+		// the client wrote into the header itself is ignored.
+		r = validated(t, e, req{Method: "POST", Path: "/api/v1/auth/login", Body: loginJSON(u), Headers: map[string]string{"X-Forwarded-For": "6.6.6.6, 198.51.100.7, 130.176.1.1"}})
+		expect(t, r, http.StatusOK, "")
+		access, _ = tokensOf(t, r)
+		found = false
+		for _, s := range get(t, e, "/api/v1/me/sessions", access).JSON(t)["items"].([]any) {
+			if s.(map[string]any)["current"] == true {
+				found = s.(map[string]any)["ip"] == "198.51.100.7"
+			}
+		}
+		if !found {
+			t.Fatal("behind CloudFront the session should record the viewer's address")
+		}
+	}, func(c *config.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("130.176.0.0/16"), netip.MustParsePrefix("2600:9000::/28")}
+	})
 }
 
 func TestHealthAndMetrics(t *testing.T) {

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -78,6 +79,15 @@ func TestTrustedProxies(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "10.2.2.0/24" {
+		t.Fatalf("proxies = %v", c.TrustedProxies)
+	}
+	// The subnets plus CloudFront's IPv4 and IPv6 ranges, as Terraform
+	// writes them on staging and prod.
+	c, err = config.Load(env(map[string]string{"TRUSTED_PROXY_CIDRS": "10.2.1.0/24,130.176.0.0/16,2600:9000::/28"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 3 || !c.TrustedProxies[2].Contains(netip.MustParseAddr("2600:9000:2000::1")) {
 		t.Fatalf("proxies = %v", c.TrustedProxies)
 	}
 }

@@ -93,7 +93,8 @@ module "ssm" {
     ALLOW_SIMULATED_MARKET = tostring(var.market_data_provider == "simulated")
     BANKAPP_PUBLIC_ORIGIN  = "https://${var.domain_name}"
     BLOB_STORE             = "s3://${aws_s3_bucket.blobs.id}/blobs"
-    TRUSTED_PROXY_CIDRS    = join(",", var.network.public_subnet_cidrs)
+    # TRUSTED_PROXY_CIDRS is on the task definition (service.tf): with
+    # CloudFront's ranges it outgrows an SSM parameter's 4 KB.
   }
 }
 

@@ -1,4 +1,22 @@
+# With CloudFront in front (staging, prod), /api/* reaches the ALB from a
+# CloudFront edge, which appends the viewer's address to X-Forwarded-For.
+# Trusting CloudFront's published ranges as proxies (besides the ALB's
+# subnets) makes the app take the viewer's address — the first untrusted hop
+# from the right — for the per-IP sign-in limit and the logs, not the edge's.
+# A request sent straight to the ALB still counts as its sender: its peer is
+# not CloudFront. The ranges are read again at every apply (deploy).
+data "aws_ip_ranges" "cloudfront" {
+  count    = var.frontend.cloudfront_enabled ? 1 : 0
+  services = ["cloudfront"]
+}
+
 locals {
+  trusted_proxy_cidrs = join(",", concat(
+    var.network.public_subnet_cidrs,
+    var.frontend.cloudfront_enabled ? data.aws_ip_ranges.cloudfront[0].cidr_blocks : [],
+    var.frontend.cloudfront_enabled ? data.aws_ip_ranges.cloudfront[0].ipv6_cidr_blocks : [],
+  ))
+
   db_url      = "postgres://${module.rds.master_username}@${module.rds.address}:5432/${module.rds.database_name}?sslmode=require"
   db_read_url = var.rds.read_replica ? "postgres://${module.rds.master_username}@${module.rds.replica_address}:5432/${module.rds.database_name}?sslmode=require" : ""
 
@@ -12,7 +30,7 @@ locals {
       DATABASE_URL                  = local.db_url
       AWS_SECRETS_MANAGER_SECRET_ID = module.secrets.app_secret_name
       SSM_PARAMETER_PATH            = module.ssm.path
-      TRUSTED_PROXY_CIDRS           = join(",", var.network.public_subnet_cidrs)
+      TRUSTED_PROXY_CIDRS           = local.trusted_proxy_cidrs
     },
     var.rds.read_replica ? { DATABASE_READ_URL = local.db_read_url } : {},
   )
