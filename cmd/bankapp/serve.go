@@ -92,7 +92,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	srv := api.NewServer(api.Deps{Config: cfg, DB: db, Tokens: tokens, Logger: log, Registry: reg, Blobs: blobs, Market: mkt, Web: web.Handler()})
-	runner, err := jobs.New(jobs.Options{DB: db, Logger: log, Registerer: reg, InterestBPS: cfg.SavingsInterestBPS, Blobs: blobs})
+	runner, err := jobs.New(jobs.Options{DB: db, Logger: log, Registerer: reg, InterestBPS: cfg.SavingsInterestBPS, Blobs: blobs, Lease: cfg.JobsLease})
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,11 @@ type Config struct {
 	// on SIGTERM, so load balancers stop routing here first.
 	DrainDelay time.Duration
 
-	JobsEnabled        bool
+	JobsEnabled bool
+	// JobsLease is how long an instance's claim on a job holds before
+	// another instance may take the job over (the claim token fences the
+	// first one out).
+	JobsLease          time.Duration
 	SavingsInterestBPS int64 // annual savings rate in basis points (1/100 of a percent)
 }
 
@@ -160,6 +164,7 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:              strings.ToLower(str("LOG_FORMAT", "")),
 		OTLPEndpoint:           str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
 		JobsEnabled:            boolean("BANKAPP_JOBS_ENABLED", true),
+		JobsLease:              duration("BANKAPP_JOBS_LEASE", 15*time.Second, 10*time.Minute),
 		DrainDelay:             durationOrZero("BANKAPP_DRAIN_DELAY", time.Second, 10*time.Second),
 		GroupCommit:            boolean("GROUP_COMMIT", true),
 		GroupCommitWorkers:     integer("GROUP_COMMIT_WORKERS", 1, 1, 64),
@@ -211,6 +216,9 @@ func Load(getenv func(string) string) (Config, error) {
 			continue
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+	}
+	if c.JobsLease < 5*time.Second {
+		bad("BANKAPP_JOBS_LEASE", "must be at least 5s: a shorter claim lets another instance take over jobs still running")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

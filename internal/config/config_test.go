@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bankapp/bankapp/internal/config"
 )
@@ -101,5 +102,21 @@ func TestDevSigningKeyPersists(t *testing.T) {
 	k2, _ := config.DevSigningKey(dir)
 	if string(k1) != string(k2) {
 		t.Fatal("dev key changed between calls")
+	}
+}
+
+func TestJobsLease(t *testing.T) {
+	c, err := config.Load(env(map[string]string{}))
+	if err != nil || c.JobsLease != 15*time.Second {
+		t.Fatalf("default lease = %v, %v", c.JobsLease, err)
+	}
+	if c, err = config.Load(env(map[string]string{"BANKAPP_JOBS_LEASE": "45s"})); err != nil || c.JobsLease != 45*time.Second {
+		t.Fatalf("lease 45s = %v, %v", c.JobsLease, err)
+	}
+	for _, bad := range []string{"1s", "11m", "soon", "-5s"} {
+		_, err := config.Load(env(map[string]string{"BANKAPP_JOBS_LEASE": bad}))
+		if err == nil || !strings.Contains(err.Error(), "BANKAPP_JOBS_LEASE") {
+			t.Errorf("BANKAPP_JOBS_LEASE=%s: %v", bad, err)
+		}
 	}
 }
