@@ -110,7 +110,7 @@ ensure_shellcheck & pids+=($!)
 for p in "${pids[@]}"; do wait "$p"; done
 build_provider
 find_terraform
-"$TF" version | head -1
+"$TF" version | sed -n 1p # sed reads it all: head could exit first and SIGPIPE terraform (exit 141 under pipefail)
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
