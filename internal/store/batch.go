@@ -390,7 +390,7 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 	b AS (UPDATE accounts SET balance = ($17::bigint[])[array_position($16::text[], id)]
 		WHERE id = ANY($16::text[])),
 	d AS (UPDATE day_totals SET total = ($21::bigint[])[array_position($18::text[], user_id || '|' || kind || '|' || currency || '|' || day)]
-		WHERE user_id = ANY($19::text[]) AND kind = 'transfer' AND currency = ANY($20::text[]) AND day = ANY($22::bigint[])
+		WHERE user_id = ANY($19::text[]) AND currency = ANY($20::text[]) AND day = ANY($22::bigint[])
 		  AND array_position($18::text[], user_id || '|' || kind || '|' || currency || '|' || day) IS NOT NULL),
 	i AS (INSERT INTO idempotency_keys (owner_id, key, request_hash, status_code, response_body, created_at)
 		SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::int[], $27::text[], $28::bigint[])
