@@ -116,26 +116,13 @@ func TestDailyLimitAcrossInstances(t *testing.T) {
 						srv = e2
 					}
 					r := srv.money(a, "/api/v1/transfers", map[string]any{"from_account_id": acct[i%2], "to_account_number": nums[i%2], "amount": "2000.00"}, "")
-					codes[s][i] = r.Status
-					if r.Status == 422 && !regexp.MustCompile(`"code":"limit_exceeded"`).Match(r.Body) {
-						t.Errorf("transfer %d: 422 but not limit_exceeded: %s", i, r.Body)
-					}
+					codes[s][i] = limitOutcome(t, "transfer", r)
 				}()
 			}
 		}
 		wg.Wait()
 		for s := range senders {
-			ok := 0
-			for _, c := range codes[s] {
-				switch c {
-				case 201:
-					ok++
-				case 422:
-				default:
-					t.Fatalf("sender %d: unexpected status %d in %v", s, c, codes[s])
-				}
-			}
-			if ok != 25 {
+			if ok := accepted(codes[s]); ok != 25 {
 				t.Errorf("sender %d: %d transfers of 2,000.00 went through, want exactly 25 (the 50,000.00 daily limit)", s, ok)
 			}
 		}
@@ -177,26 +164,37 @@ func TestDepositLimitAcrossInstances(t *testing.T) {
 					srv = e2
 				}
 				r := srv.money(a, "/api/v1/deposits", map[string]any{"account_id": acct[i%2], "amount": "5000.00"}, "")
-				codes[i] = r.Status
-				if r.Status == 422 && !regexp.MustCompile(`"code":"limit_exceeded"`).Match(r.Body) {
-					t.Errorf("deposit %d: 422 but not limit_exceeded: %s", i, r.Body)
-				}
+				codes[i] = limitOutcome(t, "deposit", r)
 			}()
 		}
 		wg.Wait()
-		ok := 0
-		for _, c := range codes {
-			switch c {
-			case 201:
-				ok++
-			case 422:
-			default:
-				t.Fatalf("unexpected status %d in %v", c, codes)
-			}
-		}
-		if ok != 5 {
+		if ok := accepted(codes); ok != 5 {
 			t.Fatalf("%d deposits of 5,000.00 went through, want exactly 5 (the 25,000.00 daily limit)", ok)
 		}
 		e.verify()
 	})
+}
+
+// limitOutcome returns the status of a money request that may be refused
+// only for the daily limit; any other answer fails the test.
+func limitOutcome(t *testing.T, what string, r response) int {
+	t.Helper()
+	switch {
+	case r.Status == 201:
+	case r.Status == 422 && regexp.MustCompile(`"code":"limit_exceeded"`).Match(r.Body):
+	default:
+		t.Errorf("%s: %d %s, want 201 or 422 limit_exceeded", what, r.Status, r.Body)
+	}
+	return r.Status
+}
+
+// accepted counts the 201s.
+func accepted(codes []int) int {
+	n := 0
+	for _, c := range codes {
+		if c == 201 {
+			n++
+		}
+	}
+	return n
 }
