@@ -60,7 +60,7 @@ fi
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 mkdir -p "$work/data"
 # The simulated market gives deterministic quotes without internet access.
-BANKAPP_DATA_DIR="$work/data" BANKAPP_ADDR="127.0.0.1:$port" BANKAPP_ENV=development \
+BANKAPP_DATA_DIR="$work/data" BANKAPP_ADDR="127.0.0.1:$port" METRICS_ADDR=127.0.0.1:0 BANKAPP_ENV=development \
   MARKET_DATA_PROVIDER=simulated ALLOW_SIMULATED_MARKET=true LOG_LEVEL=warn \
   "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!

@@ -16,12 +16,6 @@ import (
 	"github.com/bankapp/bankapp/internal/store"
 )
 
-// Lockout policy: this many consecutive failures lock the account this long.
-const (
-	maxLoginFailures = 10
-	lockoutFor       = 15 * time.Minute
-)
-
 type registerRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -120,45 +114,48 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	now := s.now().UTC()
+	// The attempt counts before anything is checked, for known and unknown
+	// emails alike: a burst of parallel guesses gets no more than the limit,
+	// and the lockout does not tell which emails have accounts.
+	n, err := s.beginAttempt(r, req.Email, "", "login", now)
+	if err != nil {
+		return err
+	}
 	u, err := s.db.UserByEmail(ctx, req.Email)
 	if err != nil && !errors.Is(err, ledger.ErrNotFound) {
 		return err
 	}
 	if errors.Is(err, ledger.ErrNotFound) {
 		// Same answer and about the same time as a wrong password.
-		_, _ = s.verifyPassword(r.Context(), "", req.Password)
-		s.metrics.loginFailures.Inc()
-		s.logLoginFailure(r, "", "invalid_credentials")
-		s.auditAlone(r, "", "login", "email:"+emailFingerprint(req.Email), "failure:invalid_credentials")
-		return errInvalidCredentials
+		_, _ = s.verifyPassword(ctx, "", req.Password)
+		return s.attemptFailed(r, "", req.Email, "login", n, errInvalidCredentials)
 	}
-	if u.LockedUntil.After(now) {
-		_, _ = s.verifyPassword(r.Context(), "", req.Password)
-		s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:account_locked")
-		s.logLoginFailure(r, u.ID, "account_locked")
-		return &Error{Code: "account_locked", Msg: "too many failed sign-in attempts; the account is locked for a while", RetryAfter: u.LockedUntil.Sub(now)}
-	}
-	if !u.LockedUntil.IsZero() {
-		// The lock has run out: count the next failures afresh, or a single
-		// wrong password every 15 minutes would keep the account locked.
-		if err := s.db.ResetLoginFailures(ctx, u.ID); err != nil {
-			return err
-		}
-	}
-	ok, err := s.verifyPassword(r.Context(), u.PasswordHash, req.Password)
+	ok, err := s.verifyPassword(ctx, u.PasswordHash, req.Password)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return s.loginFailed(r, u, now, errInvalidCredentials)
+		return s.attemptFailed(r, u.ID, req.Email, "login", n, errInvalidCredentials)
 	}
-	if u.TOTPEnabled {
-		if req.TOTPCode == "" {
-			s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:totp_required")
-			return errCode("totp_required", "enter the 6-digit code from your authenticator app")
+	if u.TOTPEnabled && req.TOTPCode == "" {
+		if s.lockout.Locks(n) {
+			return s.attemptFailed(r, u.ID, req.Email, "login", n, errTOTPRequired)
 		}
-		var used bool
-		err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:totp_required")
+		return errTOTPRequired
+	}
+	var used, locked bool
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		// Re-check the lock: guesses that started after this one may have
+		// locked the email while its password was being checked.
+		a, err := tx.LoginAttemptsForUpdate(ctx, req.Email)
+		if err != nil {
+			return err
+		}
+		if locked = !s.lockout.MaySucceed(a, n, now); locked {
+			return nil
+		}
+		if u.TOTPEnabled {
 			fresh, err := tx.UserByIDForUpdate(ctx, u.ID)
 			if err != nil {
 				return err
@@ -167,21 +164,94 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 			if !ok {
 				return nil
 			}
-			used = true
 			fresh.TOTPLastStep = step
-			return tx.UpdateUser(ctx, fresh)
-		})
+			if err := tx.UpdateUser(ctx, fresh); err != nil {
+				return err
+			}
+		}
+		used = true
+		return tx.ClearLoginAttempts(ctx, req.Email)
+	})
+	switch {
+	case err != nil:
+		return err
+	case locked:
+		return s.refuseLocked(r, u.ID, s.lockout.For)
+	case !used:
+		return s.attemptFailed(r, u.ID, req.Email, "login", n, errCode("invalid_totp", "the authentication code is wrong or was already used"))
+	}
+	return s.startSession(w, r, u, req.Session == "cookie", now)
+}
+
+var errTOTPRequired = errCode("totp_required", "enter the 6-digit code from your authenticator app")
+
+// beginAttempt counts a password attempt for email before it is checked,
+// and returns its number; while a lock is in force it answers 429
+// account_locked without checking anything.
+func (s *Server) beginAttempt(r *http.Request, email, userID, action string, now time.Time) (int, error) {
+	var n int
+	var until time.Time
+	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		a, err := tx.LoginAttemptsForUpdate(r.Context(), email)
 		if err != nil {
 			return err
 		}
-		if !used {
-			return s.loginFailed(r, u, now, errCode("invalid_totp", "the authentication code is wrong or was already used"))
+		next, num, lockedUntil, ok := s.lockout.Begin(a, now)
+		n, until = num, lockedUntil
+		if !ok {
+			return nil
 		}
+		return tx.PutLoginAttempts(r.Context(), email, next, now)
+	})
+	if err != nil {
+		return 0, err
 	}
-	if err := s.db.ResetLoginFailures(ctx, u.ID); err != nil {
-		return err
+	if n == 0 {
+		if action == "login" {
+			s.logLoginFailure(r, userID, "account_locked")
+		}
+		target := "email:" + emailFingerprint(email)
+		if userID != "" {
+			target = "user:" + userID
+		}
+		s.auditAlone(r, userID, action, target, "failure:account_locked")
+		return 0, s.lockedError(until.Sub(now))
 	}
-	return s.startSession(w, r, u, req.Session == "cookie", now)
+	if n == s.lockout.Max {
+		s.metrics.lockouts.Inc()
+	}
+	return n, nil
+}
+
+func (s *Server) lockedError(retry time.Duration) error {
+	return &Error{Code: "account_locked", Msg: "too many failed sign-in attempts; the account is locked for a while", RetryAfter: retry}
+}
+
+// refuseLocked answers a right password that arrived while a lock was set.
+func (s *Server) refuseLocked(r *http.Request, userID string, retry time.Duration) error {
+	s.logLoginFailure(r, userID, "account_locked")
+	s.auditAlone(r, userID, "login", "user:"+userID, "failure:account_locked")
+	return s.lockedError(retry)
+}
+
+// attemptFailed records a failed attempt n (already counted) and answers:
+// account_locked when it is the attempt that locked, else answer.
+func (s *Server) attemptFailed(r *http.Request, userID, email, action string, n int, answer error) error {
+	code := answer.(*Error).Code
+	if action == "login" {
+		s.metrics.loginFailures.Inc()
+		s.logLoginFailure(r, userID, code)
+	}
+	target := "email:" + emailFingerprint(email)
+	if userID != "" {
+		target = "user:" + userID
+	}
+	if s.lockout.Locks(n) {
+		s.auditAlone(r, userID, action, target, "failure:account_locked")
+		return s.lockedError(s.lockout.For)
+	}
+	s.auditAlone(r, userID, action, target, "failure:"+code)
+	return answer
 }
 
 // logLoginFailure writes the structured line the CloudWatch metric filter
@@ -190,25 +260,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) logLoginFailure(r *http.Request, userID, reason string) {
 	s.log.WarnContext(r.Context(), "sign-in failed", "event", "auth.login_failed", "reason", reason,
 		"user_id", userID, "ip", s.clientIP(r), "request_id", requestID(r.Context()))
-}
-
-// loginFailed counts a failure, locking the account at the limit.
-func (s *Server) loginFailed(r *http.Request, u auth.User, now time.Time, answer error) error {
-	s.metrics.loginFailures.Inc()
-	s.logLoginFailure(r, u.ID, answer.(*Error).Code)
-	n, err := s.db.RecordLoginFailure(r.Context(), u.ID, maxLoginFailures, now.Add(lockoutFor))
-	if err != nil {
-		return err
-	}
-	if n >= maxLoginFailures {
-		if n == maxLoginFailures {
-			s.metrics.lockouts.Inc()
-		}
-		s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:account_locked")
-		return &Error{Code: "account_locked", Msg: "too many failed sign-in attempts; the account is locked for a while", RetryAfter: lockoutFor}
-	}
-	s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:"+answer.(*Error).Code)
-	return answer
 }
 
 type tokenResponse struct {
@@ -220,8 +271,15 @@ type tokenResponse struct {
 }
 
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u auth.User, cookie bool, now time.Time) error {
+	// A browser session lives at most SESSION_MAX_AGE (12 h); a token
+	// client's at most REFRESH_TOKEN_TTL. Both die after SESSION_IDLE_TIMEOUT
+	// without a refresh.
+	life := s.cfg.RefreshTokenTTL
+	if cookie {
+		life = s.cfg.SessionMaxAge
+	}
 	sess := auth.Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, CreatedAt: now, LastUsedAt: now,
-		ExpiresAt: now.Add(s.cfg.RefreshTokenTTL), UserAgent: truncate(r.UserAgent(), 256), IP: s.clientIP(r)}
+		ExpiresAt: now.Add(life), UserAgent: truncate(cleanText(r.UserAgent()), 256), IP: s.clientIP(r)}
 	refresh := auth.RandomToken(32)
 	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
 		if err := tx.CreateSession(r.Context(), sess, auth.HashToken(refresh)); err != nil {
@@ -243,7 +301,7 @@ func (s *Server) writeTokens(w http.ResponseWriter, r *http.Request, userID stri
 	}
 	resp := tokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int(s.tokens.TTL().Seconds()), User: uv}
 	if cookie {
-		s.setRefreshCookie(w, refresh, sess.ExpiresAt)
+		s.setRefreshCookie(w, refresh, sess.ExpiresAt, s.now())
 	} else {
 		resp.RefreshToken = refresh
 	}
@@ -255,9 +313,9 @@ func (s *Server) writeTokens(w http.ResponseWriter, r *http.Request, userID stri
 // Secure; browsers accept it on http://localhost too.
 const RefreshCookie = "__Host-bankapp_refresh"
 
-func (s *Server) setRefreshCookie(w http.ResponseWriter, token string, expires time.Time) {
+func (s *Server) setRefreshCookie(w http.ResponseWriter, token string, expires, now time.Time) {
 	http.SetCookie(w, &http.Cookie{Name: RefreshCookie, Value: token, Path: "/", Expires: expires,
-		MaxAge: int(time.Until(expires).Seconds()), HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+		MaxAge: max(int(expires.Sub(now).Seconds()), 1), HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
 }
 
 func (s *Server) clearRefreshCookie(w http.ResponseWriter) {
@@ -313,7 +371,7 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) error {
 	var outcome store.RefreshOutcome
 	var role string
 	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		sess, outcome, err = tx.RotateRefreshToken(r.Context(), auth.HashToken(old), auth.HashToken(next), now)
+		sess, outcome, err = tx.RotateRefreshToken(r.Context(), auth.HashToken(old), auth.HashToken(next), now, s.cfg.SessionIdleTimeout)
 		if err != nil || outcome != store.RefreshRotated {
 			return err
 		}

@@ -64,10 +64,10 @@ func TestGroupCommit(t *testing.T) {
 					t.Fatalf("merchant balance = %s, want 105.00", got)
 				}
 				e.verify()
-				m := regexp.MustCompile(`bankapp_group_commit_batch_size_sum (\d+)`).FindSubmatch(e.do(req{Method: "GET", Path: "/metrics"}).Body)
+				m := regexp.MustCompile(`bankapp_group_commit_batch_size_sum (\d+)`).FindStringSubmatch(e.metrics())
 				total := 0
 				if m != nil {
-					total, _ = strconv.Atoi(string(m[1]))
+					total, _ = strconv.Atoi(m[1])
 				}
 				if mode.name == "on" && total != n {
 					t.Fatalf("group committer saw %d transfers, want %d", total, n)

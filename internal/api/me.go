@@ -233,7 +233,7 @@ type sessionView struct {
 
 func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 	p := principalOf(r)
-	list, err := s.db.ActiveSessions(r.Context(), p.UserID, s.now())
+	list, err := s.db.ActiveSessions(r.Context(), p.UserID, s.now(), s.cfg.SessionIdleTimeout)
 	if err != nil {
 		return err
 	}
@@ -262,10 +262,16 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
 }
 
 // reauthenticate checks the signed-in user's password before a sensitive
-// change; a wrong one is audited under action and answered 401
-// invalid_credentials (the session stays).
+// change. Wrong passwords count toward the sign-in lockout (a stolen access
+// token must not allow unlimited guesses); a wrong one is audited under
+// action and answered 401 invalid_credentials (the session stays).
 func (s *Server) reauthenticate(r *http.Request, password, action, wrong string) (auth.User, error) {
 	u, err := s.db.UserByID(r.Context(), principalOf(r).UserID)
+	if err != nil {
+		return u, err
+	}
+	now := s.now().UTC()
+	n, err := s.beginAttempt(r, u.Email, u.ID, action, now)
 	if err != nil {
 		return u, err
 	}
@@ -274,8 +280,25 @@ func (s *Server) reauthenticate(r *http.Request, password, action, wrong string)
 		return u, err
 	}
 	if !ok {
-		s.auditAlone(r, u.ID, action, "user:"+u.ID, "failure:invalid_credentials")
-		return u, errCode("invalid_credentials", wrong)
+		return u, s.attemptFailed(r, u.ID, u.Email, action, n, errCode("invalid_credentials", wrong))
+	}
+	var locked bool
+	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		a, err := tx.LoginAttemptsForUpdate(r.Context(), u.Email)
+		if err != nil {
+			return err
+		}
+		if locked = !s.lockout.MaySucceed(a, n, now); locked {
+			return nil
+		}
+		return tx.ClearLoginAttempts(r.Context(), u.Email)
+	})
+	if err != nil {
+		return u, err
+	}
+	if locked {
+		s.auditAlone(r, u.ID, action, "user:"+u.ID, "failure:account_locked")
+		return u, s.lockedError(s.lockout.For)
 	}
 	return u, nil
 }

@@ -110,7 +110,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {
 			return 0, nil, qerr // unknown symbol: 404 not_found; no fresh quote: 503
 		}
 		o, err := invest.PlaceOrder(r.Context(), tx, invest.OrderRequest{OwnerID: p.UserID, AccountID: req.AccountID,
-			Symbol: req.symbol, Side: req.Side, Quantity: req.quantity, Notional: req.notional}, q)
+			Symbol: req.symbol, Side: req.Side, Quantity: req.quantity, Notional: req.notional, MinValue: s.cfg.MinOrderValue}, q)
 		if err != nil {
 			return 0, nil, err
 		}

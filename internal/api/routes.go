@@ -3,17 +3,16 @@ package api
 import (
 	"net/http"
 	"strings"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // routes lists the whole API. public: no token; authLimited: no token, per-IP
 // limit; authed: Bearer token + per-user limit; admin: role admin.
-func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.Handler) {
+func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 	mux.Handle("GET /healthz", s.h(s.healthz))
 	mux.Handle("GET /readyz", s.h(s.readyz))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	// Metrics have their own listener (METRICS_ADDR, telemetry.MetricsHandler),
+	// never this public port.
+	mux.Handle("/metrics", s.h(func(http.ResponseWriter, *http.Request) error { return errCode("not_found", "no such endpoint") }))
 	mux.Handle("GET /api/openapi.json", s.h(s.openapi))
 
 	mux.Handle("POST /api/v1/auth/register", s.authLimited(s.register))

@@ -25,11 +25,12 @@ type Deps struct {
 	DB       *store.DB
 	Tokens   *auth.Tokens
 	Logger   *slog.Logger
-	Registry *prometheus.Registry // metrics are registered here and served at /metrics
+	Registry *prometheus.Registry // metrics are registered here (served on METRICS_ADDR, not by this server)
 	Blobs    blob.Store
 	Market   *market.Service // prices for quotes and orders
 	Web      http.Handler    // the SPA; nil serves nothing outside /api
 	Now      func() time.Time
+	Hasher   auth.Hasher // nil = argon2id, at most 2 at once
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -50,7 +51,8 @@ type Server struct {
 	draining atomic.Bool
 	migrated atomic.Bool
 	cop      *http.CrossOriginProtection
-	hashSem  chan struct{} // bounds concurrent argon2id work
+	hasher   auth.Hasher
+	lockout  auth.Lockout
 	// committer batches transfers (group commit); nil when turned off.
 	committer *committer
 }
@@ -74,7 +76,11 @@ func NewServer(d Deps) *Server {
 		apiRate:  newLimiter(d.Config.APIRateLimitPerMinute, d.Now),
 		metrics:  newMetrics(d.Registry, d.DB),
 		cop:      http.NewCrossOriginProtection(),
-		hashSem:  make(chan struct{}, maxConcurrentHashes),
+		hasher:   d.Hasher,
+		lockout:  auth.DefaultLockout,
+	}
+	if s.hasher == nil {
+		s.hasher = auth.Bounded(auth.Argon2id{}, maxConcurrentHashes)
 	}
 	if d.Config.PublicOrigin != "" {
 		_ = s.cop.AddTrustedOrigin(d.Config.PublicOrigin)
@@ -83,8 +89,8 @@ func NewServer(d Deps) *Server {
 		s.committer = newCommitter(s, d.Config.GroupCommitWorkers, d.Config.GroupCommitMax, d.Config.GroupCommitWindow)
 	}
 	mux := http.NewServeMux()
-	s.routes(mux, d.Registry, d.Web)
-	s.handler = s.recoverer(s.requestID(s.securityHeaders(s.observe(mux))))
+	s.routes(mux, d.Web)
+	s.handler = s.recoverer(s.requestID(s.securityHeaders(s.observe(s.cleanInput(mux)))))
 	return s
 }
 

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bankapp/bankapp/internal/ledger"
 )
 
 // Config is every setting of the server. Fields map one to one to the
@@ -32,6 +34,20 @@ type Config struct {
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
 	PublicOrigin    string // e.g. https://bankapp.example.com; "" = same origin as the request
+	// SessionIdleTimeout ends a session whose refresh token has not been used
+	// for this long; SessionMaxAge is the absolute lifetime of a browser
+	// (cookie) session (ASVS 3.3.2).
+	SessionIdleTimeout time.Duration
+	SessionMaxAge      time.Duration
+
+	// MetricsAddr is the listener of /metrics and /debug/pprof, never the
+	// public API port ("" = off).
+	MetricsAddr string
+
+	// MinOrderValue is the smallest order the brokerage fills, in minor
+	// units of the account's currency (a sale of a whole position may be
+	// smaller).
+	MinOrderValue int64
 
 	MarketDataProvider   string // "simulated" or "live"
 	AllowSimulatedMarket bool   // production opt-in to the simulated market
@@ -131,6 +147,20 @@ func Load(getenv func(string) string) (Config, error) {
 		return d
 	}
 
+	// money reads an amount such as "1.00" (0 to 1,000,000) in minor units.
+	money := func(name string, def int64) int64 {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			return def
+		}
+		n, err := ledger.ParseMinor(v, 2)
+		if err != nil || n < 0 || n > 100_000_000 {
+			bad(name, "must be an amount such as 1.00 (0 to 1000000)")
+			return def
+		}
+		return n
+	}
+
 	// durationOrZero is duration that also accepts 0.
 	durationOrZero := func(name string, def, max time.Duration) time.Duration {
 		if getenv(name) == "0" {
@@ -149,6 +179,10 @@ func Load(getenv func(string) string) (Config, error) {
 		AccessTokenTTL:         duration("ACCESS_TOKEN_TTL", 15*time.Minute, 15*time.Minute),
 		RefreshTokenTTL:        duration("REFRESH_TOKEN_TTL", 30*24*time.Hour, 30*24*time.Hour),
 		PublicOrigin:           strings.TrimRight(str("BANKAPP_PUBLIC_ORIGIN", ""), "/"),
+		SessionIdleTimeout:     duration("SESSION_IDLE_TIMEOUT", 30*time.Minute, 30*24*time.Hour),
+		SessionMaxAge:          duration("SESSION_MAX_AGE", 12*time.Hour, 30*24*time.Hour),
+		MetricsAddr:            metricsAddr(getenv("METRICS_ADDR")),
+		MinOrderValue:          money("MIN_ORDER_VALUE", 100),
 		MarketDataProvider:     str("MARKET_DATA_PROVIDER", "simulated"),
 		AllowSimulatedMarket:   boolean("ALLOW_SIMULATED_MARKET", false),
 		YahooFinanceBaseURL:    str("YAHOO_FINANCE_BASE_URL", "https://query1.finance.yahoo.com"),
@@ -217,6 +251,19 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 	}
+	if c.SessionIdleTimeout < c.AccessTokenTTL {
+		bad("SESSION_IDLE_TIMEOUT", "must be at least ACCESS_TOKEN_TTL (%s): an access token outlives an idle session otherwise", c.AccessTokenTTL)
+	}
+	if c.SessionMaxAge > c.RefreshTokenTTL {
+		bad("SESSION_MAX_AGE", "must be at most REFRESH_TOKEN_TTL (%s)", c.RefreshTokenTTL)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("METRICS_ADDR", "must be host:port (e.g. 127.0.0.1:9090), or off")
+		} else if c.MetricsAddr == c.Addr {
+			bad("METRICS_ADDR", "must not be the API listener BANKAPP_ADDR: metrics are never public")
+		}
+	}
 	if c.JobsLease < 5*time.Second {
 		bad("BANKAPP_JOBS_LEASE", "must be at least 5s: a shorter claim lets another instance take over jobs still running")
 	}
@@ -251,6 +298,17 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, errors.Join(errs...)
 	}
 	return c, nil
+}
+
+// metricsAddr is METRICS_ADDR with its default; "off" turns the listener off.
+func metricsAddr(v string) string {
+	switch v = strings.TrimSpace(v); v {
+	case "":
+		return "127.0.0.1:9090"
+	case "off":
+		return ""
+	}
+	return v
 }
 
 // decodeKey reads a signing key given as base64 (standard or URL alphabet) or

@@ -131,8 +131,8 @@ func TestMonthlyInterest(t *testing.T) {
 		bps     int64
 		want    int64
 	}{
-		// 1,000,000.00 at 2 % for 30 of 365 days = 1643.835616… → 1643.84
-		{"whole month", 100_000_000, nil, nov, 200, 164_384},
+		// 1,000,000.00 at 2 % for 30 of 365 days = 1643.835616… → 1643.83
+		{"whole month", 100_000_000, nil, nov, 200, 164_383},
 		{"nothing", 0, nil, nov, 200, 0},
 		{"zero rate", 100_000_000, nil, nov, 0, 0},
 		// Deposit during the 15th: days 15–30 (16 days) earn on 10,000.00 at 3.65 %:
@@ -143,8 +143,8 @@ func TestMonthlyInterest(t *testing.T) {
 		{"deposit intraday then withdrawn the same day earns nothing", 0,
 			[]store.BalancePoint{{At: at("2026-11-10T08:00:00Z"), Balance: 5_000_000}, {At: at("2026-11-10T09:00:00Z"), Balance: 0}}, nov, 500, 0},
 		// Leap year: 29 Feb 2028, 366-day year. 3,660.00 at 1 bp for 29 days:
-		// 366,000·1·29/(10,000·366) = 2.9 → 3 cents.
-		{"leap February uses 366 days", 366_000, nil, day(t, "2028-02-01"), 1, 3},
+		// 366,000·1·29/(10,000·366) = 2.9 → 2 cents.
+		{"leap February uses 366 days", 366_000, nil, day(t, "2028-02-01"), 1, 2},
 		// 365 cents at 100 % for 31 of 365 days = 31 cents exactly.
 		{"exact", 365, nil, day(t, "2027-01-01"), 10_000, 31},
 	}
@@ -157,17 +157,19 @@ func TestMonthlyInterest(t *testing.T) {
 	}
 }
 
-func TestMonthlyInterestRoundsHalfToEven(t *testing.T) {
+// Interest is rounded down to the cent: in the bank's favour, never a
+// fraction of a cent paid that was not earned.
+func TestMonthlyInterestRoundsDown(t *testing.T) {
 	// November has 30 days and 2026 has 365: a constant balance at 1 bp
-	// earns bal·30/3,650,000 cents, exactly k + ½ when bal = 60,833⅓·(2k+1).
+	// earns bal·30/3,650,000 cents.
 	nov := day(t, "2026-11-01")
 	for _, c := range []struct{ bal, want int64 }{
-		{182_500, 2},    // 1.5 → 2
+		{182_500, 1},    // 1.5 → 1
 		{547_500, 4},    // 4.5 → 4
-		{912_500, 8},    // 7.5 → 8
-		{1_277_500, 10}, // 10.5 → 10
-		{182_499, 1},    // 1.49999… → 1
-		{547_501, 5},    // 4.50000… → 5
+		{912_500, 7},    // 7.5 → 7
+		{3_649_999, 29}, // 29.99999… → 29
+		{121_667, 1},    // 1.000002… → 1
+		{121_666, 0},    // 0.99999… → 0
 		{3_650_000, 30}, // 30 exactly
 	} {
 		if got := jobs.MonthlyInterest(c.bal, nil, nov, 1); got != c.want {

@@ -18,7 +18,8 @@ var cleanupBatch = 20_000
 
 // runCleanup deletes done and cancelled jobs older than the retention,
 // idempotency keys past their TTL (a replay after it runs as a new request
-// anyway) and day totals older than store.DayTotalsKept days, at most
+// anyway), day totals older than store.DayTotalsKept days and stale
+// sign-in failure counts, at most
 // cleanupBatch of each. The retention must outlast the seeding window (the
 // previous and the current month): a month-end job deleted while it can
 // still be seeded would run again. Occurrence jobs are never re-enqueued
@@ -37,10 +38,17 @@ func (r *Runner) runCleanup(ctx context.Context, tx *store.Tx, j store.Job) erro
 	if err != nil {
 		return err
 	}
-	if n+keys+days > 0 {
-		r.log.Info("cleanup", "jobs", n, "idempotency_keys", keys, "day_totals", days)
+	// Sign-in failure counts untouched for a day and not locked: a count
+	// that old no longer matters (a lock lasts 15 minutes), and unknown
+	// emails tried by an attacker would otherwise pile up.
+	attempts, err := tx.DeleteStaleLoginAttempts(ctx, now.Add(-24*time.Hour), now, cleanupBatch)
+	if err != nil {
+		return err
 	}
-	if max(n, keys, days) < int64(cleanupBatch) {
+	if n+keys+days+attempts > 0 {
+		r.log.Info("cleanup", "jobs", n, "idempotency_keys", keys, "day_totals", days, "login_attempts", attempts)
+	}
+	if max(n, keys, days, attempts) < int64(cleanupBatch) {
 		return nil
 	}
 	// A full batch: there is more. Another run goes next, in its own short

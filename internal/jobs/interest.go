@@ -36,8 +36,8 @@ func InterestKey(accountID, month string) string { return "interest:" + accountI
 
 // MonthlyInterest is the interest earned in month (any time in it) at an
 // annual rate of bps basis points: every day's closing balance earns
-// balance·bps/10000/days-in-year, and the month's exact sum is rounded half
-// to even to the minor unit. opening is the balance before the month;
+// balance·bps/10000/days-in-year, and the month's exact sum is rounded down
+// to the minor unit: the bank never pays a fraction of a cent it did not owe. opening is the balance before the month;
 // points are the balances after each posting of the month, in order.
 func MonthlyInterest(opening int64, points []store.BalancePoint, month time.Time, bps int64) int64 {
 	start := MonthStart(month)
@@ -58,18 +58,7 @@ func MonthlyInterest(opening int64, points []store.BalancePoint, month time.Time
 	}
 	num := sum.Mul(sum, big.NewInt(bps))
 	den := big.NewInt(int64(10_000 * yearDays))
-	return roundHalfEven(num, den).Int64()
-}
-
-// roundHalfEven divides num by den (den > 0), rounding half to even.
-func roundHalfEven(num, den *big.Int) *big.Int {
-	q, m := new(big.Int).DivMod(num, den, new(big.Int)) // m ≥ 0, q floors
-	twice := m.Lsh(m, 1)
-	switch c := twice.Cmp(den); {
-	case c > 0, c == 0 && q.Bit(0) == 1:
-		q.Add(q, big.NewInt(1))
-	}
-	return q
+	return new(big.Int).Div(num, den).Int64() // num, den ≥ 0: Div floors
 }
 
 // runInterestMonth queues one payment job per savings account that existed

@@ -50,7 +50,7 @@ func startInstance(t *testing.T, bin, dbURL, key string, jobsOn bool) *instance 
 	}
 	t.Cleanup(func() { out.Close() })
 	in.cmd = exec.Command(bin, "serve")
-	in.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BANKAPP_ADDR=" + in.addr, "DATABASE_URL=" + dbURL, "BANKAPP_DATA_DIR=" + dir,
+	in.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BANKAPP_ADDR=" + in.addr, "METRICS_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "BANKAPP_DATA_DIR=" + dir,
 		"JWT_SIGNING_KEY=" + key, "LOG_FORMAT=json", "LOG_LEVEL=info", fmt.Sprintf("BANKAPP_JOBS_ENABLED=%t", jobsOn)}
 	in.cmd.Stdout, in.cmd.Stderr = out, out
 	if err := in.cmd.Start(); err != nil {

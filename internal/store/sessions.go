@@ -52,8 +52,9 @@ const (
 )
 
 // RotateRefreshToken spends the token with hash old and issues newHash in the
-// same session. A token presented a second time revokes the whole session.
-func (tx *Tx) RotateRefreshToken(ctx context.Context, old, newHash string, now time.Time) (auth.Session, RefreshOutcome, error) {
+// same session. A token presented a second time revokes the whole session;
+// a session unused for idle (or past its end) is over.
+func (tx *Tx) RotateRefreshToken(ctx context.Context, old, newHash string, now time.Time, idle time.Duration) (auth.Session, RefreshOutcome, error) {
 	var sessionID string
 	var spent int64
 	err := tx.tx.QueryRowContext(ctx, `SELECT session_id, spent_at FROM refresh_tokens WHERE hash = $1`+tx.dialect.forUpdate(), old).Scan(&sessionID, &spent)
@@ -67,7 +68,7 @@ func (tx *Tx) RotateRefreshToken(ctx context.Context, old, newHash string, now t
 	if err != nil {
 		return s, RefreshUnknown, fmt.Errorf("store: refresh session: %w", err)
 	}
-	if !s.Active(now) {
+	if !s.Active(now) || !now.Before(s.LastUsedAt.Add(idle)) {
 		return s, RefreshUnknown, nil
 	}
 	if spent != 0 {
@@ -114,9 +115,10 @@ func (db *DB) SessionByID(ctx context.Context, id string) (auth.Session, error) 
 
 // ActiveSessions lists the user's sessions that are neither revoked nor
 // expired, newest first.
-func (db *DB) ActiveSessions(ctx context.Context, userID string, now time.Time) ([]auth.Session, error) {
+func (db *DB) ActiveSessions(ctx context.Context, userID string, now time.Time, idle time.Duration) ([]auth.Session, error) {
 	rows, err := db.w.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions
-		WHERE user_id = $1 AND revoked_at = 0 AND expires_at > $2 ORDER BY created_at DESC, id DESC LIMIT 200`, userID, micros(now))
+		WHERE user_id = $1 AND revoked_at = 0 AND expires_at > $2 AND last_used_at > $3
+		ORDER BY created_at DESC, id DESC LIMIT 200`, userID, micros(now), micros(now.Add(-idle)))
 	if err != nil {
 		return nil, fmt.Errorf("store: sessions: %w", err)
 	}

@@ -100,6 +100,9 @@ func openSQLite(ctx context.Context, opts Options) (*DB, error) {
 		}
 		path = filepath.Join(dir, "bankapp.db")
 	}
+	if err := privateFiles(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
 		q.Add("_pragma", p)
@@ -129,6 +132,25 @@ func openSQLite(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// privateFiles makes the SQLite database and its -wal and -shm files
+// readable by the owner only (0600), whatever the data directory's mode:
+// they hold password hashes and TOTP secrets. SQLite creates -wal and -shm
+// with the database file's mode, so creating that file 0600 first covers
+// them; files left 0644 by an older version are tightened.
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) // #nosec G304 -- the configured database path
+	if err != nil {
+		return fmt.Errorf("store: create sqlite file: %w", err)
+	}
+	_ = f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("store: restrict %s: %w", filepath.Base(p), err)
+		}
+	}
+	return nil
 }
 
 // Dialect reports the engine.
