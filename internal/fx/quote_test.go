@@ -60,10 +60,10 @@ func TestCrossRatesOfTheFixture(t *testing.T) {
 // ⌈buy ÷ mid⌉.
 func TestQuotesAgainstOracle(t *testing.T) {
 	tests := []struct {
-		sell, buy      ledger.Currency
-		by             fx.By
-		given          string // the amount the customer typed
-		other          string // the computed amount; "" = refused as too small
+		sell, buy       ledger.Currency
+		by              fx.By
+		given           string // the amount the customer typed
+		other           string // the computed amount; "" = refused as too small
 		rate, feeInSell string
 	}{
 		{"USD", "EUR", fx.BySell, "0.01", "", "", ""}, // buys nothing
