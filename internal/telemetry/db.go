@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -140,8 +141,10 @@ func StartDBSpan(ctx context.Context, op string, attrs ...attribute.KeyValue) (c
 	if !parent.IsRecording() {
 		return ctx, endNothing
 	}
+	// A copy, so that attrs does not escape and the caller's variadic slice
+	// stays on its stack when no span is made.
 	ctx, span := parent.TracerProvider().Tracer(TracerName).Start(ctx, op,
-		trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+		trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(slices.Clone(attrs)...))
 	return ctx, func(err error) { endSpan(span, err) }
 }
 
@@ -163,7 +166,8 @@ func endSpan(span trace.Span, err error) {
 	span.End()
 }
 
-// errorReason names an error without quoting it.
+// errorReason names an error without quoting it: its SQLSTATE, or its Go
+// type (that of the error fmt.Errorf wrapped).
 func errorReason(err error) string {
 	var pgErr *pgconn.PgError
 	switch {
@@ -178,7 +182,15 @@ func errorReason(err error) string {
 	case errors.Is(err, sql.ErrConnDone):
 		return "conn done"
 	}
-	return fmt.Sprintf("%T", err)
+	for {
+		// fmt.Errorf's wrappers say nothing: name what they wrap.
+		t := fmt.Sprintf("%T", err)
+		inner := errors.Unwrap(err)
+		if inner == nil || t != "*fmt.wrapError" {
+			return t
+		}
+		err = inner
+	}
 }
 
 // maxSummaryScan bounds the work summarizeSQL does on a long statement.
