@@ -169,8 +169,28 @@ func watch(t *testing.T, set *features.Set, src features.Source) *watcher {
 	return w
 }
 
-func (w *watcher) tick()   { w.ticks <- time.Now(); <-w.reloaded }
-func (w *watcher) hangUp() { w.signals <- os.Interrupt; <-w.reloaded } // any os.Signal value stands for SIGHUP
+func (w *watcher) tick(t *testing.T) {
+	t.Helper()
+	w.ticks <- time.Now()
+	w.waitReload(t)
+}
+
+func (w *watcher) hangUp(t *testing.T) {
+	t.Helper()
+	w.signals <- os.Interrupt // any os.Signal value stands for SIGHUP
+	w.waitReload(t)
+}
+
+// waitReload waits for the re-read the tick or signal started; the bound
+// only turns a broken watcher into a failure instead of a hung test.
+func (w *watcher) waitReload(t *testing.T) {
+	t.Helper()
+	select {
+	case <-w.reloaded:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no re-read after the tick or signal")
+	}
+}
 
 func TestWatchFlipsOnTick(t *testing.T) {
 	e := newEnv("FEATURE_CRYPTO_TRADING", "true")
@@ -182,7 +202,7 @@ func TestWatchFlipsOnTick(t *testing.T) {
 	if !s.Enabled(features.CryptoTrading) {
 		t.Fatal("flipped before the re-read")
 	}
-	w.tick()
+	w.tick(t)
 	if s.Enabled(features.CryptoTrading) {
 		t.Fatal("still on after the tick")
 	}
@@ -190,7 +210,7 @@ func TestWatchFlipsOnTick(t *testing.T) {
 		t.Errorf("change not logged: %s", buf.String())
 	}
 	e.set("FEATURE_CRYPTO_TRADING", "on")
-	w.tick()
+	w.tick(t)
 	if !s.Enabled(features.CryptoTrading) {
 		t.Fatal("still off after the second tick")
 	}
@@ -201,7 +221,7 @@ func TestWatchFlipsOnSIGHUP(t *testing.T) {
 	s := features.New(e.get, nil)
 	w := watch(t, s, features.Env(e.get))
 	e.set("FEATURE_CRYPTO_TRADING", "off")
-	w.hangUp()
+	w.hangUp(t)
 	if s.Enabled(features.CryptoTrading) {
 		t.Fatal("still on after SIGHUP")
 	}
@@ -213,7 +233,7 @@ func TestWatchKeepsThePreviousValueOnAnInvalidOne(t *testing.T) {
 	s := features.New(e.get, log)
 	w := watch(t, s, features.Env(e.get))
 	e.set("FEATURE_CRYPTO_TRADING", "of")
-	w.tick()
+	w.tick(t)
 	if s.Enabled(features.CryptoTrading) {
 		t.Fatal("an invalid value turned the flag to its default")
 	}
@@ -221,7 +241,7 @@ func TestWatchKeepsThePreviousValueOnAnInvalidOne(t *testing.T) {
 		t.Errorf("no warning: %s", buf.String())
 	}
 	e.set("FEATURE_CRYPTO_TRADING", "") // removed: back to the default
-	w.tick()
+	w.tick(t)
 	if !s.Enabled(features.CryptoTrading) {
 		t.Fatal("a removed setting did not give the default")
 	}
@@ -269,17 +289,17 @@ func TestWatchParameters(t *testing.T) {
 	w := watch(t, s, features.Parameters(procEnv.get, ssm, log))
 
 	ssm.set(map[string]string{"FEATURE_CRYPTO_TRADING": "false", "FEATURE_STATEMENTS": "true"}, nil)
-	w.tick()
+	w.tick(t)
 	if s.Enabled(features.CryptoTrading) {
 		t.Fatal("an SSM change did not reach the flag")
 	}
-	w.tick()
+	w.tick(t)
 	if n := strings.Count(buf.String(), "FEATURE_STATEMENTS"); n != 1 {
 		t.Errorf("the unknown FEATURE_STATEMENTS was reported %d times, want once:\n%s", n, buf.String())
 	}
 
 	ssm.set(nil, errors.New("ThrottlingException"))
-	w.hangUp()
+	w.hangUp(t)
 	if s.Enabled(features.CryptoTrading) || !strings.Contains(buf.String(), "re-read failed") {
 		t.Fatalf("a failed re-read changed the flag or went unlogged:\n%s", buf.String())
 	}
@@ -287,7 +307,7 @@ func TestWatchParameters(t *testing.T) {
 	// The process environment wins over SSM, as at start-up.
 	ssm.set(map[string]string{"FEATURE_CRYPTO_TRADING": "false"}, nil)
 	procEnv.set("FEATURE_CRYPTO_TRADING", "true")
-	w.tick()
+	w.tick(t)
 	if !s.Enabled(features.CryptoTrading) {
 		t.Fatal("SSM overrode the task's own environment")
 	}
