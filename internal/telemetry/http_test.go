@@ -3,9 +3,13 @@ package telemetry_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -55,12 +59,20 @@ func TestHTTPHandlerContinuesTheCallersTrace(t *testing.T) {
 		_, _ = w.Write([]byte("{}"))
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {})
+	mux.HandleFunc("POST /api/v1/transfers", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+		if err := http.NewResponseController(w).Flush(); err != nil { // the writer underneath is reachable
+			t.Error(err)
+		}
+	})
 	srv := httptest.NewServer(server(tp, log, mux))
 	defer srv.Close()
 
 	const traceID, callerSpan = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
-	for _, path := range []string{"/api/v1/accounts/acc-123", "/healthz", "/nowhere"} {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+	for _, path := range []string{"GET /api/v1/accounts/acc-123?token=hush", "GET /healthz", "GET /nowhere", "POST /api/v1/transfers"} {
+		method, path, _ := strings.Cut(path, " ")
+		req, _ := http.NewRequest(method, srv.URL+path, nil)
+		req.Header.Set("User-Agent", "bankapp-test/1")
 		req.Header.Set("traceparent", "00-"+traceID+"-"+callerSpan+"-01")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -68,23 +80,34 @@ func TestHTTPHandlerContinuesTheCallersTrace(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
+	srv.Close() // waits for the handlers, and so for their spans to end
 	flush()
 
 	s := rcv.WaitSpan(t, traceID, "GET /api/v1/accounts/{id}", 10*time.Second)
-	if s.ParentSpanID != callerSpan || s.Kind != "server" || s.Attributes["http.route"] != "/api/v1/accounts/{id}" ||
-		s.Attributes["http.response.status_code"] != int64(200) {
+	if s.ParentSpanID != callerSpan || s.Kind != "server" || s.Status != "unset" {
 		t.Errorf("request span = %+v", s)
 	}
+	host, _, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	wantAttrs := map[string]any{
+		"http.route": "/api/v1/accounts/{id}", "http.response.status_code": int64(200), "http.request.method": "GET",
+		"url.path": "/api/v1/accounts/acc-123", "url.scheme": "http", "server.address": host,
+		"network.protocol.version": "1.1", "user_agent.original": "bankapp-test/1", "network.peer.address": "127.0.0.1",
+	}
+	if !maps.Equal(s.Attributes, wantAttrs) {
+		t.Errorf("attributes %v\nwant %v", s.Attributes, wantAttrs)
+	}
+	failed := rcv.WaitSpan(t, traceID, "POST /api/v1/transfers", 10*time.Second)
+	if failed.Status != "error" || failed.Attributes["http.response.status_code"] != int64(500) || failed.Attributes["error.type"] != "500" {
+		t.Errorf("failed request span = %+v", failed)
+	}
 	got := otlptest.Tree(rcv.Trace(traceID))
-	want := "GET /api/v1/accounts/{id} [server]\n  bank.Account [internal]\nGET [server]\n"
+	want := "GET /api/v1/accounts/{id} [server]\n  bank.Account [internal]\nGET [server]\nPOST /api/v1/transfers [server]\n"
 	if got != want { // /healthz is not traced; the unmatched request keeps the bare method
 		t.Errorf("tree:\n%s\nwant:\n%s", got, want)
 	}
 	for _, sp := range rcv.Spans() {
-		for k, v := range sp.Attributes {
-			if str, ok := v.(string); ok && str == "acc-123" {
-				t.Errorf("%s: attribute %s has the raw id; only url.path may", sp.Name, k)
-			}
+		if text := fmt.Sprint(sp); strings.Contains(text, "hush") {
+			t.Errorf("the query string was recorded: %s", text)
 		}
 	}
 
@@ -93,7 +116,7 @@ func TestHTTPHandlerContinuesTheCallersTrace(t *testing.T) {
 	logs.mu.Lock()
 	logged = lines(t, &logs.Buffer)
 	logs.mu.Unlock()
-	if len(logged) != 3 {
+	if len(logged) != 4 {
 		t.Fatalf("%d log lines", len(logged))
 	}
 	if logged[0]["trace_id"] != traceID || logged[0]["span_id"] != s.SpanID {
@@ -101,6 +124,38 @@ func TestHTTPHandlerContinuesTheCallersTrace(t *testing.T) {
 	}
 	if _, ok := logged[1]["trace_id"]; ok {
 		t.Errorf("untraced /healthz logged ids: %v", logged[1])
+	}
+}
+
+// TestHTTPHandlerUnsampled: an unsampled request continues the caller's
+// trace id (the access log still has it) and records nothing.
+func TestHTTPHandlerUnsampled(t *testing.T) {
+	rcv := otlptest.NewHTTP(t)
+	tp, flush := startTracing(t, rcv, nil) // parentbased_always_on: an unsampled caller is followed
+	var logs syncBuffer
+	mux := http.NewServeMux()
+	var recording bool
+	mux.HandleFunc("GET /x", func(w http.ResponseWriter, r *http.Request) {
+		recording = trace.SpanFromContext(r.Context()).IsRecording()
+	})
+	srv := httptest.NewServer(server(tp, telemetry.NewLogger(&logs, "info", "json"), mux))
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
+	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	srv.Close()
+	flush()
+	if recording || len(rcv.Spans()) != 0 {
+		t.Errorf("recording %v, spans %v", recording, rcv.Spans())
+	}
+	logs.mu.Lock()
+	defer logs.mu.Unlock()
+	if l := lines(t, &logs.Buffer); l[0]["trace_id"] != "4bf92f3577b34da6a3ce929d0e0e4736" {
+		t.Errorf("log %v", l[0])
 	}
 }
 
