@@ -17,6 +17,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -221,8 +222,8 @@ func convert(s *tracepb.Span, scope string, res map[string]any) Span {
 		Attributes:   attrs(s.GetAttributes()),
 		Status:       strings.ToLower(strings.TrimPrefix(s.GetStatus().GetCode().String(), "STATUS_CODE_")),
 		StatusMsg:    s.GetStatus().GetMessage(),
-		Start:        time.Unix(0, int64(s.GetStartTimeUnixNano())),
-		End:          time.Unix(0, int64(s.GetEndTimeUnixNano())),
+		Start:        unixNano(s.GetStartTimeUnixNano()),
+		End:          unixNano(s.GetEndTimeUnixNano()),
 		Scope:        scope,
 		Resource:     res,
 	}
@@ -234,6 +235,14 @@ func convert(s *tracepb.Span, scope string, res map[string]any) Span {
 		})
 	}
 	return out
+}
+
+// unixNano reads an OTLP timestamp; one past 2262 is clamped.
+func unixNano(n uint64) time.Time {
+	if n > math.MaxInt64 {
+		n = math.MaxInt64
+	}
+	return time.Unix(0, int64(n))
 }
 
 func attrs(kvs []*commonpb.KeyValue) map[string]any {
