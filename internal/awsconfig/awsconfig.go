@@ -62,11 +62,7 @@ func Load(ctx context.Context, opts Options) (map[string]string, error) {
 		return nil, err
 	}
 	if opts.ParameterPath != "" {
-		params, err := loadParameters(ctx, ssm.NewFromConfig(cfg, func(o *ssm.Options) {
-			if opts.EndpointURL != "" {
-				o.BaseEndpoint = aws.String(opts.EndpointURL)
-			}
-		}), opts.ParameterPath)
+		params, err := loadParameters(ctx, ssmClient(cfg, opts), opts.ParameterPath)
 		if err != nil {
 			return nil, err
 		}
@@ -88,6 +84,14 @@ func Load(ctx context.Context, opts Options) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+func ssmClient(cfg aws.Config, opts Options) *ssm.Client {
+	return ssm.NewFromConfig(cfg, func(o *ssm.Options) {
+		if opts.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(opts.EndpointURL)
+		}
+	})
 }
 
 func sdkConfig(ctx context.Context, opts Options) (aws.Config, error) {

@@ -81,7 +81,10 @@ func (f *fakeAWS) listParameters(w http.ResponseWriter, body map[string]any) {
 		fmt.Sscanf(tok, "page-%d", &start)
 	}
 	var match []param
-	for _, prm := range f.params {
+	f.mu.Lock()
+	params := f.params
+	f.mu.Unlock()
+	for _, prm := range params {
 		if strings.HasPrefix(prm.Name, p+"/") {
 			match = append(match, prm)
 		}
@@ -127,4 +130,11 @@ func (f *fakeAWS) targets() []string {
 		out[i] = c.Target
 	}
 	return out
+}
+
+// setParams replaces the parameters while requests may be under way.
+func (f *fakeAWS) setParams(p []param) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.params = p
 }
