@@ -8,12 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/google/uuid"
-
 	"github.com/bankapp/bankapp/internal/auth"
-	"github.com/bankapp/bankapp/internal/bank"
-	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 type registerRequest struct {
@@ -58,24 +53,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	hash, err := s.hashPassword(r.Context(), req.Password)
+	u, err := s.auth.Register(r.Context(), s.caller(r), req.Email, req.Password, req.FullName)
 	if err != nil {
-		return err
-	}
-	now := s.now().UTC()
-	u := auth.User{ID: uuid.Must(uuid.NewV7()).String(), Email: req.Email, PasswordHash: hash, FullName: req.FullName,
-		Role: auth.RoleCustomer, CreatedAt: now, UpdatedAt: now}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.CreateUser(r.Context(), u); err != nil {
-			return err
-		}
-		if _, err := bank.OpenAccount(r.Context(), tx, u.ID, ledger.TypeChecking, ledger.USD, "", now); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, u.ID, "register", "user:"+u.ID, "success"))
-	})
-	if err != nil {
-		return err
+		return hashErr(err)
 	}
 	return encode(w, http.StatusCreated, map[string]any{"user": viewUser(u)})
 }
@@ -105,161 +85,19 @@ func (q *loginRequest) Validate() error {
 	return nil
 }
 
-var errInvalidCredentials = errCode("invalid_credentials", "the email or password is incorrect")
-
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	req, _, err := decode[*loginRequest](w, r)
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	now := s.now().UTC()
-	// The attempt counts before anything is checked, for known and unknown
-	// emails alike: a burst of parallel guesses gets no more than the limit,
-	// and the lockout does not tell which emails have accounts.
-	n, err := s.beginAttempt(r, req.Email, "", "login", now)
+	cookie := req.Session == "cookie"
+	in, err := s.auth.Login(r.Context(), s.caller(r), auth.Credentials{Email: req.Email, Password: req.Password,
+		TOTPCode: req.TOTPCode, Cookie: cookie})
 	if err != nil {
-		return err
+		return hashErr(err)
 	}
-	u, err := s.db.UserByEmail(ctx, req.Email)
-	if err != nil && !errors.Is(err, ledger.ErrNotFound) {
-		return err
-	}
-	if errors.Is(err, ledger.ErrNotFound) {
-		// Same answer and about the same time as a wrong password.
-		_, _ = s.verifyPassword(ctx, "", req.Password)
-		return s.attemptFailed(r, "", req.Email, "login", n, errInvalidCredentials)
-	}
-	ok, err := s.verifyPassword(ctx, u.PasswordHash, req.Password)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return s.attemptFailed(r, u.ID, req.Email, "login", n, errInvalidCredentials)
-	}
-	if u.TOTPEnabled && req.TOTPCode == "" {
-		if s.lockout.Locks(n) {
-			return s.attemptFailed(r, u.ID, req.Email, "login", n, errTOTPRequired)
-		}
-		s.auditAlone(r, u.ID, "login", "user:"+u.ID, "failure:totp_required")
-		return errTOTPRequired
-	}
-	var used, locked bool
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		// Re-check the lock: guesses that started after this one may have
-		// locked the email while its password was being checked.
-		a, err := tx.LoginAttemptsForUpdate(ctx, req.Email)
-		if err != nil {
-			return err
-		}
-		if locked = !s.lockout.MaySucceed(a, n, now); locked {
-			return nil
-		}
-		if u.TOTPEnabled {
-			fresh, err := tx.UserByIDForUpdate(ctx, u.ID)
-			if err != nil {
-				return err
-			}
-			step, ok := auth.CheckTOTP(fresh.TOTPSecret, req.TOTPCode, now, fresh.TOTPLastStep)
-			if !ok {
-				return nil
-			}
-			fresh.TOTPLastStep = step
-			if err := tx.UpdateUser(ctx, fresh); err != nil {
-				return err
-			}
-		}
-		used = true
-		return tx.ClearLoginAttempts(ctx, req.Email)
-	})
-	switch {
-	case err != nil:
-		return err
-	case locked:
-		return s.refuseLocked(r, u.ID, s.lockout.For)
-	case !used:
-		return s.attemptFailed(r, u.ID, req.Email, "login", n, errCode("invalid_totp", "the authentication code is wrong or was already used"))
-	}
-	return s.startSession(w, r, u, req.Session == "cookie", now)
-}
-
-var errTOTPRequired = errCode("totp_required", "enter the 6-digit code from your authenticator app")
-
-// beginAttempt counts a password attempt for email before it is checked,
-// and returns its number; while a lock is in force it answers 429
-// account_locked without checking anything.
-func (s *Server) beginAttempt(r *http.Request, email, userID, action string, now time.Time) (int, error) {
-	var n int
-	var until time.Time
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		a, err := tx.LoginAttemptsForUpdate(r.Context(), email)
-		if err != nil {
-			return err
-		}
-		next, num, lockedUntil, ok := s.lockout.Begin(a, now)
-		n, until = num, lockedUntil
-		if !ok {
-			return nil
-		}
-		return tx.PutLoginAttempts(r.Context(), email, next, now)
-	})
-	if err != nil {
-		return 0, err
-	}
-	if n == 0 {
-		if action == "login" {
-			s.logLoginFailure(r, userID, "account_locked")
-		}
-		target := "email:" + emailFingerprint(email)
-		if userID != "" {
-			target = "user:" + userID
-		}
-		s.auditAlone(r, userID, action, target, "failure:account_locked")
-		return 0, s.lockedError(until.Sub(now))
-	}
-	if n == s.lockout.Max {
-		s.metrics.lockouts.Inc()
-	}
-	return n, nil
-}
-
-func (s *Server) lockedError(retry time.Duration) error {
-	return &Error{Code: "account_locked", Msg: "too many failed sign-in attempts; the account is locked for a while", RetryAfter: retry}
-}
-
-// refuseLocked answers a right password that arrived while a lock was set.
-func (s *Server) refuseLocked(r *http.Request, userID string, retry time.Duration) error {
-	s.logLoginFailure(r, userID, "account_locked")
-	s.auditAlone(r, userID, "login", "user:"+userID, "failure:account_locked")
-	return s.lockedError(retry)
-}
-
-// attemptFailed records a failed attempt n (already counted) and answers:
-// account_locked when it is the attempt that locked, else answer.
-func (s *Server) attemptFailed(r *http.Request, userID, email, action string, n int, answer error) error {
-	code := answer.(*Error).Code
-	if action == "login" {
-		s.metrics.loginFailures.Inc()
-		s.logLoginFailure(r, userID, code)
-	}
-	target := "email:" + emailFingerprint(email)
-	if userID != "" {
-		target = "user:" + userID
-	}
-	if s.lockout.Locks(n) {
-		s.auditAlone(r, userID, action, target, "failure:account_locked")
-		return s.lockedError(s.lockout.For)
-	}
-	s.auditAlone(r, userID, action, target, "failure:"+code)
-	return answer
-}
-
-// logLoginFailure writes the structured line the CloudWatch metric filter
-// for failed sign-ins matches ("event":"auth.login_failed"). It names the
-// user id when the email is known, never the email or password.
-func (s *Server) logLoginFailure(r *http.Request, userID, reason string) {
-	s.log.WarnContext(r.Context(), "sign-in failed", "event", "auth.login_failed", "reason", reason,
-		"user_id", userID, "ip", s.clientIP(r), "request_id", requestID(r.Context()))
+	uv := viewUser(in.User)
+	return s.writeTokens(w, in, cookie, &uv)
 }
 
 type tokenResponse struct {
@@ -270,40 +108,12 @@ type tokenResponse struct {
 	User         *userView `json:"user,omitempty"`
 }
 
-func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u auth.User, cookie bool, now time.Time) error {
-	// A browser session lives at most SESSION_MAX_AGE (12 h); a token
-	// client's at most REFRESH_TOKEN_TTL. Both die after SESSION_IDLE_TIMEOUT
-	// without a refresh.
-	life := s.cfg.RefreshTokenTTL
+func (s *Server) writeTokens(w http.ResponseWriter, in auth.SignIn, cookie bool, uv *userView) error {
+	resp := tokenResponse{AccessToken: in.Access, TokenType: "Bearer", ExpiresIn: int(s.tokens.TTL().Seconds()), User: uv}
 	if cookie {
-		life = s.cfg.SessionMaxAge
-	}
-	sess := auth.Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, CreatedAt: now, LastUsedAt: now,
-		ExpiresAt: now.Add(life), UserAgent: truncate(cleanText(r.UserAgent()), 256), IP: s.clientIP(r)}
-	refresh := auth.RandomToken(32)
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.CreateSession(r.Context(), sess, auth.HashToken(refresh)); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, u.ID, "login", "session:"+sess.ID, "success"))
-	})
-	if err != nil {
-		return err
-	}
-	uv := viewUser(u)
-	return s.writeTokens(w, r, u.ID, sess, u.Role, refresh, cookie, &uv)
-}
-
-func (s *Server) writeTokens(w http.ResponseWriter, r *http.Request, userID string, sess auth.Session, role, refresh string, cookie bool, uv *userView) error {
-	access, err := s.tokens.Issue(userID, sess.ID, role)
-	if err != nil {
-		return err
-	}
-	resp := tokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: int(s.tokens.TTL().Seconds()), User: uv}
-	if cookie {
-		s.setRefreshCookie(w, refresh, sess.ExpiresAt, s.now())
+		s.setRefreshCookie(w, in.Refresh, in.Session.ExpiresAt, s.now())
 	} else {
-		resp.RefreshToken = refresh
+		resp.RefreshToken = in.Refresh
 	}
 	return encode(w, http.StatusOK, resp)
 }
@@ -365,44 +175,23 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	now := s.now().UTC()
-	next := auth.RandomToken(32)
-	var sess auth.Session
-	var outcome store.RefreshOutcome
-	var role string
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		sess, outcome, err = tx.RotateRefreshToken(r.Context(), auth.HashToken(old), auth.HashToken(next), now, s.cfg.SessionIdleTimeout)
-		if err != nil || outcome != store.RefreshRotated {
-			return err
-		}
-		u, err := tx.UserByID(r.Context(), sess.UserID)
-		role = u.Role
-		return err
-	})
+	in, err := s.auth.Refresh(r.Context(), s.caller(r), old)
+	if errors.Is(err, auth.ErrRefreshReused) {
+		s.sessions.forget(in.Session.ID)
+	}
 	if err != nil {
+		if cookie && (errors.Is(err, auth.ErrUnauthorized) || errors.Is(err, auth.ErrRefreshReused)) {
+			s.clearRefreshCookie(w)
+		}
 		return err
 	}
-	switch outcome {
-	case store.RefreshReused:
-		s.sessions.forget(sess.ID)
-		s.auditAlone(r, sess.UserID, "refresh_reuse", "session:"+sess.ID, "failure:session_revoked")
-		if cookie {
-			s.clearRefreshCookie(w)
-		}
-		return errCode("unauthorized", "this refresh token was already used; the session has been ended for safety")
-	case store.RefreshUnknown:
-		if cookie {
-			s.clearRefreshCookie(w)
-		}
-		return errCode("unauthorized", "the refresh token is invalid or expired; sign in again")
-	}
-	return s.writeTokens(w, r, sess.UserID, sess, role, next, cookie, nil)
+	return s.writeTokens(w, in, cookie, nil)
 }
 
 // logout ends the session named by the Bearer token or, for a browser, by
 // the refresh cookie.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	now := s.now().UTC()
+	c := s.caller(r)
 	p, err := s.authenticate(r)
 	if err != nil {
 		if r.Header.Get("Authorization") != "" {
@@ -412,20 +201,15 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		if cerr != nil {
 			return cerr
 		}
-		sess, serr := s.db.SessionByRefreshHash(r.Context(), auth.HashToken(tok))
+		sess, serr := s.auth.SessionOfRefresh(r.Context(), tok)
 		if serr != nil {
 			s.clearRefreshCookie(w)
 			return errUnauthorized
 		}
 		p = principal{UserID: sess.UserID, SessionID: sess.ID}
 	}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.RevokeSession(r.Context(), p.UserID, p.SessionID, now); err != nil && !errors.Is(err, ledger.ErrNotFound) {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "logout", "session:"+p.SessionID, "success"))
-	})
-	if err != nil {
+	c.UserID, c.SessionID = p.UserID, p.SessionID
+	if err := s.auth.Logout(r.Context(), c); err != nil {
 		return err
 	}
 	s.sessions.forget(p.SessionID)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bankapp/bankapp/internal/api"
+	"github.com/bankapp/bankapp/internal/app"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
@@ -67,7 +68,7 @@ func newEnv(t testing.TB, db *store.DB, opts ...envOption) *env {
 }
 
 // newEnvDeps is newEnv with a last say on the server's dependencies.
-func newEnvDeps(t testing.TB, db *store.DB, deps func(*api.Deps), opts ...envOption) *env {
+func newEnvDeps(t testing.TB, db *store.DB, deps func(*app.Options), opts ...envOption) *env {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string {
 		switch k {
@@ -99,14 +100,25 @@ func newEnvDeps(t testing.TB, db *store.DB, deps func(*api.Deps), opts ...envOpt
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := api.Deps{Config: cfg, DB: db, Tokens: tokens, Registry: reg, Market: mkt, Blobs: blobs, Now: clk.Now}
+	o := app.Options{Config: cfg, DB: db, Tokens: tokens, Registerer: reg, Market: mkt, Blobs: blobs, Now: clk.Now}
 	if deps != nil {
-		deps(&d)
+		deps(&o)
 	}
-	s := api.NewServer(d)
-	srv := httptest.NewServer(s)
+	srv := httptest.NewServer(serverOf(t, o))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, srv: srv, clock: clk, cfg: cfg, reg: reg}
+}
+
+// serverOf builds the services and the HTTP server over them, stopped when
+// the test ends.
+func serverOf(t testing.TB, o app.Options) *api.Server {
+	t.Helper()
+	svc, err := app.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	return svc.Server(o, nil)
 }
 
 // eachEngine runs fn against a fresh server on SQLite and on PostgreSQL.

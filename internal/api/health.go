@@ -18,12 +18,12 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.db.Ping(ctx); err != nil {
+	if err := s.health.Ping(ctx); err != nil {
 		s.log.WarnContext(ctx, "readyz: database", "err", err)
 		return encode(w, http.StatusServiceUnavailable, map[string]string{"status": "database unavailable"})
 	}
 	if !s.migrated.Load() {
-		ok, err := s.db.MigrationsCurrent(ctx)
+		ok, err := s.health.MigrationsCurrent(ctx)
 		if err != nil || !ok {
 			return encode(w, http.StatusServiceUnavailable, map[string]string{"status": "migrations pending"})
 		}

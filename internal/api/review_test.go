@@ -19,6 +19,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/bankapp/bankapp/internal/api"
+	"github.com/bankapp/bankapp/internal/app"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/config"
 	"github.com/bankapp/bankapp/internal/invest"
@@ -238,7 +239,7 @@ func guessRace(t *testing.T, e *env, g *gate, bad, good map[string]string) {
 func TestLockoutHoldsUnderConcurrentGuesses(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		g := &gate{open: make(chan struct{})}
-		e := newEnvDeps(t, db, func(d *api.Deps) { d.Hasher = g })
+		e := newEnvDeps(t, db, func(o *app.Options) { o.Hasher = g })
 		u := e.signUp("Race")
 		guessRace(t, e, g, map[string]string{"email": u.Email, "password": "wrong-password-123"}, loginBody(u))
 	})
@@ -248,7 +249,7 @@ func TestLockoutHoldsUnderConcurrentGuesses(t *testing.T) {
 func TestLockoutHoldsForTOTPGuesses(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		g := &gate{open: make(chan struct{})}
-		e := newEnvDeps(t, db, func(d *api.Deps) { d.Hasher = g })
+		e := newEnvDeps(t, db, func(o *app.Options) { o.Hasher = g })
 		u := e.signUp("Totp")
 		secret := enableTOTP(t, e, u)
 		e.clock.Advance(30 * time.Second)

@@ -38,8 +38,8 @@ func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 	mux.Handle("GET /api/v1/accounts/{id}/transactions.csv", s.authed(s.exportEntries))
 	mux.Handle("GET /api/v1/accounts/{id}/statements/{month}", s.authed(s.getStatement))
 
-	mux.Handle("POST /api/v1/deposits", s.authed(s.deposit()))
-	mux.Handle("POST /api/v1/withdrawals", s.authed(s.withdraw()))
+	mux.Handle("POST /api/v1/deposits", s.authed(s.deposit))
+	mux.Handle("POST /api/v1/withdrawals", s.authed(s.withdraw))
 	mux.Handle("POST /api/v1/transfers", s.authed(s.createTransfer))
 	mux.Handle("GET /api/v1/transfers", s.authed(s.listTransfers))
 	mux.Handle("GET /api/v1/transfers/{id}", s.authed(s.getTransfer))

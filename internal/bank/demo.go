@@ -11,7 +11,6 @@ import (
 
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // DemoLogin is a sign-in that SeedDemo created (or found).
@@ -32,11 +31,18 @@ var demoPeople = []struct{ name, email, employer string }{
 
 const demoAdminEmail = "admin@demo.bankapp.test"
 
+// DemoStore is what seeding the demo needs: the bank's store and a lookup
+// of users by email (to see whether the demo already exists).
+type DemoStore interface {
+	Store
+	UserByEmail(ctx context.Context, email string) (auth.User, error)
+}
+
 // SeedDemo creates four customers with six months of realistic history
 // (monthly salary, rent, groceries, transfers among them, savings) and an
 // admin. Running it again changes nothing: if the first demo customer
 // exists, it only lists the logins.
-func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bool, error) {
+func SeedDemo(ctx context.Context, db DemoStore, now time.Time) ([]DemoLogin, bool, error) {
 	logins := []DemoLogin{{Email: demoAdminEmail, Password: DemoPassword, Role: auth.RoleAdmin, Name: "Demo Admin"}}
 	for _, p := range demoPeople {
 		logins = append(logins, DemoLogin{Email: p.email, Password: DemoPassword, Role: auth.RoleCustomer, Name: p.name})
@@ -57,7 +63,7 @@ func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bo
 		employer          string
 	}
 	var people []person
-	err = db.InTx(ctx, func(tx *store.Tx) error {
+	err = db.InTx(ctx, func(tx Tx) error {
 		admin := auth.User{ID: uuid.Must(uuid.NewV7()).String(), Email: demoAdminEmail, PasswordHash: hash, FullName: "Demo Admin",
 			Role: auth.RoleAdmin, CreatedAt: start, UpdatedAt: start}
 		if err := tx.CreateUser(ctx, admin); err != nil {
@@ -93,7 +99,7 @@ func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bo
 	r := rand.New(rand.NewPCG(2026, 11)) // #nosec G404 -- demo data must be the same on every run; nothing secret is drawn
 	cents := func(lo, hi int) string { v := lo*100 + r.IntN((hi-lo)*100); return ledger.FormatMinor(int64(v), 2) }
 	move := func(kind string, m Movement) error {
-		return db.InTx(ctx, func(tx *store.Tx) error {
+		return db.InTx(ctx, func(tx Tx) error {
 			var err error
 			switch kind {
 			case "deposit":

@@ -7,8 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // Limits on simulated external funding and on money sent, in minor units
@@ -47,7 +47,7 @@ func CleanDescription(s string) (string, error) {
 }
 
 // ownAccount loads the user's account and parses the amount in its currency.
-func ownAccount(ctx context.Context, tx *store.Tx, m Movement) (ledger.Account, ledger.Amount, error) {
+func ownAccount(ctx context.Context, tx Tx, m Movement) (ledger.Account, ledger.Amount, error) {
 	a, err := tx.AccountByID(ctx, m.UserID, m.AccountID)
 	if err != nil {
 		return a, ledger.Amount{}, err
@@ -63,7 +63,7 @@ func ownAccount(ctx context.Context, tx *store.Tx, m Movement) (ledger.Account, 
 }
 
 // Deposit simulates external funding into the user's account.
-func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, error) {
+func Deposit(ctx context.Context, tx Tx, m Movement) (ledger.Transfer, error) {
 	desc, err := CleanDescription(m.Description)
 	if err != nil {
 		return ledger.Transfer{}, err
@@ -77,8 +77,8 @@ func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, er
 	}
 	// The user's deposit total for the day, locked: her concurrent deposits
 	// in this currency queue here, so the limit holds.
-	k := store.DayKey{User: m.UserID, Kind: ledger.KindDeposit, Currency: a.Currency, Day: store.DayOf(m.Now)}
-	totals, err := tx.LockDayTotals(ctx, []store.DayKey{k})
+	k := DayKey{User: m.UserID, Kind: ledger.KindDeposit, Currency: a.Currency, Day: DayOf(m.Now)}
+	totals, err := tx.LockDayTotals(ctx, []DayKey{k})
 	if err != nil {
 		return ledger.Transfer{}, err
 	}
@@ -94,11 +94,11 @@ func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, er
 	if err := ledger.Post(ctx, tx, &t); err != nil {
 		return t, err
 	}
-	return t, tx.SetDayTotals(ctx, map[store.DayKey]int64{k: today + amt.Minor})
+	return t, tx.SetDayTotals(ctx, map[DayKey]int64{k: today + amt.Minor})
 }
 
 // Withdraw sends money out of the bank from the user's account.
-func Withdraw(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, error) {
+func Withdraw(ctx context.Context, tx Tx, m Movement) (ledger.Transfer, error) {
 	desc, err := CleanDescription(m.Description)
 	if err != nil {
 		return ledger.Transfer{}, err
@@ -136,21 +136,21 @@ type Prepared struct {
 // with the caller's idempotency records and audit events. A refused transfer
 // does not affect the others.
 type TransferBatch struct {
-	tx    *store.Tx
+	tx    Tx
 	book  *ledger.Book
 	preps []*Prepared // index-aligned with the movements; nil where refused
-	sent  map[store.DayKey]int64
-	dirty map[store.DayKey]struct{}
+	sent  map[DayKey]int64
+	dirty map[DayKey]struct{}
 }
 
 // BeginTransfers checks the movements and takes the locks. errs[i] is the
 // refusal of movement i found before any money is looked at (bad input,
 // unknown account or recipient, currency), nil if it can be applied; err is a
 // database failure of the whole batch.
-func BeginTransfers(ctx context.Context, tx *store.Tx, ms []Movement) (b *TransferBatch, errs []error, err error) {
+func BeginTransfers(ctx context.Context, tx Tx, ms []Movement) (b *TransferBatch, errs []error, err error) {
 	errs = make([]error, len(ms))
 	descs := make([]string, len(ms))
-	var from []store.OwnerKey
+	var from []OwnerKey
 	var numbers []string
 	for i, m := range ms {
 		if descs[i], errs[i] = CleanDescription(m.Description); errs[i] != nil {
@@ -160,10 +160,10 @@ func BeginTransfers(ctx context.Context, tx *store.Tx, ms []Movement) (b *Transf
 			errs[i] = &ledger.Error{Code: "validation_failed", Msg: "to_account_number must be a 12-digit account number", Field: "to_account_number"}
 			continue
 		}
-		from = append(from, store.OwnerKey{Owner: m.UserID, Key: m.AccountID})
+		from = append(from, OwnerKey{Owner: m.UserID, Key: m.AccountID})
 		numbers = append(numbers, m.ToAccountNumber)
 	}
-	b = &TransferBatch{tx: tx, preps: make([]*Prepared, len(ms)), dirty: map[store.DayKey]struct{}{}}
+	b = &TransferBatch{tx: tx, preps: make([]*Prepared, len(ms)), dirty: map[DayKey]struct{}{}}
 	if len(from) == 0 {
 		b.book = ledger.NewBook(nil)
 		return b, errs, nil
@@ -180,7 +180,7 @@ func BeginTransfers(ctx context.Context, tx *store.Tx, ms []Movement) (b *Transf
 			byNumber[a.Number] = a
 		}
 	}
-	var days []store.DayKey
+	var days []DayKey
 	for i, m := range ms {
 		if errs[i] != nil {
 			continue
@@ -191,7 +191,7 @@ func BeginTransfers(ctx context.Context, tx *store.Tx, ms []Movement) (b *Transf
 			continue
 		}
 		b.preps[i] = p
-		days = append(days, store.DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: p.From.Currency, Day: store.DayOf(m.Now)})
+		days = append(days, DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: p.From.Currency, Day: DayOf(m.Now)})
 	}
 	b.book = ledger.NewBook(accounts)
 	if b.sent, err = tx.LockDayTotals(ctx, days); err != nil {
@@ -243,7 +243,7 @@ func (b *TransferBatch) Apply(i int) (ledger.Transfer, ledger.Account, error) {
 		return ledger.Transfer{}, p.To, ledger.ErrAccountClosed
 	}
 	m := p.Movement
-	k := store.DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: from.Currency, Day: store.DayOf(m.Now)}
+	k := DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: from.Currency, Day: DayOf(m.Now)}
 	sent := b.sent[k]
 	if sent+p.Amount.Minor > MaxTransfersSentDaily {
 		return ledger.Transfer{}, p.To, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("transfers are limited to 50,000.00 sent a day; %s left today",
@@ -262,19 +262,19 @@ func (b *TransferBatch) Apply(i int) (ledger.Transfer, ledger.Account, error) {
 
 // Write stores every applied transfer, the new balances and day totals,
 // and the given idempotency records and audit events, in one step.
-func (b *TransferBatch) Write(ctx context.Context, idem []store.IdemPut, audits []store.AuditEvent) error {
+func (b *TransferBatch) Write(ctx context.Context, idem []ledger.IdemPut, audits []audit.Event) error {
 	ts, entries, bal := b.book.Take()
-	days := make(map[store.DayKey]int64, len(b.dirty))
+	days := make(map[DayKey]int64, len(b.dirty))
 	for k := range b.dirty {
 		days[k] = b.sent[k]
 	}
-	b.dirty = map[store.DayKey]struct{}{}
-	return b.tx.WriteTransfers(ctx, store.TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DayTotals: days, Idem: idem, Audits: audits})
+	b.dirty = map[DayKey]struct{}{}
+	return b.tx.WriteTransfers(ctx, TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DayTotals: days, Idem: idem, Audits: audits})
 }
 
 // Transfer moves money from the user's account to any open customer
 // account by number, in the same currency, within the daily limit.
-func Transfer(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, ledger.Account, error) {
+func Transfer(ctx context.Context, tx Tx, m Movement) (ledger.Transfer, ledger.Account, error) {
 	b, errs, err := BeginTransfers(ctx, tx, []Movement{m})
 	if err != nil {
 		return ledger.Transfer{}, ledger.Account{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
 )
@@ -18,7 +19,7 @@ var cleanupBatch = 20_000
 
 // runCleanup deletes done and cancelled jobs older than the retention,
 // idempotency keys past their TTL (a replay after it runs as a new request
-// anyway), day totals older than store.DayTotalsKept days and stale
+// anyway), day totals older than bank.DayTotalsKept days and stale
 // sign-in failure counts, at most
 // cleanupBatch of each. The retention must outlast the seeding window (the
 // previous and the current month): a month-end job deleted while it can
@@ -34,7 +35,7 @@ func (r *Runner) runCleanup(ctx context.Context, tx *store.Tx, j store.Job) erro
 	if err != nil {
 		return err
 	}
-	days, err := tx.DeleteOldDayTotals(ctx, store.DayOf(now)-(store.DayTotalsKept-1), cleanupBatch)
+	days, err := tx.DeleteOldDayTotals(ctx, bank.DayOf(now)-(bank.DayTotalsKept-1), cleanupBatch)
 	if err != nil {
 		return err
 	}
@@ -59,6 +60,6 @@ func (r *Runner) runCleanup(ctx context.Context, tx *store.Tx, j store.Job) erro
 
 // seedCleanup queues today's cleanup at 03:00 UTC.
 func (r *Runner) seedCleanup(ctx context.Context, now time.Time) error {
-	_, err := r.db.EnqueueJob(ctx, store.Job{Kind: KindCleanup, DedupeKey: "cleanup:" + FormatDate(now), RunAt: Day(now).Add(3 * time.Hour)})
+	_, err := r.db.EnqueueJob(ctx, store.Job{Kind: KindCleanup, DedupeKey: "cleanup:" + bank.FormatDate(now), RunAt: bank.Day(now).Add(3 * time.Hour)})
 	return err
 }

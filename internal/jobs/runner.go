@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
@@ -101,7 +102,7 @@ func New(o Options) (*Runner, error) {
 		return nil, err
 	}
 	r := &Runner{o: o, db: o.DB, log: o.Logger, m: m, keys: ledger.NewKeys(), handlers: map[string]Handler{}}
-	r.Register(KindScheduledTransfer, r.runScheduledTransfer)
+	r.Register(bank.KindScheduledTransfer, r.runScheduledTransfer)
 	r.Register(KindInterestMonth, r.runInterestMonth)
 	r.Register(KindInterestPay, r.runInterestPay)
 	r.Register(KindStatementsMonth, r.runStatementsMonth)

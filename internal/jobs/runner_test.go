@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
@@ -268,8 +269,8 @@ func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
 		// An idempotency key a day and a half old and one an hour old; day
 		// totals of 8 days ago (no longer kept) and of 6 days ago.
 		cleanupAt := time.Date(2027, 4, 11, 3, 0, 0, 0, time.UTC)
-		oldDay := store.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: store.DayOf(cleanupAt) - 7}
-		keptDay := store.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: store.DayOf(cleanupAt) - 6}
+		oldDay := bank.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: bank.DayOf(cleanupAt) - 7}
+		keptDay := bank.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: bank.DayOf(cleanupAt) - 6}
 		err := db.InTx(f.ctx, func(tx *store.Tx) error {
 			for key, at := range map[string]time.Time{"old-key": cleanupAt.Add(-36 * time.Hour), "new-key": cleanupAt.Add(-time.Hour)} {
 				rec := ledger.IdemRecord{RequestHash: "h", Response: ledger.Response{Status: 201, Body: []byte(`{}`)}, CreatedAt: at}
@@ -277,10 +278,10 @@ func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
 					return err
 				}
 			}
-			if _, err := tx.LockDayTotals(f.ctx, []store.DayKey{oldDay, keptDay}); err != nil {
+			if _, err := tx.LockDayTotals(f.ctx, []bank.DayKey{oldDay, keptDay}); err != nil {
 				return err
 			}
-			return tx.SetDayTotals(f.ctx, map[store.DayKey]int64{oldDay: 500, keptDay: 700})
+			return tx.SetDayTotals(f.ctx, map[bank.DayKey]int64{oldDay: 500, keptDay: 700})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -288,14 +289,14 @@ func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
 		// 100 days after the first jobs finished, the day's cleanup at 03:00 runs.
 		f.at("2027-04-11T03:00:00Z")
 		err = db.InTx(f.ctx, func(tx *store.Tx) error {
-			recs, err := tx.IdempotencyRecords(f.ctx, []store.OwnerKey{{Owner: "u1", Key: "old-key"}, {Owner: "u1", Key: "new-key"}})
+			recs, err := tx.IdempotencyRecords(f.ctx, []bank.OwnerKey{{Owner: "u1", Key: "old-key"}, {Owner: "u1", Key: "new-key"}})
 			if err != nil {
 				return err
 			}
 			if recs[0] != nil || recs[1] == nil {
 				t.Errorf("idempotency keys after cleanup: old %v, new %v (want only the new one)", recs[0] != nil, recs[1] != nil)
 			}
-			totals, err := tx.LockDayTotals(f.ctx, []store.DayKey{oldDay, keptDay}) // a deleted total comes back at 0
+			totals, err := tx.LockDayTotals(f.ctx, []bank.DayKey{oldDay, keptDay}) // a deleted total comes back at 0
 			if err != nil {
 				return err
 			}
@@ -346,9 +347,9 @@ func TestCleanupWorksOffABacklogInShortRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.at("2027-01-03T03:00:00Z")
-		keys := make([]store.OwnerKey, 6)
+		keys := make([]bank.OwnerKey, 6)
 		for i := range keys {
-			keys[i] = store.OwnerKey{Owner: "u1", Key: fmt.Sprintf("k%d", i)}
+			keys[i] = bank.OwnerKey{Owner: "u1", Key: fmt.Sprintf("k%d", i)}
 		}
 		err = db.InTx(f.ctx, func(tx *store.Tx) error {
 			recs, err := tx.IdempotencyRecords(f.ctx, keys)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
@@ -17,8 +18,8 @@ func TestMonthlyScheduleRunsOnMonthEndsAndRecordsFailures(t *testing.T) {
 		f := newFixture(t, db, "2027-01-15T10:00:00Z")
 		uid, from := f.customer(ledger.TypeChecking, 25_00)
 		_, to := f.customer(ledger.TypeChecking, 0)
-		s := f.schedule(jobs.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "10.00",
-			Description: "rent", Frequency: jobs.Monthly, StartDate: "2027-01-31", EndDate: "2027-04-30"})
+		s := f.schedule(bank.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "10.00",
+			Description: "rent", Frequency: bank.Monthly, StartDate: "2027-01-31", EndDate: "2027-04-30"})
 		if s.NextRunDate != "2027-01-31" || s.Status != "active" {
 			t.Fatalf("new schedule: %+v", s)
 		}
@@ -71,7 +72,7 @@ func TestMonthlyScheduleRunsOnMonthEndsAndRecordsFailures(t *testing.T) {
 		outcomes := map[string]int{}
 		for _, e := range ev {
 			outcomes[e.Outcome]++
-			if e.ActorID != uid || !strings.HasPrefix(e.Detail, jobs.OccurrenceKeyPrefix(s.ID)) {
+			if e.ActorID != uid || !strings.HasPrefix(e.Detail, bank.OccurrenceKeyPrefix(s.ID)) {
 				t.Fatalf("audit event %+v", e)
 			}
 		}
@@ -79,7 +80,7 @@ func TestMonthlyScheduleRunsOnMonthEndsAndRecordsFailures(t *testing.T) {
 			t.Fatalf("audit outcomes %v", outcomes)
 		}
 		f.verify()
-		if got := f.metric("bankapp_jobs_run_total", "kind", jobs.KindScheduledTransfer); got != 4 {
+		if got := f.metric("bankapp_jobs_run_total", "kind", bank.KindScheduledTransfer); got != 4 {
 			t.Fatalf("jobs run metric = %v, want 4", got)
 		}
 	})
@@ -90,8 +91,8 @@ func TestWeeklyScheduleCatchesUpAndCancelStopsIt(t *testing.T) {
 		f := newFixture(t, db, "2027-01-01T08:00:00Z")
 		uid, from := f.customer(ledger.TypeChecking, 100_00)
 		_, to := f.customer(ledger.TypeSavings, 0)
-		s := f.schedule(jobs.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "1.00",
-			Frequency: jobs.Weekly, StartDate: "2027-01-01"})
+		s := f.schedule(bank.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "1.00",
+			Frequency: bank.Weekly, StartDate: "2027-01-01"})
 		// Today's start is already due.
 		f.at("2027-01-01T08:00:01Z")
 		if got := f.balance(to.ID); got != 1_00 {
@@ -105,7 +106,7 @@ func TestWeeklyScheduleCatchesUpAndCancelStopsIt(t *testing.T) {
 		if s = f.get(s.ID); s.NextRunDate != "2027-01-29" {
 			t.Fatalf("next after catch-up: %s", s.NextRunDate)
 		}
-		err := db.InTx(f.ctx, func(tx *store.Tx) error { return jobs.CancelSchedule(f.ctx, tx, uid, s.ID, f.clk.Now()) })
+		err := db.InTx(f.ctx, func(tx *store.Tx) error { return bank.CancelSchedule(f.ctx, tx, uid, s.ID, f.clk.Now()) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +119,7 @@ func TestWeeklyScheduleCatchesUpAndCancelStopsIt(t *testing.T) {
 			t.Fatalf("pending occurrence after cancel: %+v %v", j, err)
 		}
 		// Cancelling twice, or someone else's, is not found.
-		err = db.InTx(f.ctx, func(tx *store.Tx) error { return jobs.CancelSchedule(f.ctx, tx, uid, s.ID, f.clk.Now()) })
+		err = db.InTx(f.ctx, func(tx *store.Tx) error { return bank.CancelSchedule(f.ctx, tx, uid, s.ID, f.clk.Now()) })
 		if code(err) != "not_found" {
 			t.Fatalf("second cancel: %v", err)
 		}
@@ -131,8 +132,8 @@ func TestOnceScheduleFrozenAccountIsRecorded(t *testing.T) {
 		f := newFixture(t, db, "2027-03-01T00:00:00Z")
 		uid, from := f.customer(ledger.TypeChecking, 50_00)
 		_, to := f.customer(ledger.TypeChecking, 0)
-		s := f.schedule(jobs.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "5.00",
-			Frequency: jobs.Once, StartDate: "2027-03-02", EndDate: "2027-12-31"})
+		s := f.schedule(bank.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "5.00",
+			Frequency: bank.Once, StartDate: "2027-03-02", EndDate: "2027-12-31"})
 		err := db.InTx(f.ctx, func(tx *store.Tx) error { return tx.SetAccountStatus(f.ctx, from.ID, ledger.StatusFrozen) })
 		if err != nil {
 			t.Fatal(err)
@@ -157,13 +158,13 @@ func TestCrashBetweenPaymentAndBookkeepingCannotPayTwice(t *testing.T) {
 		f := newFixture(t, db, "2027-03-01T00:00:00Z")
 		uid, from := f.customer(ledger.TypeChecking, 50_00)
 		_, to := f.customer(ledger.TypeChecking, 0)
-		s := f.schedule(jobs.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "5.00",
-			Frequency: jobs.Monthly, StartDate: "2027-03-01"})
+		s := f.schedule(bank.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "5.00",
+			Frequency: bank.Monthly, StartDate: "2027-03-01"})
 		f.at("2027-03-01T00:00:01Z")
 		if f.balance(to.ID) != 5_00 {
 			t.Fatalf("first run did not pay: %+v", f.get(s.ID))
 		}
-		key := jobs.OccurrenceKey(s.ID, day(t, "2027-03-01"))
+		key := bank.OccurrenceKey(s.ID, day(t, "2027-03-01"))
 		rewind(t, db, s.ID, key)
 		f.at("2027-03-01T00:05:00Z")
 		if j, err := db.JobByDedupeKey(f.ctx, key+"#again"); err != nil || j.Status != store.JobDone {

@@ -100,16 +100,8 @@ func (tx *Tx) InsertOrder(ctx context.Context, o *invest.Order) error {
 	return nil
 }
 
-// OrderFilter selects a page of a user's orders, newest first.
-type OrderFilter struct {
-	OwnerID   string
-	AccountID string // optional
-	Before    int64  // cursor: orders with seq below this (0 = from the newest)
-	Limit     int
-}
-
 // Orders pages the owner's orders, newest first.
-func (db *DB) Orders(ctx context.Context, f OrderFilter) ([]invest.Order, error) {
+func (db *DB) Orders(ctx context.Context, f invest.OrderFilter) ([]invest.Order, error) {
 	q := `owner_id = $1`
 	args := []any{f.OwnerID}
 	if f.AccountID != "" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
@@ -165,9 +166,9 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM transfers`).Scan(&rep.TransfersChecked); err != nil {
 		return rep, fmt.Errorf("store: verify: %w", err)
 	}
-	// Day totals are kept for the last DayTotalsKept days (the cleanup job
+	// Day totals are kept for the last bank.DayTotalsKept days (the cleanup job
 	// deletes older ones), so those are the days checked.
-	firstDay := DayOf(db.Now()) - (DayTotalsKept - 1)
+	firstDay := bank.DayOf(db.Now()) - (bank.DayTotalsKept - 1)
 	args := map[string][]any{"day_total_mismatch": {firstDay * 86_400_000_000, firstDay}}
 	checks := []struct {
 		kind, query string

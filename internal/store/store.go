@@ -11,9 +11,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/store/dsn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -49,11 +49,12 @@ type Options struct {
 
 // Open connects to the database that opts describe. It does not migrate.
 func Open(ctx context.Context, opts Options) (*DB, error) {
-	if opts.URL == "" || strings.HasPrefix(opts.URL, "sqlite:") || strings.HasPrefix(opts.URL, "file:") {
-		return openSQLite(ctx, opts)
+	engine, path, err := dsn.Parse(opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("store: DATABASE_URL %w", err)
 	}
-	if !strings.HasPrefix(opts.URL, "postgres://") && !strings.HasPrefix(opts.URL, "postgresql://") {
-		return nil, errors.New("store: DATABASE_URL must start with postgres:// (or be empty for SQLite)")
+	if engine == dsn.SQLite {
+		return openSQLite(ctx, path, opts)
 	}
 	w, err := sql.Open("pgx", opts.URL)
 	if err != nil {
@@ -88,8 +89,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	return db, nil
 }
 
-func openSQLite(ctx context.Context, opts Options) (*DB, error) {
-	path := strings.TrimPrefix(strings.TrimPrefix(opts.URL, "sqlite:"), "file:")
+func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		dir := opts.DataDir
 		if dir == "" {
