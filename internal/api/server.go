@@ -49,6 +49,7 @@ type Server struct {
 	metrics  *metrics
 	draining atomic.Bool
 	migrated atomic.Bool
+	dbMisses atomic.Int32 // consecutive failed readiness pings (health.go)
 	cop      *http.CrossOriginProtection
 	hashSem  chan struct{} // bounds concurrent argon2id work
 	// committer batches transfers (group commit); nil when turned off.
