@@ -67,7 +67,7 @@ module "bankapp" {
   }
 
   blue_green           = false
-  dns_failover         = false
+  maintenance_page     = false
   market_data_provider = "simulated"
   log_retention_days   = 14
   feature_flags = {

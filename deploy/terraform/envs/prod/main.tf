@@ -67,7 +67,7 @@ module "bankapp" {
   }
 
   blue_green           = true
-  dns_failover         = true
+  maintenance_page     = true
   market_data_provider = "live"
   log_retention_days   = 90
   feature_flags = {

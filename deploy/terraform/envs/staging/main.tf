@@ -67,7 +67,7 @@ module "bankapp" {
   }
 
   blue_green           = false
-  dns_failover         = true
+  maintenance_page     = true
   market_data_provider = "live"
   log_retention_days   = 30
   feature_flags = {

@@ -92,12 +92,21 @@ resource "aws_ecs_task_definition" "this" {
   tags = var.tags
 }
 
+# Two resources for the two deployment controllers, because what Terraform
+# may change differs. Rolling (ECS controller, dev/staging): the circuit
+# breaker rolls failed deployments back; deploys own the task definition
+# and autoscaling the count. Blue/green (CODE_DEPLOY, prod): UpdateService
+# cannot change the network configuration, load balancers, platform version
+# or capacity providers of such a service (only a CodeDeploy deployment
+# can), so Terraform ignores them too, or an apply would fail.
 resource "aws_ecs_service" "this" {
+  count = var.blue_green ? 0 : 1
+
   name                              = var.name
   cluster                           = aws_ecs_cluster.this.id
   task_definition                   = aws_ecs_task_definition.this.arn
   desired_count                     = var.desired_count
-  health_check_grace_period_seconds = 60
+  health_check_grace_period_seconds = var.health_check_grace_seconds
   enable_execute_command            = false
   propagate_tags                    = "SERVICE"
 
@@ -107,18 +116,12 @@ resource "aws_ecs_service" "this" {
   }
 
   deployment_controller {
-    type = var.blue_green ? "CODE_DEPLOY" : "ECS"
+    type = "ECS"
   }
 
-  # Rolling deployments stop and roll back on their own when new tasks keep
-  # failing; blue/green rolls back through CodeDeploy's alarms instead (the
-  # circuit breaker is only allowed with the ECS controller).
-  dynamic "deployment_circuit_breaker" {
-    for_each = var.blue_green ? [] : [1]
-    content {
-      enable   = true
-      rollback = true
-    }
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
   }
 
   deployment_minimum_healthy_percent = 100
@@ -136,13 +139,60 @@ resource "aws_ecs_service" "this" {
     container_port   = var.container_port
   }
 
-  # Deploys register new task definitions and scaling moves the count;
-  # Terraform must not undo either.
   lifecycle {
-    ignore_changes = [task_definition, desired_count, load_balancer]
+    ignore_changes = [task_definition, desired_count]
   }
 
   tags = var.tags
 
   depends_on = [aws_ecs_cluster_capacity_providers.this]
+}
+
+resource "aws_ecs_service" "blue_green" {
+  count = var.blue_green ? 1 : 0
+
+  name                              = var.name
+  cluster                           = aws_ecs_cluster.this.id
+  task_definition                   = aws_ecs_task_definition.this.arn
+  desired_count                     = var.desired_count
+  health_check_grace_period_seconds = var.health_check_grace_seconds
+  enable_execute_command            = false
+  propagate_tags                    = "SERVICE"
+
+  capacity_provider_strategy {
+    capacity_provider = var.use_spot ? "FARGATE_SPOT" : "FARGATE"
+    weight            = 1
+  }
+
+  deployment_controller {
+    type = "CODE_DEPLOY"
+  }
+
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
+  network_configuration {
+    subnets          = var.private_subnet_ids
+    security_groups  = [var.security_group_id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = "bankapp"
+    container_port   = var.container_port
+  }
+
+  lifecycle {
+    ignore_changes = [task_definition, desired_count, load_balancer, network_configuration, platform_version, capacity_provider_strategy]
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_ecs_cluster_capacity_providers.this]
+}
+
+locals {
+  service_name          = one(concat(aws_ecs_service.this[*].name, aws_ecs_service.blue_green[*].name))
+  service_desired_count = one(concat(aws_ecs_service.this[*].desired_count, aws_ecs_service.blue_green[*].desired_count))
 }

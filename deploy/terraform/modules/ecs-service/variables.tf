@@ -98,6 +98,12 @@ variable "container_port" {
   default     = 3001
 }
 
+variable "health_check_grace_seconds" {
+  description = "Seconds ECS ignores failed load-balancer health checks of a new task (start-up, migrations check)."
+  type        = number
+  default     = 60
+}
+
 variable "drain_seconds" {
   description = "How long the app drains after SIGTERM before it exits."
   type        = number

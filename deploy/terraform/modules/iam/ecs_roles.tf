@@ -30,7 +30,7 @@ resource "aws_iam_role_policy_attachment" "execution_managed" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-# Read exactly the two secrets the task definition injects.
+# Read exactly the one secret the task definition injects.
 resource "aws_iam_role_policy" "execution_secrets" {
   name = "read-injected-secrets"
   role = aws_iam_role.execution.id
@@ -40,7 +40,7 @@ resource "aws_iam_role_policy" "execution_secrets" {
       {
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue"]
-        Resource = [var.app_secret_arn, var.db_secret_arn]
+        Resource = [var.app_secret_arn]
       },
       {
         Effect   = "Allow"
@@ -73,10 +73,12 @@ resource "aws_iam_role_policy" "task" {
     Version = "2012-10-17"
     Statement = [
       {
+        # The app secret at start-up; the database secret for each new
+        # connection (its password rotates).
         Sid      = "Settings"
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue"]
-        Resource = [var.app_secret_arn]
+        Resource = [var.app_secret_arn, var.db_secret_arn]
       },
       {
         Sid      = "Parameters"

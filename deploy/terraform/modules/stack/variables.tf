@@ -87,8 +87,8 @@ variable "blue_green" {
   type        = bool
 }
 
-variable "dns_failover" {
-  description = "Route 53 failover to a maintenance page."
+variable "maintenance_page" {
+  description = "CloudFront shows a static maintenance page (503) when the ALB origin fails (needs CloudFront)."
   type        = bool
 }
 
