@@ -42,6 +42,7 @@ type envSpec struct {
 	multiAZ, replica, enhancedMon bool
 	cloudfront, waf, intTiering   bool
 	blueGreen                     bool
+	traceRatio                    float64 // OTEL_TRACES_SAMPLER_ARG (issue 18)
 }
 
 // seed mirrors shared/seed/aws-architecture.md: the one table the tests
@@ -71,21 +72,21 @@ var seed = struct {
 			name: "dev", vpcCIDR: "10.0.0.0/16",
 			public: []string{"10.0.1.0/24", "10.0.2.0/24"}, private: []string{"10.0.11.0/24", "10.0.12.0/24"},
 			cpu: "256", memory: "512", tasks: 1, minTasks: 1, maxTasks: 2, cpuTarget: 80, spot: true,
-			rdsClass: "db.t3.micro",
+			rdsClass: "db.t3.micro", traceRatio: 1.0,
 		},
 		{
 			name: "staging", vpcCIDR: "10.1.0.0/16",
 			public: []string{"10.1.1.0/24", "10.1.2.0/24"}, private: []string{"10.1.11.0/24", "10.1.12.0/24"},
 			cpu: "512", memory: "1024", tasks: 2, minTasks: 2, maxTasks: 4, cpuTarget: 70, spot: true,
 			rdsClass: "db.t3.small", multiAZ: true,
-			cloudfront: true,
+			cloudfront: true, traceRatio: 0.5,
 		},
 		{
 			name: "prod", vpcCIDR: "10.2.0.0/16",
 			public: []string{"10.2.1.0/24", "10.2.2.0/24"}, private: []string{"10.2.11.0/24", "10.2.12.0/24"},
 			cpu: "1024", memory: "2048", tasks: 3, minTasks: 3, maxTasks: 10, cpuTarget: 70, stepScaling: true,
 			rdsClass: "db.t3.medium", multiAZ: true, replica: true, enhancedMon: true,
-			cloudfront: true, waf: true, intTiering: true, blueGreen: true,
+			cloudfront: true, waf: true, intTiering: true, blueGreen: true, traceRatio: 0.05,
 		},
 	},
 

@@ -67,6 +67,7 @@ module "bankapp" {
   }
 
   blue_green           = false
+  trace_sampling_ratio = 1.0
   maintenance_page     = false
   market_data_provider = "simulated"
   log_retention_days   = 14

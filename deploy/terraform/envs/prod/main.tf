@@ -67,6 +67,7 @@ module "bankapp" {
   }
 
   blue_green           = true
+  trace_sampling_ratio = 0.05
   maintenance_page     = true
   market_data_provider = "live"
   log_retention_days   = 90

@@ -67,6 +67,7 @@ module "bankapp" {
   }
 
   blue_green           = false
+  trace_sampling_ratio = 0.5
   maintenance_page     = true
   market_data_provider = "live"
   log_retention_days   = 30

@@ -39,7 +39,21 @@ locals {
   # given back to the system. A GOMEMLIMIT in var.environment wins.
   environment = merge({ GOMEMLIMIT = "${floor(var.memory * 3 / 4)}MiB" }, var.environment)
 
-  container = {
+  # Sidecars (the OpenTelemetry collector) log to the same group under
+  # their own stream prefix; the app starts after them.
+  sidecars = [for c in var.sidecars : merge(c, {
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = c.name
+      }
+    }
+  })]
+  depends_on = length(var.sidecars) == 0 ? {} : { dependsOn = [for c in var.sidecars : { containerName = c.name, condition = "START" }] }
+
+  container = merge(local.depends_on, {
     name                   = "bankapp"
     image                  = var.image
     essential              = true
@@ -67,7 +81,7 @@ locals {
         awslogs-stream-prefix = "app"
       }
     }
-  }
+  })
 }
 
 resource "aws_ecs_task_definition" "this" {
@@ -78,7 +92,7 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = var.memory
   execution_role_arn       = var.execution_role_arn
   task_role_arn            = var.task_role_arn
-  container_definitions    = jsonencode([local.container])
+  container_definitions    = jsonencode(concat([local.container], local.sidecars))
 
   volume {
     name = "tmp"

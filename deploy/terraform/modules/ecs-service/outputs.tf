@@ -51,5 +51,9 @@ output "container_contract" {
     # Names only (values hold ARNs unknown at plan time).
     environment_names = sort(keys(local.environment))
     secret_names      = sort(keys(var.secrets))
+    # Tracing settings (all known at plan time) and the sidecars by name.
+    otel     = { for k, v in local.environment : k => v if startswith(k, "OTEL_") || k == "METRICS_ADDR" }
+    sidecars = [for c in var.sidecars : c.name]
+    ports    = [for m in local.container.portMappings : m.containerPort]
   }
 }

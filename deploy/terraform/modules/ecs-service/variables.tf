@@ -120,6 +120,12 @@ variable "secrets" {
   type        = map(string)
 }
 
+variable "sidecars" {
+  description = "Extra container definitions (non-essential sidecars such as the OpenTelemetry collector); logConfiguration is added."
+  type        = list(any)
+  default     = []
+}
+
 variable "log_retention_days" {
   description = "Days application logs are kept."
   type        = number

@@ -35,6 +35,16 @@ variable "db_secret_arn" {
   type        = string
 }
 
+variable "collector_config_arn" {
+  description = "SSM parameter with the OpenTelemetry collector's configuration (injected by the execution role)."
+  type        = string
+}
+
+variable "metrics_log_group_arn" {
+  description = "Log group the collector writes embedded-metric-format metrics to."
+  type        = string
+}
+
 variable "kms_key_arn" {
   description = "Key that encrypts the secrets and parameters."
   type        = string

@@ -131,5 +131,7 @@ module "iam" {
   frontend_bucket_arn         = module.frontend.bucket_arn
   cloudfront_distribution_arn = module.frontend.distribution_arn
   db_instance_arn             = module.rds.arn
+  collector_config_arn        = aws_ssm_parameter.otel_collector.arn
+  metrics_log_group_arn       = aws_cloudwatch_log_group.otel_metrics.arn
   tags                        = local.tags
 }

@@ -34,6 +34,7 @@ locals {
       TRUSTED_PROXY_CIDRS           = local.trusted_proxy_cidrs
     },
     var.rds.read_replica ? { DATABASE_READ_URL = local.db_read_url } : {},
+    local.otel_env,
   )
 
   # The database password is not injected: it rotates, so the app reads
@@ -65,6 +66,7 @@ module "ecs" {
   task_role_arn      = module.iam.task_role_arn
   environment        = local.container_env
   secrets            = local.container_secrets
+  sidecars           = [local.otel_sidecar]
   log_retention_days = var.log_retention_days
   kms_key_arn        = module.secrets.kms_key_arn
   tags               = local.tags

@@ -145,3 +145,19 @@ variable "alarm_email" {
   type        = string
   default     = ""
 }
+
+variable "trace_sampling_ratio" {
+  description = "OTEL_TRACES_SAMPLER_ARG: share of new traces sampled (dev 1.0, staging 0.5, prod 0.05)."
+  type        = number
+
+  validation {
+    condition     = var.trace_sampling_ratio >= 0 && var.trace_sampling_ratio <= 1
+    error_message = "trace_sampling_ratio is a ratio between 0 and 1."
+  }
+}
+
+variable "otel_collector_image" {
+  description = "AWS Distro for OpenTelemetry collector image (pinned)."
+  type        = string
+  default     = "public.ecr.aws/aws-observability/aws-otel-collector:v0.45.0"
+}
