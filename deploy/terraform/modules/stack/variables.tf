@@ -114,9 +114,9 @@ variable "github_branch" {
 }
 
 variable "create_github_oidc_provider" {
-  description = "Create the account's GitHub OIDC provider."
+  description = "Create the account's GitHub OIDC provider (bootstrap/ creates it: leave false unless bootstrap was told not to)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "image_tag" {
