@@ -139,3 +139,24 @@ resource "aws_iam_role_policy" "task" {
     ]
   })
 }
+
+# Mail: SES v2 SendEmail for the environment's domain identity and
+# configuration set only, from no-reply@ that domain only. Built from
+# values known at plan time (seedtest reads it from the plan).
+resource "aws_iam_role_policy" "task_email" {
+  name = "bankapp-send-email"
+  role = aws_iam_role.task.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid    = "SendEmail"
+      Effect = "Allow"
+      Action = ["ses:SendEmail"]
+      Resource = [
+        "arn:${local.partition}:ses:${local.region}:${local.account}:identity/${var.email_domain}",
+        "arn:${local.partition}:ses:${local.region}:${local.account}:configuration-set/${var.email_configuration_set}",
+      ]
+      Condition = { StringEquals = { "ses:FromAddress" = "no-reply@${var.email_domain}" } }
+    }]
+  })
+}

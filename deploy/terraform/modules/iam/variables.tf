@@ -35,6 +35,16 @@ variable "db_secret_arn" {
   type        = string
 }
 
+variable "email_domain" {
+  description = "SES domain identity the task may send from (no-reply@ this domain only)."
+  type        = string
+}
+
+variable "email_configuration_set" {
+  description = "SES configuration set every message must name."
+  type        = string
+}
+
 variable "collector_config_arn" {
   description = "SSM parameter with the OpenTelemetry collector's configuration (injected by the execution role)."
   type        = string

@@ -108,10 +108,25 @@ module "ssm" {
     # production mode refuses the simulated market unless opted in (dev).
     ALLOW_SIMULATED_MARKET = tostring(var.market_data_provider == "simulated")
     BANKAPP_PUBLIC_ORIGIN  = "https://${var.domain_name}"
-    BLOB_STORE             = "s3://${aws_s3_bucket.blobs.id}/blobs"
+    # Mail through SES (modules/email; docs/email.md).
+    MAIL_DRIVER           = "ses"
+    MAIL_FROM             = "BankApp <${module.email.from_address}>"
+    SES_CONFIGURATION_SET = module.email.configuration_set_name
+    BLOB_STORE            = "s3://${aws_s3_bucket.blobs.id}/blobs"
     # TRUSTED_PROXY_CIDRS is on the task definition (service.tf): with
     # CloudFront's ranges it outgrows an SSM parameter's 4 KB.
   }
+}
+
+module "email" {
+  source = "../email"
+
+  name            = local.name
+  domain_name     = var.domain_name
+  zone_id         = var.zone_id
+  kms_key_arn     = module.secrets.kms_key_arn
+  alarm_topic_arn = module.monitoring.topic_arn
+  tags            = local.tags
 }
 
 module "iam" {
@@ -132,6 +147,8 @@ module "iam" {
   cloudfront_distribution_arn = module.frontend.distribution_arn
   db_instance_arn             = module.rds.arn
   collector_config_arn        = aws_ssm_parameter.otel_collector.arn
+  email_domain                = var.domain_name
+  email_configuration_set     = local.name
   metrics_log_group_arn       = aws_cloudwatch_log_group.otel_metrics.arn
   tags                        = local.tags
 }
