@@ -94,8 +94,9 @@ resource "aws_iam_role_policy_attachment" "apply" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"
 }
 
-# State: read it (all three), write the lock file (main plans and applies)
-# and the state (applies, through AdministratorAccess). KMS for both.
+# State: read it (both plan roles); the apply role has it through
+# AdministratorAccess. KMS for the state and its lock file.
+#tfsec:ignore:aws-iam-no-policy-wildcards GetRandomPassword has no resource-level permissions; every other statement names the state bucket, its objects and key.
 resource "aws_iam_role_policy" "state" {
   for_each = toset(["plan-pr", "plan"])
 
@@ -103,52 +104,75 @@ resource "aws_iam_role_policy" "state" {
   role = aws_iam_role.terraform[each.key].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = concat(
-      [
-        {
-          Effect   = "Allow"
-          Action   = ["s3:ListBucket"]
-          Resource = [aws_s3_bucket.state.arn]
-        },
-        {
-          Effect   = "Allow"
-          Action   = ["s3:GetObject"]
-          Resource = [local.state_objects]
-        },
-        {
-          Effect   = "Allow"
-          Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
-          Resource = [aws_kms_key.state.arn]
-        },
-      ],
-      each.key == "plan" ? [
-        {
-          # The S3 lock file of a plan (use_lockfile).
-          Effect   = "Allow"
-          Action   = ["s3:PutObject", "s3:DeleteObject"]
-          Resource = ["${local.state_objects}.tflock"]
-        },
-        {
-          # Refreshing the master secret's first version reads its value.
-          Effect   = "Allow"
-          Action   = ["secretsmanager:GetSecretValue"]
-          Resource = ["arn:${data.aws_partition.current.partition}:secretsmanager:${var.region}:${data.aws_caller_identity.current.account_id}:secret:${local.name}/*"]
-        },
-        {
-          Effect    = "Allow"
-          Action    = ["kms:Decrypt"]
-          Resource  = ["*"]
-          Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
-        },
-        ] : [
-        {
-          # Pull requests run any branch's code: no secret values.
-          Effect   = "Deny"
-          Action   = ["secretsmanager:GetSecretValue"]
-          Resource = ["*"]
-        },
-      ],
-    )
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [aws_s3_bucket.state.arn]
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = [local.state_objects]
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [aws_kms_key.state.arn]
+      },
+      {
+        # The rds module's data source draws the first master password
+        # (no resource-level permissions; returns a random string only).
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetRandomPassword"]
+        Resource = ["*"]
+      },
+    ]
+  })
+}
+
+# Main-branch plans lock the state (use_lockfile) and refresh the master
+# secret's first version, which reads its value.
+#tfsec:ignore:aws-iam-no-policy-wildcards kms:Decrypt on "*" is pinned to Secrets Manager by kms:ViaService (the environment's key is made after this root); the rest names the lock file and this environment's secrets.
+resource "aws_iam_role_policy" "plan_main" {
+  name = "terraform-plan-main"
+  role = aws_iam_role.terraform["plan"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["s3:PutObject", "s3:DeleteObject"]
+        Resource = ["${local.state_objects}.tflock"]
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue"]
+        Resource = ["arn:${data.aws_partition.current.partition}:secretsmanager:${var.region}:${data.aws_caller_identity.current.account_id}:secret:${local.name}/*"]
+      },
+      {
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt"]
+        Resource  = ["*"]
+        Condition = { StringEquals = { "kms:ViaService" = "secretsmanager.${var.region}.amazonaws.com" } }
+      },
+    ]
+  })
+}
+
+# Pull requests run any branch's code: no secret values, whatever
+# ReadOnlyAccess may grow to include.
+#tfsec:ignore:aws-iam-no-policy-wildcards A Deny: the wildcard takes away, it grants nothing.
+resource "aws_iam_role_policy" "plan_pr_deny" {
+  name = "terraform-plan-pr-no-secrets"
+  role = aws_iam_role.terraform["plan-pr"].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Deny"
+      Action   = ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
+      Resource = ["*"]
+    }]
   })
 }
 
