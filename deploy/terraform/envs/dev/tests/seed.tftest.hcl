@@ -9,6 +9,13 @@ mock_provider "aws" {
       outputs = { RotationLambdaARN = "arn:aws:lambda:us-east-1:123456789012:function:bankapp-db-rotation" }
     }
   }
+
+  # The three Easy DKIM tokens SES returns.
+  mock_resource "aws_sesv2_email_identity" {
+    defaults = {
+      dkim_signing_attributes = { tokens = ["tokenone", "tokentwo", "tokenthree"] }
+    }
+  }
 }
 
 variables {
