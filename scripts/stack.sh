@@ -16,6 +16,8 @@
 # State lives in a run dir (mktemp under /tmp) named in $STACK_STATE
 # (default /tmp/bankapp-stack.state), so `down` and the chaos script find it.
 # Ports: STACK_LB_PORT (18080), STACK_API_PORTS (13001,13002,13003),
+# STACK_METRICS_PORTS (19091,19092,19093: each instance's metrics and pprof
+# listener, METRICS_ADDR — /metrics is not on the API port),
 # STACK_PG_PORT (15432), STACK_REPLICA_PORT (15433), STACK_STATS_PORT (18404).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -40,8 +42,10 @@ new_state() {
   PG_PORT=${STACK_PG_PORT:-15432}
   REPLICA_PORT=${STACK_REPLICA_PORT:-15433}
   IFS=, read -r API1_PORT API2_PORT API3_PORT <<<"${STACK_API_PORTS:-13001,13002,13003}"
+  IFS=, read -r METRICS1_PORT METRICS2_PORT METRICS3_PORT <<<"${STACK_METRICS_PORTS:-19091,19092,19093}"
   local p
-  for p in "$LB_PORT" "$STATS_PORT" "$PG_PORT" "$REPLICA_PORT" "$API1_PORT" "$API2_PORT" "$API3_PORT"; do
+  for p in "$LB_PORT" "$STATS_PORT" "$PG_PORT" "$REPLICA_PORT" "$API1_PORT" "$API2_PORT" "$API3_PORT" \
+    "$METRICS1_PORT" "$METRICS2_PORT" "$METRICS3_PORT"; do
     port_open "$p" && die "port $p on 127.0.0.1 is taken (set STACK_*_PORT)"
   done
   JWT_KEY=$(head -c 32 /dev/urandom | base64)
@@ -54,6 +58,9 @@ REPLICA_PORT=$REPLICA_PORT
 API1_PORT=$API1_PORT
 API2_PORT=$API2_PORT
 API3_PORT=$API3_PORT
+METRICS1_PORT=$METRICS1_PORT
+METRICS2_PORT=$METRICS2_PORT
+METRICS3_PORT=$METRICS3_PORT
 JWT_KEY='$JWT_KEY'
 EOF
   chmod 600 "$STATE"
@@ -62,6 +69,8 @@ EOF
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 api_port() { local v="API${1}_PORT"; echo "${!v}"; }
+# A run dir made before the metrics listener existed has no METRICSn_PORT.
+metrics_port() { local v="METRICS${1}_PORT"; echo "${!v:-$((19090 + $1))}"; }
 
 db_url() { echo "postgres://bankapp@127.0.0.1:$PG_PORT/bankapp?sslmode=disable"; }
 read_url() { echo "postgres://bankapp@127.0.0.1:$REPLICA_PORT/bankapp?sslmode=disable"; }
@@ -210,13 +219,15 @@ pg_restart() {
 api_pid() { local f=$STACK_DIR/api$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
 
 api_start() {
-  local n=$1 port
+  local n=$1 port mport
   port=$(api_port "$n")
+  mport=$(metrics_port "$n")
   api_pid "$n" >/dev/null && return 0
   mkdir -p "$STACK_DIR/api$n"
   (
     cd "$STACK_DIR/api$n"
-    export BANKAPP_ADDR=127.0.0.1:$port DATABASE_URL DATABASE_READ_URL BANKAPP_DATA_DIR=$STACK_DIR/api$n/data \
+    export BANKAPP_ADDR=127.0.0.1:$port METRICS_ADDR=127.0.0.1:$mport \
+      DATABASE_URL DATABASE_READ_URL BANKAPP_DATA_DIR=$STACK_DIR/api$n/data \
       JWT_SIGNING_KEY=$JWT_KEY BANKAPP_ENV=development LOG_FORMAT=json LOG_LEVEL=${STACK_LOG_LEVEL:-warn} \
       AUTH_RATE_LIMIT_PER_MINUTE=0 API_RATE_LIMIT_PER_MINUTE=0 BANKAPP_JOBS_ENABLED=${STACK_JOBS:-true} \
       GOMEMLIMIT=${STACK_GOMEMLIMIT:-96MiB}
@@ -322,7 +333,7 @@ status() {
   echo "run dir        $STACK_DIR  (bankapp at commit $(cat "$STACK_DIR/bin/bankapp.rev" 2>/dev/null || echo '?'))"
   echo "load balancer  http://127.0.0.1:$LB_PORT  (HAProxy $(lb_pid >/dev/null && echo running || echo STOPPED); stats http://127.0.0.1:$STATS_PORT/)"
   for n in 1 2 3; do
-    echo "api$n           http://127.0.0.1:$(api_port "$n")  pid $(api_pid "$n" || echo STOPPED)  lb $(lb_state "$n" 2>/dev/null || echo '?')"
+    echo "api$n           http://127.0.0.1:$(api_port "$n")  metrics http://127.0.0.1:$(metrics_port "$n")/metrics  pid $(api_pid "$n" || echo STOPPED)  lb $(lb_state "$n" 2>/dev/null || echo '?')"
   done
   echo "primary        $(db_url)  $(pg_running "$STACK_DIR/pg/primary" && echo running || echo STOPPED)"
   echo "replica        $(read_url)  $(pg_running "$STACK_DIR/pg/replica" && echo running || echo STOPPED)"
@@ -338,6 +349,7 @@ envs() {
   echo "export STACK_READ_URL='$(read_url)'"
   echo "export STACK_PGBENCH_URL='postgres://bankapp@127.0.0.1:$PG_PORT/pgbench?sslmode=disable'"
   echo "export STACK_PIDS='$(cat "$STACK_DIR"/api[123].pid 2>/dev/null | paste -sd, -)'"
+  echo "export STACK_METRICS_URLS='$(for n in 1 2 3; do echo "http://127.0.0.1:$(metrics_port "$n")/metrics"; done | paste -sd, -)'"
   echo "export STACK_PGBIN='$PGBIN'"
   echo "export STACK_BIN='$STACK_DIR/bin'"
   echo "export STACK_REV='$(cat "$STACK_DIR/bin/bankapp.rev" 2>/dev/null)'"

@@ -55,8 +55,19 @@ func loadConfig(getenv func(string) string) (config.Config, error) {
 	return cfg, nil
 }
 
-func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
-	return store.Open(ctx, store.Options{URL: cfg.DatabaseURL, ReadURL: cfg.DatabaseReadURL, DataDir: cfg.DataDir})
+// openDB opens the database of cfg. With DATABASE_SECRET_ID the PostgreSQL
+// password of every new connection comes from that Secrets Manager secret
+// (rotated while the app runs), not from the URL or PGPASSWORD.
+func openDB(ctx context.Context, cfg config.Config, getenv func(string) string) (*store.DB, error) {
+	opts := store.Options{URL: cfg.DatabaseURL, ReadURL: cfg.DatabaseReadURL, DataDir: cfg.DataDir}
+	if aws := awsconfig.OptionsFromEnv(getenv); aws.DatabaseSecretID != "" && cfg.DatabaseURL != "" {
+		secret, err := awsconfig.NewDatabaseSecret(ctx, aws, aws.DatabaseSecretID)
+		if err != nil {
+			return nil, err
+		}
+		opts.Password = secret
+	}
+	return store.Open(ctx, opts)
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -66,7 +77,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := telemetry.NewLogger(stdout, cfg.LogLevel, cfg.LogFormat)
 	start := time.Now()
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func ledgerCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -106,7 +106,7 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	if cfg.Production() {
 		return errors.New("seed: demo data is refused in production (BANKAPP_ENV=production)")
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,7 @@ type Server struct {
 	metrics  *metrics
 	draining atomic.Bool
 	migrated atomic.Bool
+	dbMisses atomic.Int32 // consecutive failed readiness pings (health.go)
 	cop      *http.CrossOriginProtection
 }
 

@@ -45,6 +45,10 @@ type Options struct {
 	DataDir string // where the SQLite file lives
 	// MaxConns bounds the PostgreSQL write pool (0 = 32).
 	MaxConns int
+	// Password, when set, gives the PostgreSQL password of every new
+	// connection of both pools (a password that rotates while the server
+	// runs); the URLs then carry none.
+	Password PasswordSource
 }
 
 // Open connects to the database that opts describe. It does not migrate.
@@ -56,7 +60,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	if engine == dsn.SQLite {
 		return openSQLite(ctx, path, opts)
 	}
-	w, err := sql.Open("pgx", opts.URL)
+	var creds *credentials
+	if opts.Password != nil {
+		creds = &credentials{src: opts.Password, now: time.Now}
+	}
+	w, err := openPostgres(opts.URL, creds)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
@@ -69,7 +77,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	w.SetConnMaxIdleTime(5 * time.Minute)
 	r := w
 	if opts.ReadURL != "" {
-		if r, err = sql.Open("pgx", opts.ReadURL); err != nil {
+		if r, err = openPostgres(opts.ReadURL, creds); err != nil {
 			_ = w.Close()
 			return nil, fmt.Errorf("store: open read replica: %w", err)
 		}
@@ -87,6 +95,19 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		go db.watchReplica()
 	}
 	return db, nil
+}
+
+// openPostgres opens a pool on url; with creds, each new connection takes
+// its password from them.
+func openPostgres(url string, creds *credentials) (*sql.DB, error) {
+	if creds == nil {
+		return sql.Open("pgx", url)
+	}
+	c, err := newRotatingConnector(url, creds)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
 }
 
 func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
