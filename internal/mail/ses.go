@@ -82,11 +82,11 @@ func (s *sesSender) Send(ctx context.Context, m Message) error {
 // sesTemporary are the SES error codes that a later attempt may get past.
 var sesTemporary = map[string]bool{
 	"TooManyRequestsException": true, // 429: the sending rate
-	"LimitExceededException":    true, // the daily quota
-	"ThrottlingException":       true,
-	"Throttling":                true,
-	"RequestTimeout":            true,
-	"RequestTimeoutException":   true,
+	"LimitExceededException":   true, // the daily quota
+	"ThrottlingException":      true,
+	"Throttling":               true,
+	"RequestTimeout":           true,
+	"RequestTimeoutException":  true,
 }
 
 // classifySES: SES refusing the request (4xx: MessageRejected,
