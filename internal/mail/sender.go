@@ -82,7 +82,9 @@ func (s *instrumented) Send(ctx context.Context, msg Message) error {
 		log.Warn("mail not sent", "outcome", outcome, "err", err)
 		return err
 	}
-	log.Info("mail sent")
+	if s.driver != DriverFile { // which logs its own line, with the link
+		log.Info("mail sent")
+	}
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	awscfg "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
@@ -28,10 +29,10 @@ type sesSender struct {
 
 func newSES(ctx context.Context, cfg Config) (*sesSender, error) {
 	lo := []func(*awscfg.LoadOptions) error{
-		awscfg.WithHTTPClient(&http.Client{Timeout: cfg.timeout()}),
-		// One quick retry inside the request for a dropped connection or a
-		// throttle; the job queue retries the rest with its backoff.
-		awscfg.WithRetryMaxAttempts(2),
+		awscfg.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(cfg.timeout())),
+		// One request per attempt: the job queue retries with its backoff,
+		// and the job's transaction stays short.
+		awscfg.WithRetryMaxAttempts(1),
 	}
 	if cfg.Region != "" {
 		lo = append(lo, awscfg.WithRegion(cfg.Region))
