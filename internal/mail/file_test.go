@@ -108,8 +108,8 @@ func TestFileOutboxMakesAnExistingDirPrivate(t *testing.T) {
 
 func TestFirstLink(t *testing.T) {
 	cases := map[string]string{
-		"Open https://bank.example/verify-email?token=a_b-c.":       "https://bank.example/verify-email?token=a_b-c",
-		"no link here":                                              "",
+		"Open https://bank.example/verify-email?token=a_b-c.": "https://bank.example/verify-email?token=a_b-c",
+		"no link here": "",
 		"(see http://localhost:8080/reset-password?token=x) thanks": "http://localhost:8080/reset-password?token=x",
 		"first https://a.example/1 then https://b.example/2":        "https://a.example/1",
 	}
