@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,7 @@ func TestMailJobRetriesTemporaryFailuresAndDeadLettersPermanentOnes(t *testing.T
 		f.at("2027-01-01T00:00:00Z")
 		j := f.job("mail:reset:1")
 		if j.Status != store.JobPending || j.Attempts != 1 || !strings.Contains(j.LastError, "451") || j.MaxAttempts != jobs.MailMaxAttempts {
-			t.Fatalf("after a 451: %+v", j)
+			t.Fatalf("after a 451: %s", brief(j))
 		}
 		if strings.Contains(j.LastError, "jane@example.com") {
 			t.Fatalf("last_error names the recipient: %q", j.LastError)
@@ -87,7 +88,7 @@ func TestMailJobRetriesTemporaryFailuresAndDeadLettersPermanentOnes(t *testing.T
 			t.Fatalf("delivered %q to %v", got.Subject, got.To)
 		}
 		if j := f.job("mail:reset:1"); j.Status != store.JobDone || j.Attempts != 2 {
-			t.Fatalf("after delivery: %+v", j)
+			t.Fatalf("after delivery: %s", brief(j))
 		}
 
 		// 550: permanent. Dead at once, never tried again.
@@ -100,7 +101,7 @@ func TestMailJobRetriesTemporaryFailuresAndDeadLettersPermanentOnes(t *testing.T
 		f.at("2027-01-01T00:03:00Z")
 		j = f.job("mail:notice:2")
 		if j.Status != store.JobDead || j.Attempts != 1 || !strings.Contains(j.LastError, "550") || strings.Contains(j.LastError, "joe@example.com") {
-			t.Fatalf("after a 550: %+v", j)
+			t.Fatalf("after a 550: %s", brief(j))
 		}
 		f.at("2027-01-02T00:00:00Z")
 		if n := len(srv.Messages()); n != 1 {
@@ -162,7 +163,7 @@ func TestMailJobWithABadPayloadIsDeadLettered(t *testing.T) {
 		f.at("2027-01-01T00:00:00Z")
 		for _, key := range []string{"mail:garbled", "mail:no-text", "mail:bad-rcpt", "mail:multiline"} {
 			if j := f.job(key); j.Status != store.JobDead || j.Attempts != 1 {
-				t.Errorf("%s: %+v, want dead after one attempt", key, j)
+				t.Errorf("%s: %s, want dead after one attempt", key, brief(j))
 			}
 		}
 		if n := len(srv.Messages()); n != 0 {
@@ -185,4 +186,9 @@ func TestMailJobRefusesBadKeys(t *testing.T) {
 	if err != nil || j.Kind != "mail_send" || j.DedupeKey != "mail:reset:1" || !strings.Contains(string(j.Payload), `"key":"mail:reset:1"`) {
 		t.Fatalf("%+v %v", j, err)
 	}
+}
+
+// brief is a job without its payload (which holds the whole message).
+func brief(j store.Job) string {
+	return fmt.Sprintf("%s %s attempts %d/%d last_error %q", j.DedupeKey, j.Status, j.Attempts, j.MaxAttempts, j.LastError)
 }

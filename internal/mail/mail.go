@@ -140,7 +140,7 @@ var addressPattern = regexp.MustCompile(`[^\s<>"'(),;:]+@[^\s<>"'(),;:]+`)
 // that a server's reply ("550 5.1.1 <jane@example.com>: unknown user") can
 // be logged.
 func maskAddresses(s string) string {
-	return addressPattern.ReplaceAllStringFunc(s, func(a string) string { return "<rcpt:" + RecipientHash(a) + ">" })
+	return addressPattern.ReplaceAllStringFunc(s, func(a string) string { return "rcpt:" + RecipientHash(a) })
 }
 
 // isNetError reports a network failure or timeout (always temporary).

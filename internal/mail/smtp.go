@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net/textproto"
+	"strings"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -72,6 +73,7 @@ func classifySMTP(err error) *SendError {
 	case errors.As(err, &sendErr):
 		se.Op = sendErr.Reason.String()
 		se.Code = sendErr.ErrorCode()
+		se.Detail = strings.TrimPrefix(strings.TrimPrefix(se.Detail, "send failed: "), se.Op+": ")
 		switch sendErr.Reason {
 		case gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrNoUnencoded:
 			// A malformed address or message: no server will take it.

@@ -156,6 +156,14 @@ func TestTemplatesEscapeWhatCustomersAndClientsSend(t *testing.T) {
 	if !strings.Contains(m.Text, "Device: <script>alert(1)</script> Bcc: victim@example.com") {
 		t.Errorf("device line:\n%s", m.Text)
 	}
+	// Other control characters (a terminal escape, NUL) become spaces too.
+	m, err = tpl.Notice("jane@example.com", "Jane\x00Doe", mail.Notice{Kind: mail.KindNewDevice, At: eventAt, Device: "curl\x1b[31m/8\u2028x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(m.Text+m.HTML, "\x00\x1b\u2028") || !strings.Contains(m.Text, "Device: curl [31m/8 x") || !strings.Contains(m.Text, "Hello Jane Doe,") {
+		t.Errorf("control characters kept:\n%q", m.Text)
+	}
 	long := strings.Repeat("x", 500)
 	m, _ = tpl.Notice("jane@example.com", "", mail.Notice{Kind: mail.KindNewDevice, At: eventAt, Device: long})
 	if strings.Contains(m.Text, strings.Repeat("x", 121)) {
