@@ -39,7 +39,7 @@ func (s *fileSender) Send(ctx context.Context, m Message) error {
 		return fail("mkdir", err)
 	}
 	// The outbox holds live reset links: only the server's user reads it.
-	if err := os.Chmod(s.dir, 0o700); err != nil {
+	if err := os.Chmod(s.dir, 0o700); err != nil { // #nosec G302 -- a directory needs x; 0700 is owner-only
 		return fail("chmod", err)
 	}
 	tmp, err := os.CreateTemp(s.dir, ".tmp-*.eml") // 0600
@@ -48,7 +48,7 @@ func (s *fileSender) Send(ctx context.Context, m Message) error {
 	}
 	defer os.Remove(tmp.Name()) // after the rename, a no-op
 	if _, err := msg.WriteTo(tmp); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fail("write", err)
 	}
 	if err := tmp.Close(); err != nil {
