@@ -126,6 +126,9 @@ func (s *Server) RootCAs() *x509.CertPool { return s.roots }
 // Close stops the server and closes open connections.
 func (s *Server) Close() error {
 	err := s.srv.Close()
+	// Serve registers the listener with go-smtp only once it runs: a Close
+	// right after New must close it here, or Serve would block in Accept.
+	_ = s.ln.Close()
 	<-s.served
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil
