@@ -1,7 +1,7 @@
 # The production-like local stack, load generator and chaos tests (issue 8).
 # Included from the Makefile (-include deploy/local/stack.mk). Not part of
 # `make test`: these are long suites with their own targets.
-#   make stack-up / stack-down      PostgreSQL primary + replica, 3 instances, HAProxy
+#   make stack-up / stack-down      PostgreSQL primary + replica, 3 instances, HAProxy, Mailpit
 #   make load                       bankload through HAProxy (LOAD_MIX, LOAD_CLIENTS, LOAD_SECONDS)
 #   make chaos                      SIGKILL, rolling restart, primary restart, replica stop
 # docs/local-stack.md and docs/reliability.md describe them.
