@@ -58,6 +58,9 @@ type Runner struct {
 	mu       sync.Mutex
 	stop     chan struct{}
 	done     chan struct{}
+	// lastStop and lastDone are the channels of the latest Start, kept
+	// after Stop so tests can wait on them instead of sleeping.
+	lastStop, lastDone chan struct{}
 	lastSeed time.Time
 }
 
@@ -124,6 +127,7 @@ func (r *Runner) Start(ctx context.Context) {
 		return
 	}
 	r.stop, r.done = make(chan struct{}), make(chan struct{})
+	r.lastStop, r.lastDone = r.stop, r.done
 	go r.loop(ctx, r.stop, r.done)
 	r.log.Info("job runner started", "instance", r.o.Instance, "lease", r.o.Lease.String(), "poll", r.o.PollInterval.String())
 }

@@ -200,9 +200,13 @@ func TestStartStopRunsDueJobsInTheBackground(t *testing.T) {
 		if err := f.r.Stop(ctx); err != nil {
 			t.Fatal(err)
 		}
-		// Stopped: a new due job stays pending.
+		// Stopped: the loop has returned, so nothing picks up a new due job.
+		select {
+		case <-f.r.LoopDone():
+		default:
+			t.Fatal("Stop returned while the background loop still runs")
+		}
 		f.enqueue("bg", "bg:2", "2027-01-01T00:00:00Z")
-		time.Sleep(100 * time.Millisecond)
 		if j := f.job("bg:2"); j.Status != store.JobPending {
 			t.Fatalf("ran after Stop: %+v", j)
 		}
@@ -236,7 +240,7 @@ func TestStopFinishesTheJobInHandAndReturnsTheRest(t *testing.T) {
 		}
 		stopped := make(chan error, 1)
 		go func() { stopped <- f.r.Stop(context.Background()) }()
-		time.Sleep(50 * time.Millisecond) // Stop is now waiting for the job in hand
+		<-f.r.StopSignalled() // Stop has told the loop to stop and waits for the job in hand
 		close(release)
 		if err := <-stopped; err != nil {
 			t.Fatal(err)
