@@ -430,7 +430,7 @@ envs() {
 # reload rebuilds bankapp (at STACK_REV, default HEAD; STACK_REBUILD=0 keeps
 # the binary) and restarts the instances one at a time behind HAProxy. The
 # instances inherit the caller's environment, so server settings can be tried
-# this way: GROUP_COMMIT_WORKERS=1 STACK_REBUILD=0 scripts/stack.sh reload
+# this way: GROUP_COMMIT_LANES=1 STACK_REBUILD=0 scripts/stack.sh reload
 reload() {
   need_state
   [ "${STACK_REBUILD:-1}" = 0 ] || build

@@ -58,7 +58,7 @@ func New(o Options) (*Services, error) {
 	keys := ledger.NewKeys()
 	c := o.Config
 	b, err := bank.New(bank.Options{Store: o.DB.Bank(), Keys: keys, Blobs: o.Blobs, Now: o.Now, Logger: o.Logger,
-		Registerer: o.Registerer, GroupCommit: c.GroupCommit, Workers: c.GroupCommitWorkers, MaxBatch: c.GroupCommitMax,
+		Registerer: o.Registerer, GroupCommit: c.GroupCommit, Lanes: c.GroupCommitLanes, MaxBatch: c.GroupCommitMax,
 		Window: c.GroupCommitWindow})
 	if err != nil {
 		return nil, err

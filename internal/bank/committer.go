@@ -2,6 +2,7 @@ package bank
 
 import (
 	"context"
+	"hash/fnv"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/audit"
@@ -26,20 +27,36 @@ type transferJob struct {
 	err    error
 }
 
+// committer runs lanes of group commit. A transfer goes to the lane of the
+// user who sends it (a hash of the user id), so one customer's transfers,
+// idempotency keys and day totals are only ever in one lane's batch, and
+// the lanes' batches — one in flight per lane — never wait for each other
+// on those rows. They can still meet on shared recipients (a merchant);
+// every batch locks accounts in id order before any day total, so they
+// queue there instead of deadlocking.
 type committer struct {
 	s      *Service
-	jobs   chan *transferJob
+	lanes  []chan *transferJob
 	max    int
 	window time.Duration
 	stop   chan struct{}
 }
 
-func newCommitter(s *Service, workers, max int, window time.Duration) *committer {
-	c := &committer{s: s, jobs: make(chan *transferJob, 4096), max: max, window: window, stop: make(chan struct{})}
-	for range workers {
-		go c.work()
+func newCommitter(s *Service, lanes, max int, window time.Duration) *committer {
+	c := &committer{s: s, max: max, window: window, stop: make(chan struct{})}
+	for range lanes {
+		ch := make(chan *transferJob, 4096)
+		c.lanes = append(c.lanes, ch)
+		go c.work(ch)
 	}
 	return c
+}
+
+// lane is the queue of the user's transfers.
+func (c *committer) lane(userID string) chan *transferJob {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(userID))
+	return c.lanes[h.Sum32()%uint32(len(c.lanes))] // #nosec G115 -- lanes ≤ 64
 }
 
 func (c *committer) close() { close(c.stop) }
@@ -50,7 +67,7 @@ func (c *committer) close() { close(c.stop) }
 func (c *committer) submit(j *transferJob) (ledger.Response, error) {
 	j.done = make(chan struct{})
 	select {
-	case c.jobs <- j:
+	case c.lane(j.caller.UserID) <- j:
 	case <-j.ctx.Done():
 		return ledger.Response{}, ErrUnavailable
 	}
@@ -58,15 +75,15 @@ func (c *committer) submit(j *transferJob) (ledger.Response, error) {
 	return j.res, j.err
 }
 
-func (c *committer) work() {
+func (c *committer) work(jobs chan *transferJob) {
 	for {
 		var first *transferJob
 		select {
-		case first = <-c.jobs:
+		case first = <-jobs:
 		case <-c.stop:
 			return
 		}
-		batch := c.collect(first)
+		batch := c.collect(jobs, first)
 		c.s.batch.Observe(float64(len(batch)))
 		c.exec(batch)
 	}
@@ -74,7 +91,7 @@ func (c *committer) work() {
 
 // collect gathers more queued jobs behind first, up to max, waiting at most
 // window for them.
-func (c *committer) collect(first *transferJob) []*transferJob {
+func (c *committer) collect(jobs chan *transferJob, first *transferJob) []*transferJob {
 	batch := []*transferJob{first}
 	var timeout <-chan time.Time
 	if c.window > 0 {
@@ -84,7 +101,7 @@ func (c *committer) collect(first *transferJob) []*transferJob {
 	}
 	for len(batch) < c.max {
 		select {
-		case j := <-c.jobs:
+		case j := <-jobs:
 			batch = append(batch, j)
 			continue
 		default:
@@ -93,7 +110,7 @@ func (c *committer) collect(first *transferJob) []*transferJob {
 			break
 		}
 		select {
-		case j := <-c.jobs:
+		case j := <-jobs:
 			batch = append(batch, j)
 			continue
 		case <-timeout:
@@ -106,18 +123,22 @@ func (c *committer) collect(first *transferJob) []*transferJob {
 func (c *committer) exec(batch []*transferJob) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	err := c.s.store.InTx(ctx, func(tx Tx) error {
-		for _, j := range batch {
-			j.res, j.err = ledger.Response{}, nil
+	live := batch[:0:0]
+	for _, j := range batch {
+		if j.ctx.Err() != nil {
+			j.err = ErrUnavailable // ended before it was applied: the client may retry
+			continue
 		}
-		return c.apply(ctx, tx, batch)
-	})
-	if err != nil {
-		// The batch failed as a whole (a database error): run each request
-		// alone, so that one bad request cannot fail the others.
-		c.s.log.Warn("group commit: batch failed; running its requests one by one", "size", len(batch), "err", err)
-		for _, j := range batch {
-			j.res, j.err = c.s.transferAlone(j)
+		live = append(live, j)
+	}
+	if len(live) > 0 {
+		if err := c.run(ctx, live); err != nil {
+			// The batch failed as a whole (a database error): run each
+			// request alone, so that one bad request cannot fail the others.
+			c.s.log.Warn("group commit: batch failed; running its requests one by one", "size", len(live), "err", err)
+			for _, j := range live {
+				j.res, j.err = c.s.transferAlone(j)
+			}
 		}
 	}
 	for _, j := range batch {
@@ -128,88 +149,52 @@ func (c *committer) exec(batch []*transferJob) {
 	}
 }
 
-// apply runs a batch inside tx with a fixed number of statements whatever
-// its size: take the idempotency keys' locks, read their records (a replay
-// or a reused key is answered from them), lock the accounts and the
-// senders' day totals, apply each transfer in memory, write everything.
-func (c *committer) apply(ctx context.Context, tx Tx, batch []*transferJob) error {
-	fresh, err := c.claimKeys(ctx, tx, batch)
-	if err != nil || len(fresh) == 0 {
-		return err
+// run applies a batch in one transaction (store.RunTransferBatch): the
+// locks of every job, then, in memory, the replays and reused keys answered
+// from their records and every other transfer checked against the locked
+// balances and day totals in arrival order; then one write of everything.
+func (c *committer) run(ctx context.Context, batch []*transferJob) error {
+	ms := make([]Movement, len(batch))
+	for i, j := range batch {
+		ms[i] = j.m
 	}
-	ms := make([]Movement, len(fresh))
-	for k, j := range fresh {
-		ms[k] = j.m
-	}
-	b, errs, err := BeginTransfers(ctx, tx, ms)
-	if err != nil {
-		return err
-	}
-	var puts []ledger.IdemPut
-	var events []audit.Event
-	for k, j := range fresh {
-		if errs[k] != nil {
-			j.err = errs[k]
-			if !isDomain(errs[k]) {
-				return errs[k]
-			}
-			continue
-		}
-		t, to, err := b.Apply(k)
-		if err != nil {
-			j.err = err
-			if !isDomain(err) {
-				return err
-			}
-			continue
-		}
-		if j.res, err = receiptOf(t, to, j.caller.UserID).stored(); err != nil {
-			return err
-		}
-		puts = append(puts, ledger.IdemPut{Owner: j.caller.UserID, Key: j.idem.Key,
-			Record: ledger.IdemRecord{RequestHash: j.idem.Hash, Response: j.res, CreatedAt: j.m.Now}})
-		events = append(events, moneyEvent(j.caller, ledger.KindTransfer, t))
-	}
-	return b.Write(ctx, puts, events)
-}
-
-// claimKeys takes the batch's idempotency keys and answers, from their
-// records, the jobs that are replays or reuse a key (and those whose
-// request has ended); it returns the jobs left to apply.
-func (c *committer) claimKeys(ctx context.Context, tx Tx, batch []*transferJob) ([]*transferJob, error) {
-	var live []*transferJob
-	var keys []OwnerKey
+	pl := planTransfers(ms)
+	locks := pl.locks
 	for _, j := range batch {
-		if j.ctx.Err() != nil {
-			j.err = ErrUnavailable
-			continue
+		locks.Keys = append(locks.Keys, OwnerKey{Owner: j.caller.UserID, Key: j.idem.Key})
+	}
+	return c.s.store.RunTransferBatch(ctx, locks, func(st BatchState) (TransferWrites, error) {
+		b := pl.build(st.Accounts, st.Totals, nil)
+		var puts []ledger.IdemPut
+		var events []audit.Event
+		for i, j := range batch {
+			j.res, j.err = ledger.Response{}, nil
+			switch res, replay, err := ledger.Replay(st.Records[i], j.idem.Hash, st.Now); {
+			case !st.Held[i]:
+				j.err = ledger.ErrKeyInProgress
+				continue
+			case replay:
+				j.res, j.err = res, err
+				continue
+			case pl.errs[i] != nil:
+				j.err = pl.errs[i]
+				continue
+			}
+			t, to, err := b.Apply(i)
+			if err != nil {
+				if !isDomain(err) {
+					return TransferWrites{}, err
+				}
+				j.err = err
+				continue
+			}
+			if j.res, err = receiptOf(t, to, j.caller.UserID).stored(); err != nil {
+				return TransferWrites{}, err
+			}
+			puts = append(puts, ledger.IdemPut{Owner: j.caller.UserID, Key: j.idem.Key,
+				Record: ledger.IdemRecord{RequestHash: j.idem.Hash, Response: j.res, CreatedAt: j.m.Now}})
+			events = append(events, moneyEvent(j.caller, ledger.KindTransfer, t))
 		}
-		live = append(live, j)
-		keys = append(keys, OwnerKey{Owner: j.caller.UserID, Key: j.idem.Key})
-	}
-	got, err := tx.LockIdempotencyKeys(ctx, keys)
-	if err != nil {
-		return nil, err
-	}
-	held, heldKeys := live[:0:0], keys[:0:0]
-	for k, j := range live {
-		if !got[k] {
-			j.err = ledger.ErrKeyInProgress
-			continue
-		}
-		held, heldKeys = append(held, j), append(heldKeys, keys[k])
-	}
-	recs, err := tx.IdempotencyRecords(ctx, heldKeys)
-	if err != nil {
-		return nil, err
-	}
-	var fresh []*transferJob
-	for k, j := range held {
-		if res, ok, err := ledger.Replay(recs[k], j.idem.Hash, tx.Now()); ok {
-			j.res, j.err = res, err
-			continue
-		}
-		fresh = append(fresh, j)
-	}
-	return fresh, nil
+		return b.writes(puts, events), nil
+	})
 }

@@ -148,30 +148,52 @@ type TransferBatch struct {
 // unknown account or recipient, currency), nil if it can be applied; err is a
 // database failure of the whole batch.
 func BeginTransfers(ctx context.Context, tx Tx, ms []Movement) (b *TransferBatch, errs []error, err error) {
-	errs = make([]error, len(ms))
-	descs := make([]string, len(ms))
-	var from []OwnerKey
-	var numbers []string
-	for i, m := range ms {
-		if descs[i], errs[i] = CleanDescription(m.Description); errs[i] != nil {
-			continue
-		}
-		if !ledger.ValidAccountNumber(m.ToAccountNumber) {
-			errs[i] = &ledger.Error{Code: "validation_failed", Msg: "to_account_number must be a 12-digit account number", Field: "to_account_number"}
-			continue
-		}
-		from = append(from, OwnerKey{Owner: m.UserID, Key: m.AccountID})
-		numbers = append(numbers, m.ToAccountNumber)
+	pl := planTransfers(ms)
+	if len(pl.locks.From) == 0 {
+		return pl.build(nil, nil, tx), pl.errs, nil
 	}
-	b = &TransferBatch{tx: tx, preps: make([]*Prepared, len(ms)), dirty: map[DayKey]struct{}{}}
-	if len(from) == 0 {
-		b.book = ledger.NewBook(nil)
-		return b, errs, nil
-	}
-	accounts, err := tx.LockTransferAccounts(ctx, from, numbers)
+	accounts, err := tx.LockTransferAccounts(ctx, pl.locks.From, pl.locks.Numbers)
 	if err != nil {
 		return nil, nil, err
 	}
+	b = pl.build(accounts, nil, tx)
+	if b.sent, err = tx.LockDayTotals(ctx, b.dayKeys()); err != nil {
+		return nil, nil, err
+	}
+	return b, pl.errs, nil
+}
+
+// transferPlan is a batch's movements checked for what needs no database
+// (description, account number syntax) and the rows it must lock.
+type transferPlan struct {
+	ms    []Movement
+	errs  []error
+	descs []string
+	locks BatchLocks
+}
+
+func planTransfers(ms []Movement) *transferPlan {
+	pl := &transferPlan{ms: ms, errs: make([]error, len(ms)), descs: make([]string, len(ms))}
+	for i, m := range ms {
+		if pl.descs[i], pl.errs[i] = CleanDescription(m.Description); pl.errs[i] != nil {
+			continue
+		}
+		if !ledger.ValidAccountNumber(m.ToAccountNumber) {
+			pl.errs[i] = &ledger.Error{Code: "validation_failed", Msg: "to_account_number must be a 12-digit account number", Field: "to_account_number"}
+			continue
+		}
+		pl.locks.From = append(pl.locks.From, OwnerKey{Owner: m.UserID, Key: m.AccountID})
+		pl.locks.Numbers = append(pl.locks.Numbers, m.ToAccountNumber)
+		pl.locks.Days = append(pl.locks.Days, DayLock{User: m.UserID, AccountID: m.AccountID, Kind: ledger.KindTransfer, Day: DayOf(m.Now)})
+	}
+	return pl
+}
+
+// build checks each planned movement against the locked accounts. totals
+// are the locked day totals when the store took them with the accounts
+// (RunTransferBatch); nil when the caller locks them next (dayKeys).
+func (pl *transferPlan) build(accounts []ledger.Account, totals map[DayKey]int64, tx Tx) *TransferBatch {
+	b := &TransferBatch{tx: tx, preps: make([]*Prepared, len(pl.ms)), dirty: map[DayKey]struct{}{}, sent: totals}
 	byID := make(map[string]ledger.Account, len(accounts))
 	byNumber := make(map[string]ledger.Account, len(accounts))
 	for _, a := range accounts {
@@ -180,24 +202,33 @@ func BeginTransfers(ctx context.Context, tx Tx, ms []Movement) (b *TransferBatch
 			byNumber[a.Number] = a
 		}
 	}
-	var days []DayKey
-	for i, m := range ms {
-		if errs[i] != nil {
+	for i, m := range pl.ms {
+		if pl.errs[i] != nil {
 			continue
 		}
-		p, err := prepare(m, descs[i], byID, byNumber)
+		p, err := prepare(m, pl.descs[i], byID, byNumber)
 		if err != nil {
-			errs[i] = err
+			pl.errs[i] = err
 			continue
 		}
 		b.preps[i] = p
-		days = append(days, DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: p.From.Currency, Day: DayOf(m.Now)})
 	}
 	b.book = ledger.NewBook(accounts)
-	if b.sent, err = tx.LockDayTotals(ctx, days); err != nil {
-		return nil, nil, err
+	if b.sent == nil {
+		b.sent = map[DayKey]int64{}
 	}
-	return b, errs, nil
+	return b
+}
+
+// dayKeys are the day totals of the prepared transfers' senders.
+func (b *TransferBatch) dayKeys() []DayKey {
+	var days []DayKey
+	for _, p := range b.preps {
+		if p != nil {
+			days = append(days, DayKey{User: p.Movement.UserID, Kind: ledger.KindTransfer, Currency: p.From.Currency, Day: DayOf(p.Movement.Now)})
+		}
+	}
+	return days
 }
 
 // prepare checks one movement against the locked accounts, in the order the
@@ -263,13 +294,19 @@ func (b *TransferBatch) Apply(i int) (ledger.Transfer, ledger.Account, error) {
 // Write stores every applied transfer, the new balances and day totals,
 // and the given idempotency records and audit events, in one step.
 func (b *TransferBatch) Write(ctx context.Context, idem []ledger.IdemPut, audits []audit.Event) error {
+	return b.tx.WriteTransfers(ctx, b.writes(idem, audits))
+}
+
+// writes is everything the batch applied, with the idempotency records and
+// audit events to store with it.
+func (b *TransferBatch) writes(idem []ledger.IdemPut, audits []audit.Event) TransferWrites {
 	ts, entries, bal := b.book.Take()
 	days := make(map[DayKey]int64, len(b.dirty))
 	for k := range b.dirty {
 		days[k] = b.sent[k]
 	}
 	b.dirty = map[DayKey]struct{}{}
-	return b.tx.WriteTransfers(ctx, TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DayTotals: days, Idem: idem, Audits: audits})
+	return TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DayTotals: days, Idem: idem, Audits: audits}
 }
 
 // Transfer moves money from the user's account to any open customer

@@ -21,6 +21,11 @@ type Store interface {
 	// MarkWrite tells read routing that userID has just written, so that
 	// their next reads see it (read replica lag).
 	MarkWrite(userID string)
+	// RunTransferBatch runs one group-commit batch in a transaction: it
+	// takes the locks, hands their state to apply and writes what apply
+	// returns, then commits (PostgreSQL: in two pipelined round trips).
+	// An error from apply rolls everything back.
+	RunTransferBatch(ctx context.Context, locks BatchLocks, apply func(BatchState) (TransferWrites, error)) error
 
 	AccountsByOwner(ctx context.Context, owner string) ([]ledger.Account, error)
 	AccountByID(ctx context.Context, owner, id string) (ledger.Account, error)
@@ -97,9 +102,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Registerer receives the group-commit metrics (nil = not registered).
 	Registerer prometheus.Registerer
-	// Group commit of transfers (docs/benchmarks.md): on with Workers > 0.
+	// Group commit of transfers (docs/benchmarks.md): Lanes batches in
+	// flight at once, a user's transfers always in the same lane.
 	GroupCommit bool
-	Workers     int
+	Lanes       int
 	MaxBatch    int
 	Window      time.Duration
 }
@@ -136,8 +142,8 @@ func New(o Options) (*Service, error) {
 			return nil, err
 		}
 	}
-	if o.GroupCommit && o.Workers > 0 {
-		s.commit = newCommitter(s, o.Workers, max(o.MaxBatch, 1), o.Window)
+	if o.GroupCommit {
+		s.commit = newCommitter(s, max(o.Lanes, 1), max(o.MaxBatch, 1), o.Window)
 	}
 	return s, nil
 }
@@ -153,4 +159,33 @@ func (s *Service) Close() {
 // event is a successful audit event of the caller (the store stamps it).
 func event(c audit.Caller, action, target string) audit.Event {
 	return c.Event(action, target, "success")
+}
+
+// BatchLocks are the rows a batch of transfers locks, in this order: the
+// idempotency keys (try-locks: a key busy elsewhere is not waited for),
+// every account involved (senders' only for their owner, recipients by
+// number) in id order, then the senders' day totals in key order. Every
+// batch and every single transfer takes its locks in that global order, so
+// they queue instead of deadlocking.
+type BatchLocks struct {
+	Keys    []OwnerKey // the batch's idempotency keys
+	From    []OwnerKey // senders: (owner, account id)
+	Numbers []string   // recipients' account numbers
+	Days    []DayLock  // the senders' day totals
+}
+
+// DayLock names a sender's day total before the account's currency is
+// known: the store resolves it from the (owned) account.
+type DayLock struct {
+	User, AccountID, Kind string
+	Day                   int64
+}
+
+// BatchState is what the locks found.
+type BatchState struct {
+	Held     []bool               // per key: this transaction holds it
+	Records  []*ledger.IdemRecord // per key: its stored record, if any (held keys only)
+	Accounts []ledger.Account     // locked, in id order
+	Totals   map[DayKey]int64     // locked day totals
+	Now      time.Time            // the transaction's clock
 }

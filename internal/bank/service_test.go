@@ -19,7 +19,7 @@ import (
 
 func newBank(t *testing.T, db *store.DB, groupCommit bool) (*bank.Service, audit.Caller, audit.Caller) {
 	t.Helper()
-	s, err := bank.New(bank.Options{Store: db.Bank(), GroupCommit: groupCommit, Workers: 1, MaxBatch: 64})
+	s, err := bank.New(bank.Options{Store: db.Bank(), GroupCommit: groupCommit, Lanes: 2, MaxBatch: 64})
 	if err != nil {
 		t.Fatal(err)
 	}

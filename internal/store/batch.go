@@ -293,6 +293,16 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) error {
 		return tx.InsertAudits(ctx, w.Audits)
 	}
 
+	q, args := writeTransfersPG(w)
+	if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("store: write transfers: %w", err)
+	}
+	return nil
+}
+
+// writeTransfersPG is the one statement of data-modifying CTEs that writes a
+// whole batch on PostgreSQL, with its array parameters.
+func writeTransfersPG(w bank.TransferWrites) (string, []any) {
 	n := len(w.Transfers)
 	tID, tKind, tCur, tFrom, tTo, tDesc, tBy := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	tAmt, tAt := make([]int64, n), make([]int64, n)
@@ -345,7 +355,7 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) error {
 	// Postings go in in the order they were applied (WITH ORDINALITY … ORDER
 	// BY), so that seq follows each account's balance_after. Foreign keys are
 	// checked at the end of the statement, when the transfers are in.
-	_, err := tx.tx.ExecContext(ctx, `WITH
+	return `WITH
 	t AS (INSERT INTO transfers (id, kind, currency, amount, from_account_id, to_account_id, description, created_by, created_at)
 		SELECT id, kind, currency, amount, NULLIF(from_id, ''), NULLIF(to_id, ''), description, NULLIF(created_by, ''), created_at
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
@@ -368,15 +378,10 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) error {
 		SELECT id, at, NULLIF(actor_id, ''), action, target, ip, request_id, outcome, detail
 		FROM unnest($29::text[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[])
 			AS u(id, at, actor_id, action, target, ip, request_id, outcome, detail))
-	SELECT 1`,
-		tID, tKind, tCur, tAmt, tFrom, tTo, tDesc, tBy, tAt,
-		pT, pA, pAmt, pCur, pAfter, pAt,
-		bID, bBal,
-		dName, dUser, dCur, dTotal, dDay,
-		iOwner, iKey, iHash, iStatus, iBody, iAt,
-		aID, aAt, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail)
-	if err != nil {
-		return fmt.Errorf("store: write transfers: %w", err)
-	}
-	return nil
+	SELECT 1`, []any{tID, tKind, tCur, tAmt, tFrom, tTo, tDesc, tBy, tAt,
+			pT, pA, pAmt, pCur, pAfter, pAt,
+			bID, bBal,
+			dName, dUser, dCur, dTotal, dDay,
+			iOwner, iKey, iHash, iStatus, iBody, iAt,
+			aID, aAt, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail}
 }
