@@ -24,6 +24,7 @@ type transferJob struct {
 	m      Movement
 	done   chan struct{}
 	res    ledger.Response
+	rc     *Receipt // the fresh receipt, so the first answer needs no decoding
 	err    error
 }
 
@@ -137,6 +138,7 @@ func (c *committer) exec(batch []*transferJob) {
 			// request alone, so that one bad request cannot fail the others.
 			c.s.log.Warn("group commit: batch failed; running its requests one by one", "size", len(live), "err", err)
 			for _, j := range live {
+				j.rc = nil
 				j.res, j.err = c.s.transferAlone(j)
 			}
 		}
@@ -168,7 +170,7 @@ func (c *committer) run(ctx context.Context, batch []*transferJob) error {
 		var puts []ledger.IdemPut
 		var events []audit.Event
 		for i, j := range batch {
-			j.res, j.err = ledger.Response{}, nil
+			j.res, j.rc, j.err = ledger.Response{}, nil, nil
 			switch res, replay, err := ledger.Replay(st.Records[i], j.idem.Hash, st.Now); {
 			case !st.Held[i]:
 				j.err = ledger.ErrKeyInProgress
@@ -188,9 +190,11 @@ func (c *committer) run(ctx context.Context, batch []*transferJob) error {
 				j.err = err
 				continue
 			}
-			if j.res, err = receiptOf(t, to, j.caller.UserID).stored(); err != nil {
+			rc := receiptOf(t, to, j.caller.UserID)
+			if j.res, err = rc.stored(); err != nil {
 				return TransferWrites{}, err
 			}
+			j.rc = &rc
 			puts = append(puts, ledger.IdemPut{Owner: j.caller.UserID, Key: j.idem.Key,
 				Record: ledger.IdemRecord{RequestHash: j.idem.Hash, Response: j.res, CreatedAt: j.m.Now}})
 			events = append(events, moneyEvent(j.caller, ledger.KindTransfer, t))

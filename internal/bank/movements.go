@@ -32,6 +32,7 @@ func (s *Service) Withdraw(ctx context.Context, c audit.Caller, idem Idem, m Mov
 func (s *Service) movement(ctx context.Context, c audit.Caller, idem Idem, m Movement, kind string,
 	do func(context.Context, Tx, Movement) (ledger.Transfer, error)) (Receipt, error) {
 	m.UserID, m.Now = c.UserID, s.now()
+	var fresh *Receipt
 	res, err := ledger.Idempotent(ctx, s.keys, s.store.InTx, c.UserID, idem.Key, idem.Hash, func(tx Tx) (ledger.Response, error) {
 		t, err := do(ctx, tx, m)
 		if err != nil {
@@ -46,10 +47,15 @@ func (s *Service) movement(ctx context.Context, c audit.Caller, idem Idem, m Mov
 		if err := tx.InsertAudit(ctx, moneyEvent(c, kind, t)); err != nil {
 			return ledger.Response{}, err
 		}
-		return receiptOf(t, to, c.UserID).stored()
+		rc := receiptOf(t, to, c.UserID)
+		fresh = &rc
+		return rc.stored()
 	})
 	if err != nil {
 		return Receipt{}, err
+	}
+	if fresh != nil && !res.Replayed {
+		return *fresh, nil
 	}
 	return receiptFrom(res), nil
 }
@@ -79,6 +85,9 @@ func (s *Service) Transfer(ctx context.Context, c audit.Caller, idem Idem, m Mov
 	if err != nil {
 		return Receipt{}, err
 	}
+	if j.rc != nil && !res.Replayed {
+		return *j.rc, nil
+	}
 	return receiptFrom(res), nil
 }
 
@@ -93,7 +102,9 @@ func (s *Service) transferAlone(j *transferJob) (ledger.Response, error) {
 		if err := tx.InsertAudit(j.ctx, moneyEvent(j.caller, ledger.KindTransfer, t)); err != nil {
 			return ledger.Response{}, err
 		}
-		return receiptOf(t, to, j.caller.UserID).stored()
+		rc := receiptOf(t, to, j.caller.UserID)
+		j.rc = &rc
+		return rc.stored()
 	})
 }
 
