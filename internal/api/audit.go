@@ -1,8 +1,6 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 
 	"github.com/bankapp/bankapp/internal/audit"
@@ -14,11 +12,4 @@ func (s *Server) caller(r *http.Request) audit.Caller {
 	p := principalOf(r)
 	return audit.Caller{UserID: p.UserID, SessionID: p.SessionID, Role: p.Role, IP: s.clientIP(r),
 		RequestID: requestID(r.Context()), UserAgent: truncate(cleanText(r.UserAgent()), 256)}
-}
-
-// emailFingerprint names an unknown email in the audit log without storing
-// the address someone typed.
-func emailFingerprint(email string) string {
-	h := sha256.Sum256([]byte(email))
-	return hex.EncodeToString(h[:8])
 }

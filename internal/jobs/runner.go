@@ -55,13 +55,13 @@ type Runner struct {
 	keys     *ledger.Keys
 	handlers map[string]Handler
 
-	mu       sync.Mutex
-	stop     chan struct{}
-	done     chan struct{}
+	mu   sync.Mutex
+	stop chan struct{}
+	done chan struct{}
 	// lastStop and lastDone are the channels of the latest Start, kept
 	// after Stop so tests can wait on them instead of sleeping.
 	lastStop, lastDone chan struct{}
-	lastSeed time.Time
+	lastSeed           time.Time
 }
 
 // New builds a runner with the built-in job kinds registered.
