@@ -24,26 +24,27 @@ func TestMonthlyScheduleRunsOnMonthEndsAndRecordsFailures(t *testing.T) {
 			t.Fatalf("new schedule: %+v", s)
 		}
 
-		f.at("2027-01-30T23:59:59Z")
-		if got := f.balance(to.ID); got != 0 {
-			t.Fatalf("paid before the day: %d", got)
-		}
-		f.at("2027-01-31T00:00:00Z")
-		if got := f.balance(to.ID); got != 10_00 {
-			t.Fatalf("after Jan 31: recipient %d", got)
-		}
-		s = f.get(s.ID)
-		if s.NextRunDate != "2027-02-28" || s.LastStatus != jobs.StatusCompleted || s.Runs != 1 {
-			t.Fatalf("after Jan 31: %+v", s)
-		}
-		// Running again the same day changes nothing.
-		f.at("2027-01-31T12:00:00Z")
-		if got := f.balance(to.ID); got != 10_00 {
-			t.Fatalf("ran twice: recipient %d", got)
-		}
-		f.at("2027-02-28T00:00:01Z")
-		if got := f.balance(to.ID); got != 20_00 {
-			t.Fatalf("after Feb 28: recipient %d", got)
+		// The recipient's balance after the clock reaches each instant: paid
+		// on Jan 31 (not before), once however often the runner looks, and
+		// on the last day of February.
+		for _, step := range []struct {
+			at   string
+			want int64
+		}{
+			{"2027-01-30T23:59:59Z", 0},
+			{"2027-01-31T00:00:00Z", 10_00},
+			{"2027-01-31T12:00:00Z", 10_00},
+			{"2027-02-28T00:00:01Z", 20_00},
+		} {
+			f.at(step.at)
+			if got := f.balance(to.ID); got != step.want {
+				t.Fatalf("at %s: recipient %d, want %d", step.at, got, step.want)
+			}
+			if step.at == "2027-01-31T00:00:00Z" {
+				if s = f.get(s.ID); s.NextRunDate != "2027-02-28" || s.LastStatus != jobs.StatusCompleted || s.Runs != 1 {
+					t.Fatalf("after Jan 31: %+v", s)
+				}
+			}
 		}
 		// 5.00 left: March fails for insufficient funds, is recorded and audited, and the schedule moves on.
 		f.at("2027-03-31T00:00:00Z")
