@@ -36,7 +36,7 @@ type stepResult struct {
 	CPUShare       map[string]float64 `json:"cpu_share_pct"`     // share of the busy CPU by command
 	PgbenchTPS     float64            `json:"pgbench_tps,omitempty"`
 	Errors         map[string]int     `json:"errors,omitempty"`
-	CPU            cpuUse             `json:"cpu"`     // cores busy by -proc group, "bankapp" (the pids) and "bankload"
+	CPU            cpuUse             `json:"cpu"`              // cores busy by -proc group, "bankapp" (the pids) and "bankload"
 	Checks         string             `json:"checks,omitempty"` // the ledger checks right after this step: "OK", "FAILED" or "" (not run)
 }
 
