@@ -268,7 +268,7 @@ func TestChecksCell(t *testing.T) {
 	if got := checksCell([]stepResult{ok, {Checks: "FAILED"}}); got != "FAILED" {
 		t.Errorf("one failed: %q", got)
 	}
-	if got := checksCell([]stepResult{ok, {}}); got != "not run" {
+	if got := checksCell([]stepResult{ok, {}}); got != "at the end" {
 		t.Errorf("one not checked: %q", got)
 	}
 	if got := checksCell([]stepResult{{Checks: "OK", Failed: 3}}); got != "3 requests failed; OK" {

@@ -33,6 +33,43 @@ func summary(r report, groups []group, o options) string {
 	return b.String()
 }
 
+// moneyMix reports whether a mix is all transfers: its rows count
+// transfers, other mixes count successful requests.
+func moneyMix(mix string) bool { return mix == "transfers" || mix == "hot" }
+
+// rateOf is transfers/s for the transfer mixes, successful requests/s for
+// the others; p99Of and opsOf likewise.
+func rateOf(s stepResult) float64 {
+	if moneyMix(s.Mix) {
+		return s.TransfersPerS
+	}
+	return s.OpsPerSec
+}
+
+func p99Of(s stepResult) float64 {
+	if moneyMix(s.Mix) {
+		return s.TP99
+	}
+	return s.P99
+}
+
+func opsOf(s stepResult) int {
+	if moneyMix(s.Mix) {
+		return s.Transfers
+	}
+	return s.OK
+}
+
+// rateName is the throughput column's title for these rows.
+func rateName(keys []stepKey) (rate, op string) {
+	for _, k := range keys {
+		if !moneyMix(k.mix) {
+			return "transfers/s (requests/s for " + k.mix + ")", "transfer (request)"
+		}
+	}
+	return "transfers/s", "transfer"
+}
+
 // stepKey is one row: a mix at a concurrency.
 type stepKey struct {
 	mix     string
@@ -172,11 +209,12 @@ func perOpCell(us []cpuUse, ops []int, names []string) string {
 func writeTarget(b *strings.Builder, r report, label string, keys []stepKey, groups []group, pg bool) {
 	app := groupNames(groups, "bankapp", "bankload")
 	tpcb := groupNames(groups, "pgbench")
-	fmt.Fprintf(b, "| step | transfers/s | p99 ms")
+	rn, op := rateName(keys)
+	fmt.Fprintf(b, "| step | %s | p99 ms", rn)
 	if pg {
 		fmt.Fprintf(b, " | pgbench TPC-B tps | ratio")
 	}
-	fmt.Fprintf(b, " | CPU busy, cores: %s / other | µs CPU per transfer: all (%s)", strings.Join(app, " / "), strings.Join(app, " + "))
+	fmt.Fprintf(b, " | CPU busy, cores: %s / other | µs CPU per %s: all (%s)", strings.Join(app, " / "), op, strings.Join(app, " + "))
 	if pg {
 		fmt.Fprintf(b, " | CPU busy during pgbench: %s / other | µs CPU per TPC-B transaction: all (%s)", strings.Join(tpcb, " / "), strings.Join(tpcb, " + "))
 	}
@@ -194,15 +232,15 @@ func writeTarget(b *strings.Builder, r report, label string, keys []stepKey, gro
 		if len(runs) == 0 {
 			continue
 		}
-		tps := each(runs, func(s stepResult) float64 { return s.TransfersPerS })
-		fmt.Fprintf(b, "| %s | %s | %.1f", k, rateCell(tps), median(each(runs, func(s stepResult) float64 { return s.TP99 })))
+		tps := each(runs, rateOf)
+		fmt.Fprintf(b, "| %s | %s | %.1f", k, rateCell(tps), median(each(runs, p99Of)))
 		pgs := pgbenchAt(r.Pgbench, k)
 		if pg {
 			ptps := each(pgs, func(p pgbenchResult) float64 { return p.TPS })
 			fmt.Fprintf(b, " | %s | %s", rateCell(ptps), ratio(median(tps), median(ptps)))
 		}
 		us := each2(runs, func(s stepResult) cpuUse { return s.CPU })
-		ops := eachInt(runs, func(s stepResult) int { return s.Transfers })
+		ops := eachInt(runs, opsOf)
 		fmt.Fprintf(b, " | %s | %s", coresCell(us, app), perOpCell(us, ops, app))
 		if pg {
 			pus := each2(pgs, func(p pgbenchResult) cpuUse { return p.CPU })
@@ -214,7 +252,7 @@ func writeTarget(b *strings.Builder, r report, label string, keys []stepKey, gro
 }
 
 // checksCell is "OK" when the ledger checks passed after every run of the
-// row, "FAILED" when one did not, "not run" when they ran only at the end;
+// row, "FAILED" when one did not, "at the end" when they ran only then;
 // requests that failed (after the client's retries) are named first.
 func checksCell(runs []stepResult) string {
 	out, errs := "OK", 0
@@ -224,7 +262,7 @@ func checksCell(runs []stepResult) string {
 			out = "FAILED"
 		case "":
 			if out == "OK" {
-				out = "not run"
+				out = "at the end"
 			}
 		}
 		errs += s.Failed
@@ -252,9 +290,10 @@ func eachInt[T any](xs []T, f func(T) int) []int { return each2(xs, f) }
 // each other), p99, and each one's ratio to pgbench.
 func writeComparison(b *strings.Builder, r report, keys []stepKey, pg bool) {
 	ref := r.Targets[0].Label
+	rn, _ := rateName(keys)
 	fmt.Fprint(b, "| step")
 	for i, t := range r.Targets {
-		fmt.Fprintf(b, " | %s transfers/s", t.Label)
+		fmt.Fprintf(b, " | %s %s", t.Label, rn)
 		if i > 0 {
 			fmt.Fprintf(b, " | %s / %s (pairs)", t.Label, ref)
 		}
@@ -279,11 +318,11 @@ func writeComparison(b *strings.Builder, r report, keys []stepKey, pg bool) {
 	fmt.Fprintln(b, "|")
 	for _, k := range keys {
 		refRuns := runsOf(r.Steps, ref, k)
-		refTPS := each(refRuns, func(s stepResult) float64 { return s.TransfersPerS })
+		refTPS := each(refRuns, rateOf)
 		fmt.Fprintf(b, "| %s", k)
 		var meds []float64
 		for i, t := range r.Targets {
-			tps := each(runsOf(r.Steps, t.Label, k), func(s stepResult) float64 { return s.TransfersPerS })
+			tps := each(runsOf(r.Steps, t.Label, k), rateOf)
 			meds = append(meds, median(tps))
 			fmt.Fprintf(b, " | %s", rateCell(tps))
 			if i > 0 {
@@ -291,7 +330,7 @@ func writeComparison(b *strings.Builder, r report, keys []stepKey, pg bool) {
 			}
 		}
 		for _, t := range r.Targets {
-			fmt.Fprintf(b, " | %.1f", median(each(runsOf(r.Steps, t.Label, k), func(s stepResult) float64 { return s.TP99 })))
+			fmt.Fprintf(b, " | %.1f", median(each(runsOf(r.Steps, t.Label, k), p99Of)))
 		}
 		if pg {
 			ptps := each(pgbenchAt(r.Pgbench, k), func(p pgbenchResult) float64 { return p.TPS })
