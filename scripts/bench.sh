@@ -26,10 +26,12 @@
 #   BENCH_USERS=200             customers; BENCH_PGBENCH_SCALE=128 (must be >= the most clients)
 #   BENCH_BIN=path              measure this bankapp binary instead of building bin/bankapp
 #   BENCH_COMPARE=path|commit   also measure this (older) binary, or one built from this commit:
-#                               "base" and "new" run alternately, base new base new … at each
-#                               step, each on its own database of the same cluster (own SQLite
-#                               file), BENCH_REPS times each (default and minimum 2), and the
-#                               table shows both with new/base and both ratios to pgbench
+#                               "base" and "new" run alternately at each step, the order
+#                               reversed every other round (base new, new base, …; pgbench
+#                               after each round), each on its own database of the same
+#                               cluster (its own SQLite file), BENCH_REPS times each (default
+#                               and minimum 2); the table shows both (median, lowest),
+#                               new/base with the range of the adjacent pairs, both ratios
 #   BENCH_REPS=1                repetitions of every step (median and lowest are reported)
 #   BENCH_STORE=1               the store-level table (0 = skip; skipped with BENCH_BIN/BENCH_COMPARE)
 #   BENCH_SQLITE=1              the SQLite line (0 = skip)
@@ -260,7 +262,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 minutes=$(( ($(date +%s) - t_start + 30) / 60 ))
 settings=$(env | grep -E '^(GROUP_COMMIT[A-Z_]*|GOMAXPROCS|GOMEMLIMIT|GOGC)=' | sort | paste -sd' ' - || true)
 mode="one binary"
-[ -n "$base_bin" ] && mode="two binaries alternating, base then new, ${reps} runs each per step"
+[ -n "$base_bin" ] && mode="two binaries alternating (base new, new base, …), ${reps} runs each per step"
 {
   echo "<!-- BENCH-RUN:BEGIN -->"
   echo "## \`make bench\`: one instance against pgbench TPC-B, same run"

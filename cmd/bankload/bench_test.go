@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -297,5 +298,16 @@ func TestOpenArgs(t *testing.T) {
 	}
 	if d, dsn, p := openArgs("postgres://u@h/db"); d != "pgx" || dsn != "postgres://u@h/db" || p != "$1" {
 		t.Errorf("postgres: %s %s %s", d, dsn, p)
+	}
+}
+
+func TestRoundOrder(t *testing.T) {
+	for _, c := range []struct {
+		n, r int
+		want string
+	}{{1, 0, "[0]"}, {1, 1, "[0]"}, {2, 0, "[0 1]"}, {2, 1, "[1 0]"}, {2, 2, "[0 1]"}, {3, 1, "[2 1 0]"}} {
+		if got := fmt.Sprint(roundOrder(c.n, c.r)); got != c.want {
+			t.Errorf("roundOrder(%d, %d) = %s, want %s", c.n, c.r, got, c.want)
+		}
 	}
 }

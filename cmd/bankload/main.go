@@ -54,7 +54,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.mix, "mix", "full", "transfers | hot (every customer pays one merchant) | read | full | chaos (transfers with reads)")
 	fs.StringVar(&o.clients, "c", "8,32,64,128", "concurrency steps, comma-separated")
 	fs.StringVar(&o.plan, "plan", "", "steps of several mixes, e.g. \"transfers:8,32,64,128 hot:64\" (default: -mix at each -c)")
-	fs.IntVar(&o.reps, "reps", 1, "repetitions of each step; with several -target they alternate (A B A B …)")
+	fs.IntVar(&o.reps, "reps", 1, "repetitions of each step; with several -target they alternate, the order reversed every other round (A B, B A, …)")
 	fs.DurationVar(&o.duration, "d", 20*time.Second, "duration of each step")
 	fs.IntVar(&o.users, "users", 200, "customers to create")
 	fs.IntVar(&o.setupPar, "setup-c", 8, "concurrency while creating customers")
@@ -259,23 +259,25 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, st := range plan {
 		for r := 0; r < o.reps && failed == nil && ctx.Err() == nil; r++ {
 			first := len(rep.Steps)
-			for i := range targets {
+			checked := map[int]verdict{}
+			for _, i := range roundOrder(len(targets), r) {
 				t := &targets[i]
 				s := runStep(ctx, t.env, mixes[st.mix], st.clients, o.duration, t.Pids, groups)
 				s.Target, s.Mix, s.Rep = t.Label, st.mix, r+1
-				rep.Steps = append(rep.Steps, s)
 				if o.verifyEach && t.DBURL != "" {
 					v, err := verify(context.WithoutCancel(ctx), t.DBURL, t.Bankapp, t.env.run, t.env.book)
 					if err != nil {
 						return fmt.Errorf("%s: %w", t.Label, err)
 					}
 					verdicts[i] = &v
-					rep.Steps[len(rep.Steps)-1].Checks = "OK"
+					checked[len(rep.Steps)] = v
+					s.Checks = "OK"
 					if !v.ok() {
-						rep.Steps[len(rep.Steps)-1].Checks = "FAILED"
+						s.Checks = "FAILED"
 						failed = fmt.Errorf("%s: ledger checks failed after %s at %d clients", t.Label, st.mix, st.clients)
 					}
 				}
+				rep.Steps = append(rep.Steps, s)
 			}
 			if pgb {
 				p, err := pgbench(ctx, o.pgbenchURL, st.clients, o.duration, groups)
@@ -290,8 +292,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 			for j := first; j < len(rep.Steps); j++ {
 				printStep(stdout, rep.Steps[j], multi, pgb, len(targets[0].Pids) > 0)
-				if i := j - first; verdicts[i] != nil && o.verifyEach {
-					printVerdict(stdout, *verdicts[i])
+				if v, ok := checked[j]; ok {
+					printVerdict(stdout, v)
 				}
 			}
 		}
@@ -353,6 +355,22 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		failed = ctx.Err()
 	}
 	return failed
+}
+
+// roundOrder is the order in which n targets run in round r (from 0): the
+// first target first in even rounds, last in odd ones (A B, B A, A B, …),
+// so that with an even number of rounds every target runs as often in each
+// position and a steady drift of the machine's load (or whatever the run
+// before leaves behind, such as pgbench's dirty pages) favours none.
+func roundOrder(n, r int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+		if r%2 == 1 {
+			out[i] = n - 1 - i
+		}
+	}
+	return out
 }
 
 // steps is the plan: -plan, or -mix at each of -c.
