@@ -64,7 +64,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.md, "md", "", "write the summary tables (Markdown) here")
 	fs.StringVar(&o.dbURL, "db-url", "", "database of -url (postgres://… or sqlite:/path/bankapp.db): check the ledger at the end")
 	fs.StringVar(&o.bankapp, "bankapp", "", "bankapp binary: run `ledger verify` on -db-url at the end")
-	fs.BoolVar(&o.verifyEach, "verify-each", false, "run the ledger checks after every step, not only at the end")
+	fs.BoolVar(&o.verifyEach, "verify-each", false, "run the ledger checks after every step, not only at the end; stop at the first failed check or failed request")
 	fs.StringVar(&o.pgbenchURL, "pgbench-url", "", "run pgbench TPC-B on this database after each step (same clients and duration)")
 	fs.StringVar(&o.pids, "pids", "", "server pids (of -url) whose CPU and peak RSS to report, comma-separated")
 	fs.Var(&o.targets, "target", "a server to load instead of -url, repeatable: \"LABEL url=http://… [pids=1,2] [db=…] [bankapp=…]\"")
@@ -276,6 +276,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 						s.Checks = "FAILED"
 						failed = fmt.Errorf("%s: ledger checks failed after %s at %d clients", t.Label, st.mix, st.clients)
 					}
+				}
+				if o.verifyEach && s.Failed > 0 && failed == nil {
+					failed = fmt.Errorf("%s: %d requests failed after the client's retries (%s at %d clients)", t.Label, s.Failed, st.mix, st.clients)
 				}
 				rep.Steps = append(rep.Steps, s)
 			}
