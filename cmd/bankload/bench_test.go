@@ -240,8 +240,8 @@ func TestSummaryComparison(t *testing.T) {
 	for _, want := range []string{
 		"| step | base transfers/s | new transfers/s | new / base (pairs) | base p99 ms | new p99 ms | pgbench TPC-B tps | base ratio | new ratio |",
 		"| 64 | 2,500 (2,000) | 2,950 (2,600) | 1.18× (1.10–1.30) | 30.0 | 30.0 | 2,500 (2,000) | 1.00× | 1.18× |",
-		"base (http://127.0.0.1:1):",
-		"new (http://127.0.0.1:2):",
+		"base, CPU by process:",
+		"new, CPU by process:",
 		"median of 2 runs",
 	} {
 		if !strings.Contains(md, want) {

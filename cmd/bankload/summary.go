@@ -23,7 +23,7 @@ func summary(r report, groups []group, o options) string {
 	}
 	for _, t := range r.Targets {
 		if len(r.Targets) > 1 {
-			fmt.Fprintf(&b, "\n%s (%s):\n\n", t.Label, t.URL)
+			fmt.Fprintf(&b, "\n%s, CPU by process:\n\n", t.Label)
 		}
 		writeTarget(&b, r, t.Label, keys, groups, pg)
 	}
