@@ -293,11 +293,11 @@ func TestCombineVerdicts(t *testing.T) {
 }
 
 func TestOpenArgs(t *testing.T) {
-	if d, dsn, p := openArgs("sqlite:/tmp/x/bankapp.db"); d != "sqlite" || !strings.HasPrefix(dsn, "file:/tmp/x/bankapp.db?") || !strings.Contains(dsn, "query_only") || p != "?" {
-		t.Errorf("sqlite: %s %s %s", d, dsn, p)
+	if d, dsn, lite := openArgs("sqlite:/tmp/x/bankapp.db"); d != "sqlite" || !strings.HasPrefix(dsn, "file:/tmp/x/bankapp.db?") || !strings.Contains(dsn, "query_only") || !lite {
+		t.Errorf("sqlite: %s %s %v", d, dsn, lite)
 	}
-	if d, dsn, p := openArgs("postgres://u@h/db"); d != "pgx" || dsn != "postgres://u@h/db" || p != "$1" {
-		t.Errorf("postgres: %s %s %s", d, dsn, p)
+	if d, dsn, lite := openArgs("postgres://u@h/db"); d != "pgx" || dsn != "postgres://u@h/db" || lite {
+		t.Errorf("postgres: %s %s %v", d, dsn, lite)
 	}
 }
 
