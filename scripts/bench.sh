@@ -185,6 +185,33 @@ stop_servers() {
   server_pids=()
 }
 
+# log_notes FILE...: what the servers logged at WARN or ERROR, counted by
+# message (a server quietly falling back to a slow path — a batch that
+# fails and runs its requests one by one — is part of the measurement).
+log_notes() {
+  python3 - "$@" <<'PY'
+import collections, json, os, sys
+for path in sys.argv[1:]:
+    seen, other = collections.Counter(), 0
+    for line in open(path, errors="replace"):
+        try:
+            r = json.loads(line)
+        except ValueError:
+            other += 1
+            continue
+        if r.get("level") in ("WARN", "ERROR"):
+            err = str(r.get("err", ""))[:160]
+            seen[(r["level"], r.get("msg", ""), err)] += 1
+    name = os.path.basename(path)[len("server-"):-len(".log")]
+    total = sum(seen.values())
+    if total == 0 and other == 0:
+        continue
+    print(f"- **{name} server log: {total} WARN/ERROR lines**" + (f", {other} other lines" if other else ""))
+    for (level, msg, err), n in seen.most_common(5):
+        print(f"  - {n} × {level} {msg}" + (f": `{err}`" if err else ""))
+PY
+}
+
 labels=(bankapp)
 bins=("$new_bin")
 if [ -n "$base_bin" ]; then labels=(base new); bins=("$base_bin" "$new_bin"); fi
@@ -282,11 +309,15 @@ mode="one binary"
   echo "### PostgreSQL"
   echo
   cat "$out/pg.md"
+  notes=$(log_notes "$out"/server-pg-*.log)
+  [ -z "$notes" ] || printf '\n%s\n' "$notes"
   if [ "$with_sqlite" = 1 ]; then
     echo
     echo "### SQLite (the same binary, its own file; no pgbench)"
     echo
     cat "$out/sqlite.md"
+    notes=$(log_notes "$out"/server-sqlite-*.log)
+    [ -z "$notes" ] || printf '\n%s\n' "$notes"
   fi
   if [ -n "$store_md" ]; then
     echo
