@@ -420,6 +420,8 @@ envs() {
   echo "export STACK_PGBENCH_URL='postgres://bankapp@127.0.0.1:$PG_PORT/pgbench?sslmode=disable'"
   echo "export STACK_PIDS='$(cat "$STACK_DIR"/api[123].pid 2>/dev/null | paste -sd, -)'"
   echo "export STACK_METRICS_URLS='$(for n in 1 2 3; do echo "http://127.0.0.1:$(metrics_port "$n")/metrics"; done | paste -sd, -)'"
+  echo "export STACK_PG_PIDS='$(head -qn 1 "$STACK_DIR"/pg/primary/postmaster.pid "$STACK_DIR"/pg/replica/postmaster.pid 2>/dev/null | paste -sd, -)'"
+  echo "export STACK_LB_PID='$(lb_pid || true)'"
   echo "export STACK_PGBIN='$PGBIN'"
   echo "export STACK_SMTP_URL='$(smtp_url)'"
   echo "export STACK_MAIL_UI_URL='$(mail_ui_url)'"
