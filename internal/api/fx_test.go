@@ -765,3 +765,11 @@ func TestFXOrders(t *testing.T) {
 }
 
 func ledgerMinor(m int64) string { return fmt.Sprintf("%d.%02d", m/100, m%100) }
+
+// fxExchangeRaw is fxExchange without the OpenAPI check, for concurrent
+// clients (t.Errorf from many goroutines is fine, the checker's Fatalf is
+// not).
+func (e *env) fxExchangeRaw(u *user, quoteID, key string) response {
+	return e.do(req{Method: "POST", Path: "/api/v1/fx/exchanges", Token: u.Token, Body: map[string]any{"quote_id": quoteID},
+		Headers: map[string]string{"Idempotency-Key": key}})
+}

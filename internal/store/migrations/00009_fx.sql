@@ -18,11 +18,17 @@ FROM (SELECT 'USD' AS cur UNION ALL SELECT 'EUR' UNION ALL SELECT 'GBP') c;
 
 -- A quote holds a customer's price for 30 s; executing it marks it used
 -- (once: used_at and exchange_id are set in the exchange's transaction).
+-- No foreign keys to users and accounts: on PostgreSQL a foreign-key check
+-- takes a KEY SHARE lock on the referenced rows in the constraint's order,
+-- not in the ledger's id order, and that deadlocked against exchanges
+-- locking the same two accounts FOR UPDATE in the other order
+-- (TestBankUnderLoad). The code that inserts a quote has just read its
+-- owner's two accounts, and users and accounts are never deleted.
 CREATE TABLE fx_quotes (
     id               TEXT PRIMARY KEY,
-    owner_id         TEXT NOT NULL REFERENCES users (id),
-    from_account_id  TEXT NOT NULL REFERENCES accounts (id),
-    to_account_id    TEXT NOT NULL REFERENCES accounts (id),
+    owner_id         TEXT NOT NULL,
+    from_account_id  TEXT NOT NULL,
+    to_account_id    TEXT NOT NULL,
     quoted_by        TEXT NOT NULL CHECK (quoted_by IN ('sell', 'buy')),
     sell_amount      BIGINT NOT NULL CHECK (sell_amount > 0),
     sell_currency    TEXT NOT NULL,
