@@ -108,8 +108,8 @@ func QuoteBuy(sell ledger.Currency, buy ledger.Amount, mid Rate, s Spread) (Quot
 	return q, nil
 }
 
-// MaxSellFor is the largest amount of currency sell that, sold at the
-// customer rate CustomerRate(mid, s), buys at most buy: ⌊buy ÷ rate⌋ in
+// MaxSellFor is the largest amount of currency sell whose exact value at
+// the customer rate CustomerRate(mid, s) is at most buy: ⌊buy ÷ rate⌋ in
 // sell's minor units, so QuoteSell of it never buys more than buy. A
 // brokerage sell by notional on a EUR account uses it to find how many
 // dollars of stock to sell for at most the euros asked. mid is the
