@@ -28,6 +28,8 @@ var statusByCode = map[string]int{
 	"idempotency_key_in_progress": http.StatusConflict,
 	"totp_already_enabled":        http.StatusConflict,
 	"payee_exists":                http.StatusConflict,
+	"quote_used":                  http.StatusConflict,
+	"quote_expired":               http.StatusGone,
 	"payload_too_large":           http.StatusRequestEntityTooLarge,
 	"unsupported_media_type":      http.StatusUnsupportedMediaType,
 	"account_frozen":              http.StatusLocked,

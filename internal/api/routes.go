@@ -50,6 +50,7 @@ func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 
 	s.investRoutes(mux)    // market data, orders, portfolio, watchlist: routes_invest.go
 	s.scheduledRoutes(mux) // standing orders: scheduled.go
+	s.fxRoutes(mux)        // currency exchange and overview: fx.go
 
 	mux.Handle("GET /api/v1/admin/users", s.admin(s.adminUsers))
 	mux.Handle("POST /api/v1/admin/accounts/{id}/freeze", s.admin(s.adminFreeze("frozen")))

@@ -57,9 +57,15 @@ func New(o Options) (*Services, error) {
 	}
 	keys := ledger.NewKeys()
 	c := o.Config
-	b, err := bank.New(bank.Options{Store: o.DB.Bank(), Keys: keys, Blobs: o.Blobs, Now: o.Now, Logger: o.Logger,
+	inv := invest.New(invest.Options{Store: o.DB.Invest(), Market: o.Market, Keys: keys, MinOrderValue: c.MinOrderValue,
+		Spread: c.FXSpread, Now: o.Now})
+	bo := bank.Options{Store: o.DB.Bank(), Keys: keys, Blobs: o.Blobs, Now: o.Now, Logger: o.Logger,
 		Registerer: o.Registerer, GroupCommit: c.GroupCommit, Lanes: c.GroupCommitLanes, MaxBatch: c.GroupCommitMax,
-		Window: c.GroupCommitWindow})
+		Window: c.GroupCommitWindow, Spread: c.FXSpread, Investments: inv}
+	if o.Market != nil {
+		bo.FX = o.Market
+	}
+	b, err := bank.New(bo)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +74,6 @@ func New(o Options) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	inv := invest.New(invest.Options{Store: o.DB.Invest(), Market: o.Market, Keys: keys, MinOrderValue: c.MinOrderValue, Now: o.Now})
 	return &Services{Auth: a, Bank: b, Invest: inv, Keys: keys}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/ledger"
 )
 
 // Me is the caller's user.
@@ -11,10 +12,29 @@ func (s *Service) Me(ctx context.Context, userID string) (User, error) {
 	return s.store.UserByID(ctx, userID)
 }
 
-// SetName changes the caller's full name (already checked).
-func (s *Service) SetName(ctx context.Context, c audit.Caller, name string) (User, error) {
+// Profile is a change to the caller's profile; nil fields stay as they are.
+type Profile struct {
+	FullName     *string // already checked (1–100 characters on one line)
+	BaseCurrency *string // USD, EUR or GBP
+}
+
+// UpdateProfile changes the caller's name and/or base currency (the
+// currency of the overview and net worth) in one step.
+func (s *Service) UpdateProfile(ctx context.Context, c audit.Caller, p Profile) (User, error) {
+	var base ledger.Currency
+	if p.BaseCurrency != nil {
+		var err error
+		if base, err = ledger.ParseCurrency(*p.BaseCurrency); err != nil {
+			return User{}, &Error{Code: "validation_failed", Msg: "must be USD, EUR or GBP", Field: "base_currency"}
+		}
+	}
 	return s.updateUser(ctx, c, "profile_update", func(u *User) error {
-		u.FullName = name
+		if p.FullName != nil {
+			u.FullName = *p.FullName
+		}
+		if base != "" {
+			u.BaseCurrency = base
+		}
 		return nil
 	})
 }

@@ -31,7 +31,7 @@ func (s *Service) Register(ctx context.Context, c audit.Caller, email, password,
 	}
 	now := s.now()
 	u := User{ID: uuid.Must(uuid.NewV7()).String(), Email: email, PasswordHash: hash, FullName: fullName,
-		Role: RoleCustomer, CreatedAt: now, UpdatedAt: now}
+		Role: RoleCustomer, BaseCurrency: ledger.USD, CreatedAt: now, UpdatedAt: now}
 	err = s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err

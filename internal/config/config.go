@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/store/dsn"
 )
 
@@ -47,6 +48,10 @@ type Config struct {
 	// units of the account's currency (a sale of a whole position may be
 	// smaller).
 	MinOrderValue int64
+
+	// FXSpread is the bank's margin on currency exchanges and on orders
+	// that convert (FX_SPREAD_BPS, basis points of the mid-market rate).
+	FXSpread fx.Spread
 
 	MarketDataProvider   string // "simulated" or "live"
 	AllowSimulatedMarket bool   // production opt-in to the simulated market
@@ -131,6 +136,7 @@ func Parse(getenv func(string) string) (Config, []error) {
 		SessionMaxAge:          p.duration("SESSION_MAX_AGE", 12*time.Hour, 30*24*time.Hour),
 		MetricsAddr:            metricsAddr(getenv("METRICS_ADDR")),
 		MinOrderValue:          p.money("MIN_ORDER_VALUE", 100),
+		FXSpread:               p.spread("FX_SPREAD_BPS"),
 		MarketDataProvider:     p.str("MARKET_DATA_PROVIDER", "simulated"),
 		AllowSimulatedMarket:   p.boolean("ALLOW_SIMULATED_MARKET", false),
 		YahooFinanceBaseURL:    p.str("YAHOO_FINANCE_BASE_URL", "https://query1.finance.yahoo.com"),
@@ -200,6 +206,9 @@ func (c Config) Validate() []error {
 		} else if c.MetricsAddr == c.Addr {
 			bad("METRICS_ADDR", "must not be the API listener BANKAPP_ADDR: metrics are never public")
 		}
+	}
+	if bps := c.FXSpread.BPS(); bps < 0 || bps > fx.MaxSpreadBPS {
+		bad("FX_SPREAD_BPS", "must be 0 to %d basis points", fx.MaxSpreadBPS)
 	}
 	if c.JobsLease < 5*time.Second {
 		bad("BANKAPP_JOBS_LEASE", "must be at least 5s: a shorter claim lets another instance take over jobs still running")

@@ -120,3 +120,21 @@ func TestJobsLease(t *testing.T) {
 		}
 	}
 }
+
+func TestFXSpread(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.FXSpread.BPS() != 50 {
+		t.Fatalf("default spread = %d bps, %v; want 50 (0.5 %%)", c.FXSpread.BPS(), err)
+	}
+	for v, want := range map[string]int{"0": 0, "25": 25, " 1000 ": 1000} {
+		if c, err = config.Load(env(map[string]string{"FX_SPREAD_BPS": v})); err != nil || c.FXSpread.BPS() != want {
+			t.Errorf("FX_SPREAD_BPS=%q: %d, %v; want %d", v, c.FXSpread.BPS(), err, want)
+		}
+	}
+	for _, bad := range []string{"-1", "1001", "0.5", "0.5%", "fifty"} {
+		_, err := config.Load(env(map[string]string{"FX_SPREAD_BPS": bad}))
+		if err == nil || !strings.Contains(err.Error(), "FX_SPREAD_BPS") {
+			t.Errorf("FX_SPREAD_BPS=%s: %v", bad, err)
+		}
+	}
+}

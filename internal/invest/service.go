@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/market"
 )
@@ -14,6 +16,7 @@ import (
 // Store is what investing needs from the database (store.(*DB).Invest).
 type Store interface {
 	InTx(ctx context.Context, fn func(ServiceTx) error) error
+	UserByID(ctx context.Context, id string) (auth.User, error)
 	AccountByID(ctx context.Context, owner, id string) (ledger.Account, error)
 	AccountsByOwner(ctx context.Context, owner string) ([]ledger.Account, error)
 	HoldingsByAccounts(ctx context.Context, accountIDs []string) ([]Holding, error)
@@ -41,6 +44,10 @@ type Market interface {
 	Quoter
 	FreshQuote(ctx context.Context, symbol string) (market.Quote, error)
 	Quote(ctx context.Context, symbol string) (market.Quote, error)
+	// FreshFXRates prices orders that convert; FXRates values holdings in
+	// another currency.
+	FreshFXRates(ctx context.Context) (market.FXRates, error)
+	FXRates(ctx context.Context) (market.FXRates, error)
 }
 
 // Options configures a Service.
@@ -51,7 +58,9 @@ type Options struct {
 	// MinOrderValue is the smallest order filled, in minor units
 	// (MIN_ORDER_VALUE).
 	MinOrderValue int64
-	Now           func() time.Time
+	// Spread is the bank's margin on orders that convert (FX_SPREAD_BPS).
+	Spread fx.Spread
+	Now    func() time.Time
 }
 
 // Service is investing's use cases: orders, portfolio, watchlist.
@@ -60,6 +69,7 @@ type Service struct {
 	market   Market
 	keys     *ledger.Keys
 	minOrder int64
+	spread   fx.Spread
 	now      func() time.Time
 }
 
@@ -71,7 +81,8 @@ func New(o Options) *Service {
 	if o.Keys == nil {
 		o.Keys = ledger.NewKeys()
 	}
-	return &Service{store: o.Store, market: o.Market, keys: o.Keys, minOrder: o.MinOrderValue, now: func() time.Time { return o.Now().UTC() }}
+	return &Service{store: o.Store, market: o.Market, keys: o.Keys, minOrder: o.MinOrderValue, spread: o.Spread,
+		now: func() time.Time { return o.Now().UTC() }}
 }
 
 // OrderReceipt is a filled order as its idempotency record keeps it, so
@@ -86,12 +97,24 @@ type OrderReceipt struct {
 }
 
 // Place fills a market order on one of the caller's brokerage accounts at
-// the current quote, once per idempotency key. The quote is fetched before
-// the transaction, so that no lock is held while upstream answers; its
-// error is reported only if this is not a replay (a replay answers what the
-// first request got).
+// the current quote, once per idempotency key. The quote (and, for an
+// account in another currency than the instrument's, the exchange rates)
+// is fetched before the transaction, so that no lock is held while
+// upstream answers; its error is reported only if this is not a replay (a
+// replay answers what the first request got).
 func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, req OrderRequest) (OrderReceipt, error) {
 	q, qerr := s.market.FreshQuote(ctx, req.Symbol)
+	if qerr == nil {
+		// The account's currency never changes, so reading it outside the
+		// order's transaction is safe; the order locks and reads it again.
+		if a, err := s.store.AccountByID(ctx, c.UserID, req.AccountID); err == nil && string(a.Currency) != q.Currency {
+			rates, err := s.market.FreshFXRates(ctx)
+			if err != nil {
+				qerr = err
+			}
+			req.FX = &FXTerms{Rates: rates, Spread: s.spread}
+		}
+	}
 	req.OwnerID, req.MinValue = c.UserID, s.minOrder
 	res, err := ledger.Idempotent(ctx, s.keys, s.store.InTx, c.UserID, idem.Key, idem.Hash, func(tx ServiceTx) (ledger.Response, error) {
 		if qerr != nil {
@@ -101,8 +124,13 @@ func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, r
 		if err != nil {
 			return ledger.Response{}, err
 		}
-		ev := c.Event("order_"+o.Side, "order:"+o.ID, "success").WithDetail(fmt.Sprintf("account:%s %s %s @ %s total %s %s",
-			o.AccountID, FormatQuantity(o.Quantity), o.Symbol, market.FormatPrice(o.Price), ledger.FormatMinor(o.Total, o.Currency.Digits()), o.Currency))
+		detail := fmt.Sprintf("account:%s %s %s @ %s total %s %s",
+			o.AccountID, FormatQuantity(o.Quantity), o.Symbol, market.FormatPrice(o.Price), ledger.FormatMinor(o.Total, o.Currency.Digits()), o.Currency)
+		if o.FX != nil {
+			m := o.AccountAmount()
+			detail += fmt.Sprintf(" = %s %s at %s", m, m.Currency, o.FX.Rate)
+		}
+		ev := c.Event("order_"+o.Side, "order:"+o.ID, "success").WithDetail(detail)
 		if err := tx.InsertAudit(ctx, ev); err != nil {
 			return ledger.Response{}, err
 		}
