@@ -15,11 +15,14 @@ type userView struct {
 	FullName    string `json:"full_name"`
 	Role        string `json:"role"`
 	TOTPEnabled bool   `json:"totp_enabled"`
-	CreatedAt   string `json:"created_at"`
+	// EmailVerified: a link sent to Email was opened (API.md v1.1).
+	EmailVerified bool   `json:"email_verified"`
+	CreatedAt     string `json:"created_at"`
 }
 
 func viewUser(u auth.User) userView {
-	return userView{ID: u.ID, Email: u.Email, FullName: u.FullName, Role: u.Role, TOTPEnabled: u.TOTPEnabled, CreatedAt: ts(u.CreatedAt)}
+	return userView{ID: u.ID, Email: u.Email, FullName: u.FullName, Role: u.Role, TOTPEnabled: u.TOTPEnabled,
+		EmailVerified: u.EmailVerified, CreatedAt: ts(u.CreatedAt)}
 }
 
 type accountView struct {

@@ -21,8 +21,11 @@ type User struct {
 	TOTPPending  string // a secret set up but not yet enabled
 	TOTPEnabled  bool
 	TOTPLastStep int64 // the last accepted TOTP time step, so a code works once
-	FailedLogins int
-	LockedUntil  time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// EmailVerified is true once a link sent to Email was opened (a
+	// verification, or a password reset).
+	EmailVerified bool
+	FailedLogins  int
+	LockedUntil   time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }

@@ -14,13 +14,13 @@ import (
 )
 
 const userColumns = `id, email, password_hash, full_name, role, COALESCE(totp_secret, ''), COALESCE(totp_pending, ''),
-	totp_enabled, totp_last_step, failed_logins, locked_until, created_at, updated_at`
+	totp_enabled, totp_last_step, failed_logins, locked_until, created_at, updated_at, email_verified`
 
 func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 	var u auth.User
 	var locked, created, updated int64
 	err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Role, &u.TOTPSecret, &u.TOTPPending,
-		&u.TOTPEnabled, &u.TOTPLastStep, &u.FailedLogins, &locked, &created, &updated)
+		&u.TOTPEnabled, &u.TOTPLastStep, &u.FailedLogins, &locked, &created, &updated, &u.EmailVerified)
 	if locked > 0 {
 		u.LockedUntil = fromMicros(locked)
 	}
@@ -34,8 +34,8 @@ var ErrEmailTaken = &ledger.Error{Code: "email_taken", Msg: "an account with thi
 // CreateUser inserts a user; the email must be unique (case-insensitively:
 // callers store it lower-cased).
 func (tx *Tx) CreateUser(ctx context.Context, u auth.User) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id, email, password_hash, full_name, role, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6)`, u.ID, u.Email, u.PasswordHash, u.FullName, u.Role, micros(u.CreatedAt))
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id, email, password_hash, full_name, role, created_at, updated_at, email_verified)
+		VALUES ($1, $2, $3, $4, $5, $6, $6, $7)`, u.ID, u.Email, u.PasswordHash, u.FullName, u.Role, micros(u.CreatedAt), u.EmailVerified)
 	if isUniqueViolation(err) {
 		return ErrEmailTaken
 	}
@@ -74,6 +74,11 @@ func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
 	return u, nil
 }
 
+// UserByEmail finds a user by (lower-cased) email inside a transaction.
+func (tx *Tx) UserByEmail(ctx context.Context, email string) (auth.User, error) {
+	return userWhere(ctx, tx.tx, `email = $1`, email)
+}
+
 // UserByID finds a user by id inside a transaction.
 func (tx *Tx) UserByID(ctx context.Context, id string) (auth.User, error) {
 	return userWhere(ctx, tx.tx, `id = $1`, id)
@@ -102,9 +107,9 @@ func (tx *Tx) UpdateUser(ctx context.Context, u auth.User) error {
 		locked = micros(u.LockedUntil)
 	}
 	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, full_name = $3, role = $4, totp_secret = $5, totp_pending = $6,
-		totp_enabled = $7, totp_last_step = $8, failed_logins = $9, locked_until = $10, updated_at = $11 WHERE id = $1`,
+		totp_enabled = $7, totp_last_step = $8, failed_logins = $9, locked_until = $10, updated_at = $11, email_verified = $12 WHERE id = $1`,
 		u.ID, u.PasswordHash, u.FullName, u.Role, nullable(u.TOTPSecret), nullable(u.TOTPPending), u.TOTPEnabled,
-		u.TOTPLastStep, u.FailedLogins, locked, micros(tx.Now()))
+		u.TOTPLastStep, u.FailedLogins, locked, micros(tx.Now()), u.EmailVerified)
 	if err != nil {
 		return fmt.Errorf("store: update user: %w", err)
 	}
@@ -161,7 +166,7 @@ func (db *DB) AdminUsers(ctx context.Context, q, cursor string, limit int) ([]ba
 		var u bank.UserWithCount
 		var locked, created, updated int64
 		err := rows.Scan(&u.User.ID, &u.User.Email, &u.User.PasswordHash, &u.User.FullName, &u.User.Role, &u.User.TOTPSecret, &u.User.TOTPPending,
-			&u.User.TOTPEnabled, &u.User.TOTPLastStep, &u.User.FailedLogins, &locked, &created, &updated, &u.AccountCount)
+			&u.User.TOTPEnabled, &u.User.TOTPLastStep, &u.User.FailedLogins, &locked, &created, &updated, &u.User.EmailVerified, &u.AccountCount)
 		if err != nil {
 			return nil, fmt.Errorf("store: admin users: %w", err)
 		}
