@@ -336,7 +336,9 @@ func TestPasswordResetDoesNotTellWhichEmailsExist(t *testing.T) {
 func TestPasswordResetIsRateLimitedPerIP(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		srv := mailtest.Start(t, mailtest.Options{})
-		e := newEnv(t, db, func(c *config.Config) { c.SMTPURL, c.MailFrom, c.AuthRateLimitPerMinute = srv.URL(), "bank@example.com", 3 })
+		e := newEnv(t, db, func(c *config.Config) {
+			c.SMTPURL, c.MailFrom, c.AuthRateLimitPerMinute = srv.URL(), "bank@example.com", 3
+		})
 		for i := range 3 {
 			r := post(t, e, "/api/v1/auth/password-reset", map[string]string{"email": fmt.Sprintf("p%d@example.com", i)}, "")
 			expect(t, r, http.StatusAccepted, "")
