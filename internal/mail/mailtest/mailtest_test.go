@@ -109,7 +109,9 @@ func TestHoldStopsATransactionUntilDropped(t *testing.T) {
 	srv := mailtest.Start(t, mailtest.Options{})
 	h := srv.Hold()
 	sent := make(chan error, 1)
-	go func() { sent <- smtp.SendMail(srv.Addr(), nil, "bank@example.com", []string{"jane@example.com"}, []byte(raw)) }()
+	go func() {
+		sent <- smtp.SendMail(srv.Addr(), nil, "bank@example.com", []string{"jane@example.com"}, []byte(raw))
+	}()
 	<-h.Reached()
 	select {
 	case err := <-sent:
@@ -132,7 +134,9 @@ func TestHoldStopsATransactionUntilDropped(t *testing.T) {
 	}
 	// Close ends a transaction still held.
 	h = srv.Hold()
-	go func() { sent <- smtp.SendMail(srv.Addr(), nil, "bank@example.com", []string{"jane@example.com"}, []byte(raw)) }()
+	go func() {
+		sent <- smtp.SendMail(srv.Addr(), nil, "bank@example.com", []string{"jane@example.com"}, []byte(raw))
+	}()
 	<-h.Reached()
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
