@@ -89,11 +89,13 @@ type Options struct {
 	Logger   *slog.Logger
 	// Registerer receives the sign-in metrics (nil = not registered).
 	Registerer prometheus.Registerer
-	// Mail renders the emails the use cases put in the outbox (links from
-	// BANKAPP_PUBLIC_ORIGIN). Required.
+	// Mail renders the emails the use cases put in the outbox, with links
+	// from BANKAPP_PUBLIC_ORIGIN (nil: links to http://localhost:3001, for
+	// tests; internal/app always sets it).
 	Mail *mail.Templates
-	// DeviceKey signs the device cookie of browsers (at least 32 bytes;
-	// DeriveKey of the signing key).
+	// DeviceKey signs the device cookie of browsers: DeriveKey of the
+	// signing key, at least 32 bytes (nil: a random key, so device cookies
+	// last as long as the process — tests; internal/app always sets it).
 	DeviceKey []byte
 }
 
@@ -131,7 +133,14 @@ func New(o Options) (*Service, error) {
 		o.Lockout = DefaultLockout
 	}
 	if o.Mail == nil {
-		return nil, errors.New("auth: no mail templates")
+		t, err := mail.NewTemplates(mail.Site{Origin: "http://localhost:3001"})
+		if err != nil {
+			return nil, err
+		}
+		o.Mail = t
+	}
+	if o.DeviceKey == nil {
+		o.DeviceKey = DeriveKey([]byte(RandomToken(32)), "device-cookie")
 	}
 	if len(o.DeviceKey) < 32 {
 		return nil, errors.New("auth: the device cookie key must be at least 256 bits")
