@@ -19,6 +19,7 @@ import (
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
 	"github.com/bankapp/bankapp/internal/jobs"
+	"github.com/bankapp/bankapp/internal/mail"
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/telemetry"
@@ -100,10 +101,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer svc.Close()
 	srv := svc.Server(opts, web.Handler())
-	runner, err := jobs.New(jobs.Options{DB: db, Logger: log, Registerer: reg, InterestBPS: cfg.SavingsInterestBPS, Blobs: opts.Blobs, Lease: cfg.JobsLease})
+	runner, err := svc.Jobs(opts, jobs.Options{InterestBPS: cfg.SavingsInterestBPS, Blobs: opts.Blobs, Lease: cfg.JobsLease})
 	if err != nil {
 		return err
 	}
+	logMail(cfg, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
@@ -142,6 +144,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	drain(cfg, log, srv, runner, hs)
 	return nil
+}
+
+// logMail says where email goes: in development without SMTP_URL or
+// MAIL_DRIVER, into the file outbox (each message's link is logged too).
+func logMail(cfg config.Config, log *slog.Logger) {
+	mc := cfg.MailConfig()
+	if mc.EffectiveDriver() == mail.DriverFile {
+		log.Info("email goes to the development outbox: no SMTP_URL or MAIL_DRIVER set; each message is an .eml file there and its link is logged",
+			"outbox", mc.OutboxDir, "links_from", cfg.LinkOrigin())
+		return
+	}
+	log.Info("email", "driver", mc.Summary(), "from", mc.From, "links_from", cfg.LinkOrigin())
 }
 
 // appOptions builds what the services need besides the database: market

@@ -17,7 +17,9 @@ type userView struct {
 	TOTPEnabled bool   `json:"totp_enabled"`
 	// BaseCurrency is the currency of the overview (GET /overview).
 	BaseCurrency string `json:"base_currency"`
-	CreatedAt    string `json:"created_at"`
+	// EmailVerified: a link sent to Email was opened (API.md v1.1).
+	EmailVerified bool   `json:"email_verified"`
+	CreatedAt     string `json:"created_at"`
 }
 
 func viewUser(u auth.User) userView {
@@ -25,7 +27,8 @@ func viewUser(u auth.User) userView {
 	if base == "" {
 		base = string(ledger.USD)
 	}
-	return userView{ID: u.ID, Email: u.Email, FullName: u.FullName, Role: u.Role, TOTPEnabled: u.TOTPEnabled, BaseCurrency: base, CreatedAt: ts(u.CreatedAt)}
+	return userView{ID: u.ID, Email: u.Email, FullName: u.FullName, Role: u.Role, TOTPEnabled: u.TOTPEnabled,
+		BaseCurrency: base, EmailVerified: u.EmailVerified, CreatedAt: ts(u.CreatedAt)}
 }
 
 type accountView struct {

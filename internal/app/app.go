@@ -17,7 +17,9 @@ import (
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
 	"github.com/bankapp/bankapp/internal/invest"
+	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/mail"
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 )
@@ -33,6 +35,8 @@ type Options struct {
 	Tokens     *auth.Tokens
 	Market     *market.Service
 	Hasher     auth.Hasher // nil = argon2id, at most 2 at once
+	// Mailer delivers email; nil = the driver of Config (MailConfig).
+	Mailer mail.Sender
 }
 
 // Services are BankApp's domain services.
@@ -43,6 +47,8 @@ type Services struct {
 	// Keys are the idempotency keys in flight on this instance, shared by
 	// every money use case (bank and invest).
 	Keys *ledger.Keys
+	// Mailer delivers the outbox's messages (the job runner's mail_send).
+	Mailer mail.Sender
 }
 
 // New builds the services.
@@ -69,12 +75,50 @@ func New(o Options) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := auth.New(auth.Options{Store: o.DB.Auth(), Tokens: o.Tokens, Hasher: o.Hasher, Now: o.Now, Logger: o.Logger,
-		Registerer: o.Registerer, Settings: auth.Settings{RefreshTTL: c.RefreshTokenTTL, MaxAge: c.SessionMaxAge, IdleTimeout: c.SessionIdleTimeout}})
+	templates, err := mail.NewTemplates(mail.Site{Origin: c.LinkOrigin(), Name: "BankApp"})
 	if err != nil {
 		return nil, err
 	}
-	return &Services{Auth: a, Bank: b, Invest: inv, Keys: keys}, nil
+	mailer := o.Mailer
+	if mailer == nil {
+		mc := c.MailConfig()
+		mc.Registerer = o.Registerer
+		if mailer, err = mail.New(mc, o.Logger); err != nil {
+			return nil, err
+		}
+	}
+	a, err := auth.New(auth.Options{Store: o.DB.Auth(), Tokens: o.Tokens, Hasher: o.Hasher, Now: o.Now, Logger: o.Logger,
+		Registerer: o.Registerer, Settings: auth.Settings{RefreshTTL: c.RefreshTokenTTL, MaxAge: c.SessionMaxAge, IdleTimeout: c.SessionIdleTimeout},
+		Mail: templates, DeviceKey: auth.DeriveKey(c.JWTSigningKey, "device-cookie")})
+	if err != nil {
+		return nil, err
+	}
+	return &Services{Auth: a, Bank: b, Invest: inv, Keys: keys, Mailer: mailer}, nil
+}
+
+// Jobs builds the job runner over the services: the built-in kinds, mail
+// delivery through Mailer, and the answers to password-reset requests.
+// jo's DB, Now, Logger and Registerer default to o's.
+func (s *Services) Jobs(o Options, jo jobs.Options) (*jobs.Runner, error) {
+	if jo.DB == nil {
+		jo.DB = o.DB
+	}
+	if jo.Now == nil {
+		jo.Now = o.Now
+	}
+	if jo.Logger == nil {
+		jo.Logger = o.Logger
+	}
+	if jo.Registerer == nil {
+		jo.Registerer = o.Registerer
+	}
+	r, err := jobs.New(jo)
+	if err != nil {
+		return nil, err
+	}
+	r.Register(jobs.KindMailSend, jobs.MailHandler(s.Mailer, 0))
+	r.Register(jobs.KindPasswordResetRequest, jobs.PasswordResetHandler(s.Auth))
+	return r, nil
 }
 
 // Server is the HTTP API over the services.

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/fx"
+	"github.com/bankapp/bankapp/internal/mail"
 	"github.com/bankapp/bankapp/internal/store/dsn"
 )
 
@@ -88,6 +90,35 @@ type Config struct {
 	// first one out).
 	JobsLease          time.Duration
 	SavingsInterestBPS int64 // annual savings rate in basis points (1/100 of a percent)
+
+	// Email (docs/email.md): the driver (smtp, ses or file; empty = smtp
+	// when SMTPURL is set, else the development file outbox), the relay,
+	// the sender and the SES configuration set. MailConfig maps them.
+	MailDriver          string
+	SMTPURL             string
+	MailFrom            string
+	SESConfigurationSet string
+}
+
+// MailConfig is the mail driver's configuration: the file driver writes to
+// <BANKAPP_DATA_DIR>/outbox.
+func (c Config) MailConfig() mail.Config {
+	return mail.Config{Driver: c.MailDriver, SMTPURL: c.SMTPURL, From: c.MailFrom, SESConfigurationSet: c.SESConfigurationSet,
+		OutboxDir: filepath.Join(c.DataDir, "outbox")}
+}
+
+// LinkOrigin is the base of the links in emails: BANKAPP_PUBLIC_ORIGIN, or
+// in development without it http://localhost:<the port of BANKAPP_ADDR>
+// (the server serves the web app there).
+func (c Config) LinkOrigin() string {
+	if c.PublicOrigin != "" {
+		return c.PublicOrigin
+	}
+	_, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" || port == "0" {
+		port = "3001"
+	}
+	return "http://localhost:" + port
 }
 
 // Production reports whether the server runs in production mode.
@@ -159,6 +190,10 @@ func Parse(getenv func(string) string) (Config, []error) {
 		GroupCommitMax:         p.integer("GROUP_COMMIT_MAX", 64, 1, 1000),
 		GroupCommitWindow:      p.duration("GROUP_COMMIT_WINDOW", 0, 2*time.Millisecond),
 		SavingsInterestBPS:     int64(p.integer("SAVINGS_INTEREST_BPS", 200, 0, 10_000)),
+		MailDriver:             strings.ToLower(p.str("MAIL_DRIVER", "")),
+		SMTPURL:                p.str("SMTP_URL", ""),
+		MailFrom:               p.str("MAIL_FROM", ""),
+		SESConfigurationSet:    p.str("SES_CONFIGURATION_SET", ""),
 	}
 	return c, p.errs
 }
@@ -223,9 +258,14 @@ func (c Config) Validate() []error {
 	default:
 		bad("LOG_FORMAT", "must be text or json")
 	}
-	if c.PublicOrigin != "" && !strings.HasPrefix(c.PublicOrigin, "https://") && !strings.HasPrefix(c.PublicOrigin, "http://") {
-		bad("BANKAPP_PUBLIC_ORIGIN", "must be an origin such as https://bankapp.example.com")
+	if c.PublicOrigin != "" {
+		if u, err := url.Parse(c.PublicOrigin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			bad("BANKAPP_PUBLIC_ORIGIN", "must be an origin such as https://bankapp.example.com (no path)")
+		}
 	}
+	mc := c.MailConfig()
+	errs = append(errs, varErrors(mc.Validate())...)
 	if c.Production() {
 		if len(c.JWTSigningKey) == 0 {
 			bad("JWT_SIGNING_KEY", "is required in production (at least 32 random bytes, base64); the development key is refused")
@@ -236,8 +276,33 @@ func (c Config) Validate() []error {
 		if c.MarketDataProvider == "simulated" && !c.AllowSimulatedMarket {
 			bad("MARKET_DATA_PROVIDER", "is simulated; production needs live, or ALLOW_SIMULATED_MARKET=true to opt in")
 		}
+		if !strings.HasPrefix(c.PublicOrigin, "https://") {
+			bad("BANKAPP_PUBLIC_ORIGIN", "is required in production and must be https:// (the links in emails start with it)")
+		}
+		errs = append(errs, varErrors(mc.CheckProduction())...)
 	}
 	return errs
+}
+
+// varErrors turns the mail package's errors ("SMTP_URL: why", joined) into
+// config errors naming their variable.
+func varErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	list := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	}
+	out := make([]error, 0, len(list))
+	for _, e := range list {
+		v, msg, ok := strings.Cut(e.Error(), ": ")
+		if !ok || strings.ContainsAny(v, " ") {
+			v, msg = "MAIL_DRIVER", e.Error()
+		}
+		out = append(out, &Error{Var: v, Msg: msg})
+	}
+	return out
 }
 
 // metricsAddr is METRICS_ADDR with its default; "off" turns the listener off.

@@ -29,13 +29,14 @@ func TestProductionRefusesDevelopmentDefaults(t *testing.T) {
 	if err == nil {
 		t.Fatal("production started with development defaults")
 	}
-	for _, v := range []string{"JWT_SIGNING_KEY", "DATABASE_URL", "MARKET_DATA_PROVIDER"} {
+	for _, v := range []string{"JWT_SIGNING_KEY", "DATABASE_URL", "MARKET_DATA_PROVIDER", "MAIL_DRIVER", "BANKAPP_PUBLIC_ORIGIN"} {
 		if !strings.Contains(err.Error(), v) {
 			t.Errorf("error does not name %s: %v", v, err)
 		}
 	}
 	c, err := config.Load(env(map[string]string{"BANKAPP_ENV": "production", "JWT_SIGNING_KEY": goodKey,
-		"DATABASE_URL": "postgres://db/bankapp", "MARKET_DATA_PROVIDER": "live"}))
+		"DATABASE_URL": "postgres://db/bankapp", "MARKET_DATA_PROVIDER": "live", "BANKAPP_PUBLIC_ORIGIN": "https://bank.example.com",
+		"MAIL_DRIVER": "ses", "MAIL_FROM": "BankApp <no-reply@bank.example.com>", "SES_CONFIGURATION_SET": "bankapp-prod"}))
 	if err != nil {
 		t.Fatalf("good production config refused: %v", err)
 	}
@@ -43,7 +44,8 @@ func TestProductionRefusesDevelopmentDefaults(t *testing.T) {
 		t.Errorf("production log format = %q, want json", c.LogFormat)
 	}
 	if _, err := config.Load(env(map[string]string{"BANKAPP_ENV": "production", "JWT_SIGNING_KEY": goodKey,
-		"DATABASE_URL": "postgres://db/bankapp", "ALLOW_SIMULATED_MARKET": "true"})); err != nil {
+		"DATABASE_URL": "postgres://db/bankapp", "ALLOW_SIMULATED_MARKET": "true", "BANKAPP_PUBLIC_ORIGIN": "https://bank.example.com",
+		"SMTP_URL": "smtps://relay.example.com", "MAIL_FROM": "no-reply@bank.example.com"})); err != nil {
 		t.Fatalf("explicit simulated opt-in refused: %v", err)
 	}
 }
@@ -136,5 +138,64 @@ func TestFXSpread(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "FX_SPREAD_BPS") {
 			t.Errorf("FX_SPREAD_BPS=%s: %v", bad, err)
 		}
+	}
+}
+
+func TestMailSettings(t *testing.T) {
+	// Development with nothing set: the file outbox in the data dir, links
+	// to the local server.
+	c, err := config.Load(env(map[string]string{"BANKAPP_DATA_DIR": "/srv/bank", "BANKAPP_ADDR": "127.0.0.1:4000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc := c.MailConfig()
+	if mc.EffectiveDriver() != "file" || mc.OutboxDir != "/srv/bank/outbox" || c.LinkOrigin() != "http://localhost:4000" {
+		t.Fatalf("development mail = %s in %q, links from %q", mc.EffectiveDriver(), mc.OutboxDir, c.LinkOrigin())
+	}
+	c, err = config.Load(env(map[string]string{"SMTP_URL": "smtp://u:p@127.0.0.1:1025", "MAIL_FROM": "BankApp <bank@example.com>",
+		"BANKAPP_PUBLIC_ORIGIN": "https://bank.example.com/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mc := c.MailConfig(); mc.EffectiveDriver() != "smtp" || mc.SMTPURL != "smtp://u:p@127.0.0.1:1025" || mc.From != "BankApp <bank@example.com>" ||
+		c.LinkOrigin() != "https://bank.example.com" {
+		t.Fatalf("smtp mail = %+v, links from %q", mc, c.LinkOrigin())
+	}
+	prod := map[string]string{"BANKAPP_ENV": "production", "JWT_SIGNING_KEY": goodKey, "DATABASE_URL": "postgres://db/bankapp",
+		"MARKET_DATA_PROVIDER": "live", "BANKAPP_PUBLIC_ORIGIN": "https://bank.example.com", "MAIL_FROM": "no-reply@bank.example.com"}
+	with := func(m map[string]string, kv ...string) map[string]string {
+		out := map[string]string{}
+		for k, v := range m {
+			out[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			out[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{with(nil, "MAIL_DRIVER", "carrier-pigeon"), "MAIL_DRIVER"},
+		{with(nil, "MAIL_DRIVER", "ses"), "MAIL_FROM"},
+		{with(nil, "MAIL_DRIVER", "smtp"), "SMTP_URL"},
+		{with(nil, "SMTP_URL", "http://user:hunter2secret@relay", "MAIL_FROM", "a@b.example"), "SMTP_URL"},
+		{with(nil, "SMTP_URL", "smtp://relay:25", "MAIL_FROM", "not an address"), "MAIL_FROM"},
+		{with(nil, "BANKAPP_PUBLIC_ORIGIN", "https://bank.example.com/app"), "BANKAPP_PUBLIC_ORIGIN"},
+		{with(prod), "MAIL_DRIVER"}, // the file outbox
+		{with(prod, "SMTP_URL", "smtp://user:hunter2secret@relay.example.com:587"), "SMTP_URL"}, // STARTTLS not required
+		{with(prod, "MAIL_DRIVER", "ses", "BANKAPP_PUBLIC_ORIGIN", "http://bank.example.com"), "BANKAPP_PUBLIC_ORIGIN"},
+	} {
+		_, err := config.Load(env(tc.env))
+		if err == nil || !strings.Contains(err.Error(), "config: "+tc.want+":") {
+			t.Errorf("%v: err = %v, want one naming %s", tc.env, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2secret") {
+			t.Errorf("the error repeats the SMTP password: %v", err)
+		}
+	}
+	if _, err := config.Load(env(with(prod, "SMTP_URL", "smtp://relay.example.com:587?starttls=required"))); err != nil {
+		t.Errorf("production with STARTTLS required refused: %v", err)
 	}
 }

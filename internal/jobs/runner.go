@@ -54,6 +54,7 @@ type Runner struct {
 	m        *metrics
 	keys     *ledger.Keys
 	handlers map[string]Handler
+	redact   map[string]Redactor
 
 	mu   sync.Mutex
 	stop chan struct{}
@@ -104,18 +105,35 @@ func New(o Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Runner{o: o, db: o.DB, log: o.Logger, m: m, keys: ledger.NewKeys(), handlers: map[string]Handler{}}
+	r := &Runner{o: o, db: o.DB, log: o.Logger, m: m, keys: ledger.NewKeys(), handlers: map[string]Handler{}, redact: map[string]Redactor{}}
 	r.Register(bank.KindScheduledTransfer, r.runScheduledTransfer)
 	r.Register(KindInterestMonth, r.runInterestMonth)
 	r.Register(KindInterestPay, r.runInterestPay)
 	r.Register(KindStatementsMonth, r.runStatementsMonth)
 	r.Register(KindStatement, r.runStatement)
 	r.Register(KindCleanup, r.runCleanup)
+	// Mail payloads hold addresses and live links; reset requests an
+	// address (mail.go).
+	r.Redact(KindMailSend, redactMail)
+	r.Redact(KindPasswordResetRequest, redactAll)
 	return r, nil
 }
 
 // Register adds (or replaces) the handler of a job kind. Call it before Start.
 func (r *Runner) Register(kind string, h Handler) { r.handlers[kind] = h }
+
+// Redactor says what the payload of a job becomes when the job leaves the
+// queue — done (dead false) or dead-lettered (dead true) — or ok false to
+// keep it. The new payload is written in the transaction that marks the job
+// done or dead, so a payload that carried a secret outlives its job's
+// attempts in no row.
+type Redactor func(payload []byte, dead bool) (redacted []byte, ok bool)
+
+// Redact sets the redactor of a job kind. Call it before Start.
+func (r *Runner) Redact(kind string, f Redactor) { r.redact[kind] = f }
+
+// redactAll replaces any finished payload by {"redacted": true}.
+func redactAll([]byte, bool) ([]byte, bool) { return []byte(`{"redacted":true}`), true }
 
 func (r *Runner) now() time.Time { return r.o.Now().UTC() }
 
@@ -266,6 +284,13 @@ func (r *Runner) runInTx(ctx context.Context, token string, j store.Job, h Handl
 		if err := h(ctx, tx, j); err != nil {
 			return err
 		}
+		if f := r.redact[j.Kind]; f != nil {
+			if p, ok := f(j.Payload, false); ok {
+				if err := tx.ReplaceJobPayload(ctx, j.ID, p); err != nil {
+					return err
+				}
+			}
+		}
 		return tx.CompleteJob(ctx, j.ID, r.now())
 	})
 }
@@ -279,7 +304,13 @@ func (r *Runner) fail(ctx context.Context, log *slog.Logger, token string, j sto
 	if dead {
 		retryAt = j.RunAt
 	}
-	ok, err := r.db.FailJob(context.WithoutCancel(ctx), j.ID, token, now, retryAt, cause.Error(), dead)
+	var payload []byte
+	if f := r.redact[j.Kind]; f != nil && dead {
+		if p, ok := f(j.Payload, true); ok {
+			payload = p
+		}
+	}
+	ok, err := r.db.FailJob(context.WithoutCancel(ctx), j.ID, token, now, retryAt, cause.Error(), dead, payload)
 	if err != nil {
 		log.Error("jobs: recording a failure failed", "err", err, "cause", cause)
 		return

@@ -23,7 +23,7 @@ const scheduled = []; // {owner, ...}
 const watch = new Map(); // email → Set(symbol)
 const PRICE = { AAPL: "187.43", MSFT: "411.20", "BTC-USD": "67012.55" };
 let seq = 100000000;
-users.set("admin@example.com", { id: randomUUID(), email: "admin@example.com", full_name: "Admin", role: "admin", totp_enabled: false, created_at: new Date().toISOString(), password: "Admin-Password-42" });
+users.set("admin@example.com", { id: randomUUID(), email: "admin@example.com", full_name: "Admin", role: "admin", totp_enabled: false, email_verified: false, created_at: new Date().toISOString(), password: "Admin-Password-42" });
 
 function luhnNumber() {
   const base = String(++seq).padStart(11, "0");
@@ -88,7 +88,7 @@ async function api(req, res, url) {
   if (key === "POST /api/v1/auth/register") {
     if (users.has(body.email)) return problem(res, 409, "email_taken", "An account with this email already exists.");
     if ((body.password ?? "").length < 12) return problem(res, 422, "validation_failed", "Check the highlighted fields.", [{ field: "password", message: "Use at least 12 characters." }]);
-    const user = { id: randomUUID(), email: body.email, full_name: body.full_name, role: "customer", totp_enabled: false, created_at: new Date().toISOString(), password: body.password };
+    const user = { id: randomUUID(), email: body.email, full_name: body.full_name, role: "customer", totp_enabled: false, email_verified: false, created_at: new Date().toISOString(), password: body.password };
     users.set(body.email, user);
     openAccount(body.email, "checking", "Everyday checking");
     const { password, ...u } = user;

@@ -18,8 +18,8 @@ type Keys<X> = Record<keyof X, true>;
 type Body<K extends keyof Api> = NonNullable<Parameters<Api[K]>[0]>;
 
 const responses: [string, Record<string, true>][] = [
-  ["User", { id: true, email: true, full_name: true, role: true, totp_enabled: true, created_at: true } satisfies Keys<T.User>],
-  ["AdminUser", { id: true, email: true, full_name: true, role: true, totp_enabled: true, created_at: true, account_count: true } satisfies Keys<T.AdminUser>],
+  ["User", { id: true, email: true, full_name: true, role: true, totp_enabled: true, email_verified: true, created_at: true } satisfies Keys<T.User>],
+  ["AdminUser", { id: true, email: true, full_name: true, role: true, totp_enabled: true, email_verified: true, created_at: true, account_count: true } satisfies Keys<T.AdminUser>],
   ["TokenResponse", { access_token: true, token_type: true, expires_in: true, refresh_token: true, user: true } satisfies Keys<T.LoginResponse>],
   ["Session", { id: true, created_at: true, last_used_at: true, user_agent: true, ip: true, current: true } satisfies Keys<T.Session>],
   ["TOTPSetup", { secret: true, otpauth_url: true } satisfies Keys<T.TOTPSetup>],

@@ -9,6 +9,8 @@ export interface User {
   full_name: string;
   role: Role;
   totp_enabled: boolean;
+  /** A link sent to the address was opened (API.md v1.1). */
+  email_verified: boolean;
   created_at: string;
 }
 
