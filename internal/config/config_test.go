@@ -158,8 +158,12 @@ func TestTracingAndFlagSettings(t *testing.T) {
 	}
 	// All at once: one error per variable.
 	_, err := config.Load(env(bad))
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("all bad at once: %v", err)
+	}
 	var n int
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+	for _, e := range joined.Unwrap() {
 		var ce *config.Error
 		if errors.As(e, &ce) && bad[ce.Var] != "" {
 			n++
