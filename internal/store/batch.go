@@ -74,7 +74,9 @@ func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []bank.OwnerKey) ([]
 // IdempotencyRecords returns the stored records of the keys, index-aligned
 // (nil where there is none), however old; the caller decides what has
 // expired.
-func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []bank.OwnerKey) ([]*ledger.IdemRecord, error) {
+func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []bank.OwnerKey) (_ []*ledger.IdemRecord, err error) {
+	ctx, end := tx.db.span(ctx, "store.IdempotencyRecords")
+	defer func() { end(err) }()
 	out := make([]*ledger.IdemRecord, len(keys))
 	if len(keys) == 0 {
 		return out, nil
@@ -118,7 +120,9 @@ func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []bank.OwnerKey) ([]*
 // the senders' accounts — each only if it belongs to the user who asks
 // (from[i].Owner owns account from[i].Key) — and the customer accounts with
 // the given numbers.
-func (tx *Tx) LockTransferAccounts(ctx context.Context, from []bank.OwnerKey, numbers []string) ([]ledger.Account, error) {
+func (tx *Tx) LockTransferAccounts(ctx context.Context, from []bank.OwnerKey, numbers []string) (_ []ledger.Account, err error) {
+	ctx, end := tx.db.span(ctx, "store.LockTransferAccounts")
+	defer func() { end(err) }()
 	if tx.dialect != Postgres {
 		seen := map[string]bool{}
 		var out []ledger.Account
@@ -183,7 +187,9 @@ func isNotFound(err error) bool {
 // LockDayTotals locks day totals (creating missing ones at zero) in key
 // order and returns each one's total so far. Deposits and transfers lock
 // rows of their own kind only.
-func (tx *Tx) LockDayTotals(ctx context.Context, keys []bank.DayKey) (map[bank.DayKey]int64, error) {
+func (tx *Tx) LockDayTotals(ctx context.Context, keys []bank.DayKey) (_ map[bank.DayKey]int64, err error) {
+	ctx, end := tx.db.span(ctx, "store.LockDayTotals")
+	defer func() { end(err) }()
 	keys = slices.Clone(keys)
 	slices.SortFunc(keys, compareDayKeys)
 	keys = slices.Compact(keys)
@@ -253,7 +259,9 @@ func compareDayKeys(a, b bank.DayKey) int {
 }
 
 // SetDayTotals writes day totals the transaction has locked.
-func (tx *Tx) SetDayTotals(ctx context.Context, totals map[bank.DayKey]int64) error {
+func (tx *Tx) SetDayTotals(ctx context.Context, totals map[bank.DayKey]int64) (err error) {
+	ctx, end := tx.db.span(ctx, "store.SetDayTotals")
+	defer func() { end(err) }()
 	for k, total := range totals {
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE day_totals SET total = $5 WHERE user_id = $1 AND kind = $2 AND currency = $3 AND day = $4`,
 			k.User, k.Kind, string(k.Currency), k.Day, total); err != nil {
@@ -264,7 +272,9 @@ func (tx *Tx) SetDayTotals(ctx context.Context, totals map[bank.DayKey]int64) er
 }
 
 // WriteTransfers writes a batch: on PostgreSQL in one statement.
-func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) error {
+func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) (err error) {
+	ctx, end := tx.db.span(ctx, "store.WriteTransfers")
+	defer func() { end(err) }()
 	if len(w.Transfers) == 0 && len(w.Idem) == 0 && len(w.Audits) == 0 {
 		return nil
 	}
@@ -345,7 +355,7 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) error {
 	// Postings go in in the order they were applied (WITH ORDINALITY … ORDER
 	// BY), so that seq follows each account's balance_after. Foreign keys are
 	// checked at the end of the statement, when the transfers are in.
-	_, err := tx.tx.ExecContext(ctx, `WITH
+	_, err = tx.tx.ExecContext(ctx, `WITH
 	t AS (INSERT INTO transfers (id, kind, currency, amount, from_account_id, to_account_id, description, created_by, created_at)
 		SELECT id, kind, currency, amount, NULLIF(from_id, ''), NULLIF(to_id, ''), description, NULLIF(created_by, ''), created_at
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
