@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/features"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/market"
 )
@@ -43,6 +45,12 @@ type Market interface {
 	Quote(ctx context.Context, symbol string) (market.Quote, error)
 }
 
+// Flags are the feature flags as they are now (*features.Set, which the
+// server re-reads while it runs).
+type Flags interface {
+	Enabled(name string) bool
+}
+
 // Options configures a Service.
 type Options struct {
 	Store  Store
@@ -52,6 +60,9 @@ type Options struct {
 	// (MIN_ORDER_VALUE).
 	MinOrderValue int64
 	Now           func() time.Time
+	// Features gate what investing offers: crypto orders need
+	// features.CryptoTrading. Nil: every flag at its default.
+	Features Flags
 }
 
 // Service is investing's use cases: orders, portfolio, watchlist.
@@ -61,6 +72,7 @@ type Service struct {
 	keys     *ledger.Keys
 	minOrder int64
 	now      func() time.Time
+	flags    Flags
 }
 
 // New builds the Service.
@@ -71,7 +83,11 @@ func New(o Options) *Service {
 	if o.Keys == nil {
 		o.Keys = ledger.NewKeys()
 	}
-	return &Service{store: o.Store, market: o.Market, keys: o.Keys, minOrder: o.MinOrderValue, now: func() time.Time { return o.Now().UTC() }}
+	if o.Features == nil {
+		o.Features = features.New(func(string) string { return "" }, nil)
+	}
+	return &Service{store: o.Store, market: o.Market, keys: o.Keys, minOrder: o.MinOrderValue, now: func() time.Time { return o.Now().UTC() },
+		flags: o.Features}
 }
 
 // OrderReceipt is a filled order as its idempotency record keeps it, so
@@ -90,8 +106,20 @@ type OrderReceipt struct {
 // the transaction, so that no lock is held while upstream answers; its
 // error is reported only if this is not a replay (a replay answers what the
 // first request got).
+//
+// A crypto order (buy or sell) while features.CryptoTrading is off is
+// refused with ErrCryptoTradingOff (403 feature_disabled), checked at the
+// time of the request, so a flag flipped while the server runs takes effect
+// at once. A replay of an order filled before the flag went off still
+// answers the original fill: the client retrying must learn that it filled.
 func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, req OrderRequest) (OrderReceipt, error) {
-	q, qerr := s.market.FreshQuote(ctx, req.Symbol)
+	var q market.Quote
+	var qerr error
+	if isCrypto(req.Symbol) && !s.flags.Enabled(features.CryptoTrading) {
+		qerr = ErrCryptoTradingOff // no quote needed: nothing will fill
+	} else {
+		q, qerr = s.market.FreshQuote(ctx, req.Symbol)
+	}
 	req.OwnerID, req.MinValue = c.UserID, s.minOrder
 	res, err := ledger.Idempotent(ctx, s.keys, s.store.InTx, c.UserID, idem.Key, idem.Hash, func(tx ServiceTx) (ledger.Response, error) {
 		if qerr != nil {
@@ -118,6 +146,15 @@ func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, r
 	}
 	rc.Replayed = res.Replayed
 	return rc, nil
+}
+
+// isCrypto reports whether an order's symbol is a cryptocurrency: one of
+// the catalogue's (routed to CoinGecko), or any other SYMBOL-USD pair,
+// Yahoo's convention for crypto, so that a coin missing from the catalogue
+// cannot be traded through Yahoo while crypto trading is off.
+func isCrypto(symbol string) bool {
+	s := strings.ToUpper(strings.TrimSpace(symbol))
+	return market.IsCrypto(s) || strings.HasSuffix(s, "-USD")
 }
 
 // Orders pages the owner's orders (of one of their accounts when
