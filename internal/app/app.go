@@ -10,12 +10,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bankapp/bankapp/internal/api"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
+	"github.com/bankapp/bankapp/internal/features"
 	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/market"
@@ -33,6 +35,13 @@ type Options struct {
 	Tokens     *auth.Tokens
 	Market     *market.Service
 	Hasher     auth.Hasher // nil = argon2id, at most 2 at once
+	// Features are the feature flags (serve re-reads them while it runs:
+	// features.Watch); nil = every flag at its default.
+	Features *features.Set
+	// TracerProvider traces HTTP requests (telemetry.StartTracing); nil =
+	// no tracing. SQL, group-commit and outbound spans follow their
+	// request's span and need nothing more.
+	TracerProvider trace.TracerProvider
 }
 
 // Services are BankApp's domain services.
@@ -43,12 +52,17 @@ type Services struct {
 	// Keys are the idempotency keys in flight on this instance, shared by
 	// every money use case (bank and invest).
 	Keys *ledger.Keys
+	// Features are the flags the services and the server read.
+	Features *features.Set
 }
 
 // New builds the services.
 func New(o Options) (*Services, error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Features == nil {
+		o.Features = features.New(func(string) string { return "" }, o.Logger)
 	}
 	if o.Registerer != nil {
 		if err := o.Registerer.Register(collectors.NewDBStatsCollector(o.DB.SQLDB(), "bankapp")); err != nil {
@@ -68,14 +82,16 @@ func New(o Options) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	inv := invest.New(invest.Options{Store: o.DB.Invest(), Market: o.Market, Keys: keys, MinOrderValue: c.MinOrderValue, Now: o.Now})
-	return &Services{Auth: a, Bank: b, Invest: inv, Keys: keys}, nil
+	inv := invest.New(invest.Options{Store: o.DB.Invest(), Market: o.Market, Keys: keys, MinOrderValue: c.MinOrderValue, Now: o.Now,
+		Features: o.Features})
+	return &Services{Auth: a, Bank: b, Invest: inv, Keys: keys, Features: o.Features}, nil
 }
 
 // Server is the HTTP API over the services.
 func (s *Services) Server(o Options, web http.Handler) *api.Server {
 	return api.NewServer(api.Deps{Config: o.Config, Auth: s.Auth, Bank: s.Bank, Invest: s.Invest, Market: o.Market,
-		Health: o.DB, Logger: o.Logger, Registry: o.Registerer, Web: web, Now: o.Now})
+		Health: o.DB, Logger: o.Logger, Registry: o.Registerer, Web: web, Now: o.Now, Features: s.Features,
+		TracerProvider: o.TracerProvider})
 }
 
 // Close stops the services' background workers (group commit). Call it
