@@ -39,7 +39,9 @@ func (tx *Tx) DeleteOldDayTotals(ctx context.Context, day int64, limit int) (int
 // keys (see AcquireIdempotencyKey) in one statement; got[i] reports whether
 // keys[i] was free. It must run in its own statement before
 // IdempotencyRecords, so that the records are read after the locks are held.
-func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []bank.OwnerKey) ([]bool, error) {
+func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []bank.OwnerKey) (_ []bool, err error) {
+	ctx, end := tx.db.span(ctx, "store.LockIdempotencyKeys")
+	defer func() { end(err) }()
 	got := make([]bool, len(keys))
 	if tx.dialect != Postgres {
 		for i := range got {

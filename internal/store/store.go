@@ -229,7 +229,7 @@ type Tx struct {
 // InTx runs fn in a transaction and commits it if fn returns nil; any error
 // or panic rolls it back.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	ctx, end := db.span(ctx, "store.InTx")
+	ctx, end := db.txSpan(ctx)
 	defer func() { end(err) }()
 	stx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
