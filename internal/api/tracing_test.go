@@ -127,7 +127,7 @@ func TestTraceOfATransfer(t *testing.T) {
 
 		traceID, callerSpan := randomHex(t, 16), randomHex(t, 8)
 		r := e.do(req{Method: "POST", Path: "/api/v1/transfers", Token: alice.Token,
-			Body: map[string]any{"from_account_id": from, "to_account_number": to, "amount": "12.34"},
+			Body:    map[string]any{"from_account_id": from, "to_account_number": to, "amount": "12.34"},
 			Headers: map[string]string{"Idempotency-Key": uuid.NewString(), "traceparent": "00-" + traceID + "-" + callerSpan + "-01"}})
 		expect(t, r, 201, "")
 		sent := time.Now()
