@@ -120,7 +120,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	opts.Features = flags
-	if err := watchFlags(ctx, flags, getenv, log); err != nil {
+	if err := watchFlags(ctx, flags, awsconfig.OptionsFromEnv(getenv), getenv, log, features.WatchOptions{}); err != nil {
 		return err
 	}
 	svc, err := app.New(opts)
@@ -199,9 +199,9 @@ func appOptions(ctx context.Context, cfg config.Config, db *store.DB, log *slog.
 // parameters under <path>/features only, with the process environment
 // (the task definition's own settings) winning as at start-up. Without
 // SSM the flags are those of start-up: a process's environment cannot
-// change.
-func watchFlags(ctx context.Context, flags *features.Set, getenv func(string) string, log *slog.Logger) error {
-	aws := awsconfig.OptionsFromEnv(getenv)
+// change. wo is features.WatchOptions{} (every minute, SIGHUP) but in tests.
+func watchFlags(ctx context.Context, flags *features.Set, aws awsconfig.Options, getenv func(string) string, log *slog.Logger,
+	wo features.WatchOptions) error {
 	if aws.ParameterPath == "" {
 		log.Info("feature flags: read at start-up only (no SSM_PARAMETER_PATH)", "flags", flags.Snapshot())
 		return nil
@@ -213,7 +213,7 @@ func watchFlags(ctx context.Context, flags *features.Set, getenv func(string) st
 		return err
 	}
 	log.Info("feature flags: re-read every minute and on SIGHUP", "path", aws.ParameterPath, "flags", flags.Snapshot())
-	go flags.Watch(ctx, features.Parameters(getenv, loader, log), features.WatchOptions{})
+	go flags.Watch(ctx, features.Parameters(getenv, loader, log), wo)
 	return nil
 }
 
