@@ -21,6 +21,7 @@ var statusByCode = map[string]int{
 	"invalid_totp":                http.StatusUnauthorized, // at login; /me/2fa/enable sets 422 itself
 	"forbidden":                   http.StatusForbidden,
 	"cross_origin_refused":        http.StatusForbidden,
+	"feature_disabled":            http.StatusForbidden,
 	"not_found":                   http.StatusNotFound,
 	"method_not_allowed":          http.StatusMethodNotAllowed,
 	"email_taken":                 http.StatusConflict,

@@ -34,6 +34,11 @@ func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 	mux.Handle("GET /api/v1/me/sessions", s.authed(s.listSessions))
 	mux.Handle("DELETE /api/v1/me/sessions/{id}", s.authed(s.deleteSession))
 
+	// Signed in, like everything outside API.md's public list: the web app
+	// asks after sign-in, and which features are off is no one else's
+	// business.
+	mux.Handle("GET /api/v1/features", s.authed(s.getFeatures))
+
 	mux.Handle("GET /api/v1/accounts", s.authed(s.listAccounts))
 	mux.Handle("POST /api/v1/accounts", s.authed(s.openAccount))
 	mux.Handle("GET /api/v1/accounts/{id}", s.authed(s.getAccount))

@@ -10,12 +10,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bankapp/bankapp/internal/api"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
+	"github.com/bankapp/bankapp/internal/features"
 	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
@@ -37,6 +39,13 @@ type Options struct {
 	Hasher     auth.Hasher // nil = argon2id, at most 2 at once
 	// Mailer delivers email; nil = the driver of Config (MailConfig).
 	Mailer mail.Sender
+	// Features are the feature flags (serve re-reads them while it runs:
+	// features.Watch); nil = every flag at its default.
+	Features *features.Set
+	// TracerProvider traces HTTP requests (telemetry.StartTracing); nil =
+	// no tracing. SQL, group-commit and outbound spans follow their
+	// request's span and need nothing more.
+	TracerProvider trace.TracerProvider
 }
 
 // Services are BankApp's domain services.
@@ -49,12 +58,17 @@ type Services struct {
 	Keys *ledger.Keys
 	// Mailer delivers the outbox's messages (the job runner's mail_send).
 	Mailer mail.Sender
+	// Features are the flags the services and the server read.
+	Features *features.Set
 }
 
 // New builds the services.
 func New(o Options) (*Services, error) {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Features == nil {
+		o.Features = features.New(func(string) string { return "" }, o.Logger)
 	}
 	if o.Registerer != nil {
 		if err := o.Registerer.Register(collectors.NewDBStatsCollector(o.DB.SQLDB(), "bankapp")); err != nil {
@@ -64,7 +78,7 @@ func New(o Options) (*Services, error) {
 	keys := ledger.NewKeys()
 	c := o.Config
 	inv := invest.New(invest.Options{Store: o.DB.Invest(), Market: o.Market, Keys: keys, MinOrderValue: c.MinOrderValue,
-		Spread: c.FXSpread, Now: o.Now})
+		Spread: c.FXSpread, Now: o.Now, Features: o.Features})
 	bo := bank.Options{Store: o.DB.Bank(), Keys: keys, Blobs: o.Blobs, Now: o.Now, Logger: o.Logger,
 		Registerer: o.Registerer, GroupCommit: c.GroupCommit, Lanes: c.GroupCommitLanes, MaxBatch: c.GroupCommitMax,
 		Window: c.GroupCommitWindow, Spread: c.FXSpread, Investments: inv}
@@ -93,7 +107,7 @@ func New(o Options) (*Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Services{Auth: a, Bank: b, Invest: inv, Keys: keys, Mailer: mailer}, nil
+	return &Services{Auth: a, Bank: b, Invest: inv, Keys: keys, Mailer: mailer, Features: o.Features}, nil
 }
 
 // Jobs builds the job runner over the services: the built-in kinds, mail
@@ -124,7 +138,8 @@ func (s *Services) Jobs(o Options, jo jobs.Options) (*jobs.Runner, error) {
 // Server is the HTTP API over the services.
 func (s *Services) Server(o Options, web http.Handler) *api.Server {
 	return api.NewServer(api.Deps{Config: o.Config, Auth: s.Auth, Bank: s.Bank, Invest: s.Invest, Market: o.Market,
-		Health: o.DB, Logger: o.Logger, Registry: o.Registerer, Web: web, Now: o.Now})
+		Health: o.DB, Logger: o.Logger, Registry: o.Registerer, Web: web, Now: o.Now, Features: s.Features,
+		TracerProvider: o.TracerProvider})
 }
 
 // Close stops the services' background workers (group commit). Call it

@@ -15,9 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/features"
 	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/mail"
 	"github.com/bankapp/bankapp/internal/store/dsn"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // Config is every setting of the server. Fields map one to one to the
@@ -133,11 +135,13 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Var, e.Msg) }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in
-// tests): Parse, then Validate. It collects every problem, not just the
-// first, each naming its variable.
+// tests): Parse, then Validate, then the settings other packages read
+// through getenv themselves (ValidateEnv: OTEL_*, FEATURE_*). It collects
+// every problem, not just the first, each naming its variable.
 func Load(getenv func(string) string) (Config, error) {
 	c, errs := Parse(getenv)
 	errs = append(errs, c.Validate()...)
+	errs = append(errs, ValidateEnv(getenv)...)
 	if c.Production() && c.LogFormat == "" {
 		c.LogFormat = "json"
 	}
@@ -303,6 +307,31 @@ func varErrors(err error) []error {
 		out = append(out, &Error{Var: v, Msg: msg})
 	}
 	return out
+}
+
+// ValidateEnv checks the settings that are not fields of Config because
+// their packages read them through getenv: the standard OpenTelemetry
+// variables (telemetry.StartTracing) and the feature flags
+// (features.New, re-read while the server runs). Each problem is a
+// *Error naming its variable, never repeating its value
+// (OTEL_EXPORTER_OTLP_HEADERS carries credentials).
+func ValidateEnv(getenv func(string) string) []error {
+	var errs []error
+	for _, err := range telemetry.ValidateTracingEnv(getenv) {
+		var ee *telemetry.EnvError
+		if errors.As(err, &ee) {
+			err = &Error{Var: ee.Var, Msg: ee.Msg}
+		}
+		errs = append(errs, err)
+	}
+	for _, err := range features.Validate(getenv) {
+		var fe *features.ValueError
+		if errors.As(err, &fe) {
+			err = &Error{Var: fe.Var, Msg: "must be true, false, 1, 0, on or off"}
+		}
+		errs = append(errs, err)
+	}
+	return errs
 }
 
 // metricsAddr is METRICS_ADDR with its default; "off" turns the listener off.

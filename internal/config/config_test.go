@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"errors"
 	"net/netip"
 	"strings"
 	"testing"
@@ -197,5 +198,57 @@ func TestMailSettings(t *testing.T) {
 	}
 	if _, err := config.Load(env(with(prod, "SMTP_URL", "smtp://relay.example.com:587?starttls=required"))); err != nil {
 		t.Errorf("production with STARTTLS required refused: %v", err)
+	}
+}
+
+// TestTracingAndFlagSettings: the OpenTelemetry variables and the feature
+// flags are checked with every other setting, each error naming its
+// variable as a *config.Error and never repeating the value.
+func TestTracingAndFlagSettings(t *testing.T) {
+	good := map[string]string{
+		"OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc",
+		"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.05",
+		"OTEL_SDK_DISABLED": "false", "FEATURE_CRYPTO_TRADING": "off",
+	}
+	if _, err := config.Load(env(good)); err != nil {
+		t.Fatalf("good settings refused: %v", err)
+	}
+	bad := map[string]string{
+		"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://collector-secretish",
+		"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+		"OTEL_EXPORTER_OTLP_HEADERS":  "api-key-secretish",
+		"OTEL_TRACES_SAMPLER":         "sometimes-secretish",
+		"OTEL_SDK_DISABLED":           "yes-secretish",
+		"FEATURE_CRYPTO_TRADING":      "maybe-secretish",
+	}
+	for name, value := range bad {
+		_, err := config.Load(env(map[string]string{name: value}))
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: err = %v, want one naming %s", name, value, err, name)
+			continue
+		}
+		var ce *config.Error
+		if !errors.As(err, &ce) || ce.Var != name {
+			t.Errorf("%s: %v is not a *config.Error for it", name, err)
+		}
+		if strings.Contains(err.Error(), "secretish") {
+			t.Errorf("%s: the error repeats the value: %v", name, err)
+		}
+	}
+	// All at once: one error per variable.
+	_, err := config.Load(env(bad))
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("all bad at once: %v", err)
+	}
+	var n int
+	for _, e := range joined.Unwrap() {
+		var ce *config.Error
+		if errors.As(e, &ce) && bad[ce.Var] != "" {
+			n++
+		}
+	}
+	if n != len(bad) {
+		t.Errorf("%d of %d bad variables reported: %v", n, len(bad), err)
 	}
 }

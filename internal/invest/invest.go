@@ -32,6 +32,10 @@ var (
 	ErrAccountFrozen        = &ledger.Error{Code: "account_frozen", Msg: "the account is frozen; contact support"}
 	ErrNotBrokerage         = &ledger.Error{Code: "validation_failed", Msg: "orders can only be placed on a brokerage account", Field: "account_id"}
 	ErrAccountNotFound      = &ledger.Error{Code: "not_found", Msg: "account not found"}
+	// ErrCryptoTradingOff answers a crypto order while the crypto_trading
+	// feature flag is off (403).
+	ErrCryptoTradingOff = &ledger.Error{Code: "feature_disabled",
+		Msg: "crypto trading is turned off for now; crypto holdings stay in your portfolio, valued as usual"}
 )
 
 // Order is a filled market order.

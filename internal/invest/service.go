@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/features"
 	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/market"
@@ -50,6 +52,12 @@ type Market interface {
 	FXRates(ctx context.Context) (market.FXRates, error)
 }
 
+// Flags are the feature flags as they are now (*features.Set, which the
+// server re-reads while it runs).
+type Flags interface {
+	Enabled(name string) bool
+}
+
 // Options configures a Service.
 type Options struct {
 	Store  Store
@@ -61,6 +69,9 @@ type Options struct {
 	// Spread is the bank's margin on orders that convert (FX_SPREAD_BPS).
 	Spread fx.Spread
 	Now    func() time.Time
+	// Features gate what investing offers: crypto orders need
+	// features.CryptoTrading. Nil: every flag at its default.
+	Features Flags
 }
 
 // Service is investing's use cases: orders, portfolio, watchlist.
@@ -71,6 +82,7 @@ type Service struct {
 	minOrder int64
 	spread   fx.Spread
 	now      func() time.Time
+	flags    Flags
 }
 
 // New builds the Service.
@@ -81,8 +93,11 @@ func New(o Options) *Service {
 	if o.Keys == nil {
 		o.Keys = ledger.NewKeys()
 	}
+	if o.Features == nil {
+		o.Features = features.New(func(string) string { return "" }, nil)
+	}
 	return &Service{store: o.Store, market: o.Market, keys: o.Keys, minOrder: o.MinOrderValue, spread: o.Spread,
-		now: func() time.Time { return o.Now().UTC() }}
+		now: func() time.Time { return o.Now().UTC() }, flags: o.Features}
 }
 
 // OrderReceipt is a filled order as its idempotency record keeps it, so
@@ -102,19 +117,14 @@ type OrderReceipt struct {
 // is fetched before the transaction, so that no lock is held while
 // upstream answers; its error is reported only if this is not a replay (a
 // replay answers what the first request got).
+//
+// A crypto order (buy or sell) while features.CryptoTrading is off is
+// refused with ErrCryptoTradingOff (403 feature_disabled), checked at the
+// time of the request, so a flag flipped while the server runs takes effect
+// at once. A replay of an order filled before the flag went off still
+// answers the original fill: the client retrying must learn that it filled.
 func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, req OrderRequest) (OrderReceipt, error) {
-	q, qerr := s.market.FreshQuote(ctx, req.Symbol)
-	if qerr == nil {
-		// The account's currency never changes, so reading it outside the
-		// order's transaction is safe; the order locks and reads it again.
-		if a, err := s.store.AccountByID(ctx, c.UserID, req.AccountID); err == nil && string(a.Currency) != q.Currency {
-			rates, err := s.market.FreshFXRates(ctx)
-			if err != nil {
-				qerr = err
-			}
-			req.FX = &FXTerms{Rates: rates, Spread: s.spread}
-		}
-	}
+	q, qerr := s.quote(ctx, c, &req)
 	req.OwnerID, req.MinValue = c.UserID, s.minOrder
 	res, err := ledger.Idempotent(ctx, s.keys, s.store.InTx, c.UserID, idem.Key, idem.Hash, func(tx ServiceTx) (ledger.Response, error) {
 		if qerr != nil {
@@ -148,6 +158,15 @@ func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, r
 	return rc, nil
 }
 
+// isCrypto reports whether an order's symbol is a cryptocurrency: one of
+// the catalogue's (routed to CoinGecko), or any other SYMBOL-USD pair,
+// Yahoo's convention for crypto, so that a coin missing from the catalogue
+// cannot be traded through Yahoo while crypto trading is off.
+func isCrypto(symbol string) bool {
+	s := strings.ToUpper(strings.TrimSpace(symbol))
+	return market.IsCrypto(s) || strings.HasSuffix(s, "-USD")
+}
+
 // Orders pages the owner's orders (of one of their accounts when
 // f.AccountID is set; another's account is not_found).
 func (s *Service) Orders(ctx context.Context, f OrderFilter) ([]Order, error) {
@@ -157,4 +176,28 @@ func (s *Service) Orders(ctx context.Context, f OrderFilter) ([]Order, error) {
 		}
 	}
 	return s.store.Orders(ctx, f)
+}
+
+// quote fetches what an order fills at: the instrument's fresh quote and,
+// for an account in another currency than the instrument's, the exchange
+// rates (req.FX). A crypto order while features.CryptoTrading is off gets
+// ErrCryptoTradingOff and no quote (nothing will fill).
+func (s *Service) quote(ctx context.Context, c audit.Caller, req *OrderRequest) (market.Quote, error) {
+	if isCrypto(req.Symbol) && !s.flags.Enabled(features.CryptoTrading) {
+		return market.Quote{}, ErrCryptoTradingOff
+	}
+	q, err := s.market.FreshQuote(ctx, req.Symbol)
+	if err != nil {
+		return q, err
+	}
+	// The account's currency never changes, so reading it outside the
+	// order's transaction is safe; the order locks and reads it again.
+	if a, err := s.store.AccountByID(ctx, c.UserID, req.AccountID); err == nil && string(a.Currency) != q.Currency {
+		rates, err := s.market.FreshFXRates(ctx)
+		if err != nil {
+			return q, err
+		}
+		req.FX = &FXTerms{Rates: rates, Spread: s.spread}
+	}
+	return q, nil
 }

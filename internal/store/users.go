@@ -68,7 +68,9 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) 
 }
 
 // UserByID finds a user by id.
-func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
+func (db *DB) UserByID(ctx context.Context, id string) (_ auth.User, err error) {
+	ctx, end := db.span(ctx, "store.UserByID")
+	defer func() { end(err) }()
 	u, err := scanUser(db.queryRow(ctx, db.fresh(), `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, notFound("user")

@@ -152,6 +152,14 @@ func endNothing(error) {}
 
 // endSpan ends span, marking it failed by err's reason (not its text).
 func endSpan(span trace.Span, err error) {
+	MarkFailed(span, err)
+	span.End()
+}
+
+// MarkFailed marks span failed by err's reason — its SQLSTATE, or its Go
+// type — never its text, which can quote values; error.type says the same.
+// A nil err, sql.ErrNoRows and pgx.ErrNoRows leave the span as it is.
+func MarkFailed(span trace.Span, err error) {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) && !errors.Is(err, pgx.ErrNoRows) {
 		reason := errorReason(err)
 		if span.IsRecording() {
@@ -163,7 +171,6 @@ func endSpan(span trace.Span, err error) {
 		}
 		span.SetStatus(codes.Error, reason)
 	}
-	span.End()
 }
 
 // errorReason names an error without quoting it: its SQLSTATE, or its Go
