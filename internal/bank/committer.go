@@ -144,6 +144,7 @@ func (c *committer) exec(batch []*transferJob) {
 			// request alone, so that one bad request cannot fail the others.
 			c.s.log.Warn("group commit: batch failed; running its requests one by one", "size", len(live), "err", err)
 			span.SetAttributes(attribute.Bool("bankapp.batch.fallback", true))
+			c.s.fallbacks.Inc()
 			for _, j := range live {
 				j.rc = nil
 				j.res, j.err = c.s.transferAlone(j)

@@ -133,6 +133,7 @@ type Service struct {
 	log         *slog.Logger
 	commit      *committer // nil when group commit is off
 	batch       prometheus.Histogram
+	fallbacks   prometheus.Counter
 }
 
 // New builds the Service.
@@ -150,9 +151,13 @@ func New(o Options) (*Service, error) {
 		now: func() time.Time { return o.Now().UTC() }, log: o.Logger}
 	s.batch = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "bankapp_group_commit_batch_size",
 		Help: "Transfers committed per group-commit transaction.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}})
+	s.fallbacks = prometheus.NewCounter(prometheus.CounterOpts{Name: "bankapp_group_commit_fallbacks_total",
+		Help: "Group-commit batches that failed as a whole and ran their transfers one by one (a database error; never expected)."})
 	if o.Registerer != nil {
-		if err := o.Registerer.Register(s.batch); err != nil {
-			return nil, err
+		for _, c := range []prometheus.Collector{s.batch, s.fallbacks} {
+			if err := o.Registerer.Register(c); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if o.GroupCommit {

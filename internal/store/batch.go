@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
@@ -280,15 +281,7 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) (err er
 	if len(w.Transfers) == 0 && len(w.Idem) == 0 && len(w.Audits) == 0 {
 		return nil
 	}
-	now := tx.Now()
-	for i := range w.Audits {
-		if w.Audits[i].ID == "" {
-			w.Audits[i].ID = uuid.Must(uuid.NewV7()).String()
-		}
-		if w.Audits[i].At.IsZero() {
-			w.Audits[i].At = now
-		}
-	}
+	stampAudits(w.Audits, tx.Now())
 	if tx.dialect != Postgres {
 		if err := tx.InsertTransfers(ctx, w.Transfers, w.Entries); err != nil {
 			return err
@@ -310,6 +303,19 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) (err er
 		return fmt.Errorf("store: write transfers: %w", err)
 	}
 	return nil
+}
+
+// stampAudits gives each event without an id a new one, and without a time
+// now.
+func stampAudits(evs []audit.Event, now time.Time) {
+	for i := range evs {
+		if evs[i].ID == "" {
+			evs[i].ID = uuid.Must(uuid.NewV7()).String()
+		}
+		if evs[i].At.IsZero() {
+			evs[i].At = now
+		}
+	}
 }
 
 // writeTransfersPG is the one statement of data-modifying CTEs that writes a
