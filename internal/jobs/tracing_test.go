@@ -55,8 +55,8 @@ func TestJobAndMailSpans(t *testing.T) {
 			}
 			children[s.Parent().SpanID().String()] = append(children[s.Parent().SpanID().String()], s)
 			for _, a := range s.Attributes() {
-				if strings.Contains(a.Value.Emit(), "jane@") {
-					t.Errorf("span %s attribute %s holds the address: %s", s.Name(), a.Key, a.Value.Emit())
+				if strings.Contains(a.Value.String(), "jane@") {
+					t.Errorf("span %s attribute %s holds the address: %s", s.Name(), a.Key, a.Value.String())
 				}
 			}
 			if strings.Contains(s.Status().Description, "jane@") {
@@ -101,7 +101,7 @@ func TestJobAndMailSpans(t *testing.T) {
 func attrMap(s sdktrace.ReadOnlySpan) map[string]string {
 	m := map[string]string{}
 	for _, a := range s.Attributes() {
-		m[string(a.Key)] = a.Value.Emit()
+		m[string(a.Key)] = a.Value.String()
 	}
 	return m
 }

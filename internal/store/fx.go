@@ -32,6 +32,7 @@ func (tx *Tx) InsertFXQuote(ctx context.Context, q bank.FXQuote) error {
 // FXQuoteForUpdate returns and (on PostgreSQL) locks the owner's quote;
 // another user's quote is not_found, like a missing one.
 func (tx *Tx) FXQuoteForUpdate(ctx context.Context, owner, id string) (bank.FXQuote, error) {
+	// #nosec G202 -- only the dialect's constant FOR UPDATE is joined; values are bound parameters
 	row := tx.tx.QueryRowContext(ctx, `SELECT id, owner_id, from_account_id, to_account_id, quoted_by, sell_amount, sell_currency,
 		buy_amount, buy_currency, rate, mid_rate, fee, created_at, expires_at, COALESCE(used_at, 0), COALESCE(exchange_id, '')
 		FROM fx_quotes WHERE id = $1 AND owner_id = $2`+tx.dialect.forUpdate(), id, owner)

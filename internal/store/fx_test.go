@@ -23,12 +23,12 @@ import (
 // EUR brokerage account, after one honest exchange of 100.00 USD to EUR and
 // one honest EUR order for a USD stock, so that ledger verify is clean.
 type fxFixture struct {
-	db                     *store.DB
-	user, usd, eur, brk    string
-	exchange, order        string // transfer ids
-	usdEURMid, eurUSDMid   fx.Rate
-	rates                  market.FXRates
-	deposit, exchangeQuote string
+	db                   *store.DB
+	user, usd, eur, brk  string
+	exchange, order      string // transfer ids
+	usdEURMid, eurUSDMid fx.Rate
+	rates                market.FXRates
+	exchangeQuote        string
 }
 
 func newFXFixture(t *testing.T, db *store.DB) *fxFixture {
