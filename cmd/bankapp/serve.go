@@ -91,30 +91,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	start := time.Now()
 	// Tracing first, so that its shutdown runs last: after the drain, the
 	// job runner and the database, it flushes the spans still queued.
-	tp, shutdownTracing, err := telemetry.StartTracing(ctx, settings, version, telemetry.WithLogger(log))
+	tp, stopTracing, err := startTracing(ctx, settings, log)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := shutdownTracing(sctx); err != nil {
-			log.Warn("tracing: flushing the last spans failed", "err", err)
-		}
-	}()
+	defer stopTracing()
 	flags := features.New(settings, log)
-	db, err := openDB(ctx, cfg, getenv)
+	db, err := openMigrated(ctx, cfg, getenv, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	applied, err := db.MigrateUp(ctx)
-	if err != nil {
-		return err
-	}
-	if len(applied) > 0 {
-		log.Info("migrations applied", "versions", applied)
-	}
 	reg := prometheus.NewRegistry()
 	opts, err := appOptions(ctx, cfg, db, log, reg, tp)
 	if err != nil {
@@ -140,15 +127,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	hs := newHTTPServer(srv, log)
 	log.Info("bankapp listening", "addr", ln.Addr().String(), "env", cfg.Env, "database", string(db.Dialect()),
 		"market", cfg.MarketDataProvider, "dev_signing_key", cfg.JWTKeyGenerated, "startup_ms", time.Since(start).Milliseconds())
 	if cfg.JobsEnabled {
@@ -174,6 +153,57 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	drain(cfg, log, srv, runner, hs)
 	return nil
+}
+
+// startTracing starts the tracer provider of settings (OTEL_*). The
+// returned func flushes the spans still queued, for at most 5 s, and logs
+// a failure rather than returning it: by then serve is on its way out.
+func startTracing(ctx context.Context, settings func(string) string, log *slog.Logger) (trace.TracerProvider, func(), error) {
+	tp, shutdownTracing, err := telemetry.StartTracing(ctx, settings, version, telemetry.WithLogger(log))
+	if err != nil {
+		return nil, nil, err
+	}
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(sctx); err != nil {
+			log.Warn("tracing: flushing the last spans failed", "err", err)
+		}
+	}
+	return tp, stop, nil
+}
+
+// openMigrated opens the database of cfg (openDB) and applies the pending
+// migrations, logging their versions. On a migration error it closes the
+// database again.
+func openMigrated(ctx context.Context, cfg config.Config, getenv func(string) string, log *slog.Logger) (*store.DB, error) {
+	db, err := openDB(ctx, cfg, getenv)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.MigrateUp(ctx)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "versions", applied)
+	}
+	return db, nil
+}
+
+// newHTTPServer wraps the public handler in an http.Server whose timeouts
+// and header limit bound what a slow or hostile client can hold open.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 }
 
 // logMail says where email goes: in development without SMTP_URL or

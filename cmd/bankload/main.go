@@ -217,87 +217,23 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var groups []group
-	for _, p := range o.procs {
-		g, err := parseProc(p)
-		if err != nil {
-			return err
-		}
-		groups = append(groups, g)
+	groups, err := parseProcs(o.procs)
+	if err != nil {
+		return err
 	}
-	maxC := 0
-	for _, st := range plan {
-		maxC = max(maxC, st.clients)
-	}
-	mixesUsed := map[string]bool{}
-	for _, st := range plan {
-		mixesUsed[st.mix] = true
-	}
+	maxC, mixesUsed := planShape(plan)
 	multi := len(targets) > 1 || len(mixesUsed) > 1
-	for i := range targets {
-		t := &targets[i]
-		c := newClient(strings.TrimRight(t.URL, "/"), maxC)
-		t0 := time.Now()
-		runID := o.run
-		if len(targets) > 1 {
-			runID = fmt.Sprintf("%s%c", o.run, 'a'+i)
-		}
-		users, err := setupCustomers(ctx, c, runID, o.users+1, o.setupPar, o.deposit, mixesUsed["full"])
-		if err != nil {
-			return fmt.Errorf("%s: %w", t.Label, err)
-		}
-		fmt.Fprintf(stdout, "bankload run %s: %s: %d customers + 1 merchant ready in %.1f s; %s per step\n",
-			runID, t.Label, o.users, time.Since(t0).Seconds(), o.duration)
-		t.env = &env{c: c, users: users[1:], merchant: users[0], run: runID, book: newBook(),
-			symbols: []string{"AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "BTC-USD", "ETH-USD"}}
+	if err := setupTargets(ctx, stdout, o, targets, maxC, mixesUsed["full"]); err != nil {
+		return err
 	}
 	rep := report{Run: o.run, Mix: o.mix, URL: targets[0].URL, Targets: targets}
-	pgb := o.pgbenchURL != ""
-	printHeader(stdout, multi, pgb, len(targets[0].Pids) > 0)
+	printHeader(stdout, multi, o.pgbenchURL != "", len(targets[0].Pids) > 0)
 	verdicts := make([]*verdict, len(targets))
 	var failed error
 	for _, st := range plan {
 		for r := 0; r < o.reps && failed == nil && ctx.Err() == nil; r++ {
-			first := len(rep.Steps)
-			checked := map[int]verdict{}
-			for _, i := range roundOrder(len(targets), r) {
-				t := &targets[i]
-				s := runStep(ctx, t.env, mixes[st.mix], st.clients, o.duration, t.Pids, groups)
-				s.Target, s.Mix, s.Rep = t.Label, st.mix, r+1
-				if o.verifyEach && t.DBURL != "" {
-					v, err := verify(context.WithoutCancel(ctx), t.DBURL, t.Bankapp, t.env.run, t.env.book)
-					if err != nil {
-						return fmt.Errorf("%s: %w", t.Label, err)
-					}
-					verdicts[i] = &v
-					checked[len(rep.Steps)] = v
-					s.Checks = "OK"
-					if !v.ok() {
-						s.Checks = "FAILED"
-						failed = fmt.Errorf("%s: ledger checks failed after %s at %d clients", t.Label, st.mix, st.clients)
-					}
-				}
-				if o.verifyEach && s.Failed > 0 && failed == nil {
-					failed = fmt.Errorf("%s: %d requests failed after the client's retries (%s at %d clients)", t.Label, s.Failed, st.mix, st.clients)
-				}
-				rep.Steps = append(rep.Steps, s)
-			}
-			if pgb {
-				p, err := pgbench(ctx, o.pgbenchURL, st.clients, o.duration, groups)
-				if err != nil {
-					return err
-				}
-				p.Mix, p.Rep = st.mix, r+1
-				rep.Pgbench = append(rep.Pgbench, p)
-				for j := first; j < len(rep.Steps); j++ {
-					rep.Steps[j].PgbenchTPS = p.TPS
-				}
-			}
-			for j := first; j < len(rep.Steps); j++ {
-				printStep(stdout, rep.Steps[j], multi, pgb, len(targets[0].Pids) > 0)
-				if v, ok := checked[j]; ok {
-					printVerdict(stdout, v)
-				}
+			if failed, err = runRound(ctx, stdout, o, st, r, targets, groups, &rep, verdicts, multi); err != nil {
+				return err
 			}
 		}
 	}
@@ -308,17 +244,152 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	if o.svg != "" && len(rep.Steps) > 0 {
-		unit := "requests"
-		if o.mix == "transfers" || o.mix == "hot" {
-			unit = "transfers"
+	if err := writePlot(o, rep.Steps); err != nil {
+		return err
+	}
+	if err := verifyUnchecked(ctx, stdout, o, targets, verdicts); err != nil {
+		return err
+	}
+	rep.Verdict = combine(verdicts)
+	if rep.Verdict != nil && !rep.Verdict.ok() && failed == nil {
+		failed = errors.New("ledger checks failed")
+	}
+	if err := writeSummary(stdout, rep, groups, o); err != nil {
+		return err
+	}
+	printResult(stdout, rep)
+	if err := writeJSON(o.jsonOut, rep); err != nil {
+		return err
+	}
+	if failed == nil && ctx.Err() != nil {
+		failed = ctx.Err()
+	}
+	return failed
+}
+
+// parseProcs reads every -proc flag (parseProc).
+func parseProcs(procs multi) ([]group, error) {
+	var groups []group
+	for _, p := range procs {
+		g, err := parseProc(p)
+		if err != nil {
+			return nil, err
 		}
-		if err := writeFile(o.svg, func(w io.Writer) error {
-			return writeSVG(w, strings.TrimSpace(fmt.Sprintf("BankApp via HAProxy, %s mix %s", o.mix, o.label)), unit, rep.Steps)
-		}); err != nil {
-			return err
+		groups = append(groups, g)
+	}
+	return groups, nil
+}
+
+// planShape is the highest concurrency of the plan (each target's client
+// keeps that many connections) and the set of mixes it runs.
+func planShape(plan []planStep) (maxC int, mixesUsed map[string]bool) {
+	for _, st := range plan {
+		maxC = max(maxC, st.clients)
+	}
+	mixesUsed = map[string]bool{}
+	for _, st := range plan {
+		mixesUsed[st.mix] = true
+	}
+	return maxC, mixesUsed
+}
+
+// setupTargets creates each target's customers and merchant (with
+// brokerage accounts when the full mix runs) and gives it its env. With
+// several targets each gets its own run id (run + a, b, …), so that their
+// customers never collide.
+func setupTargets(ctx context.Context, stdout io.Writer, o options, targets []target, maxC int, brokerage bool) error {
+	for i := range targets {
+		t := &targets[i]
+		c := newClient(strings.TrimRight(t.URL, "/"), maxC)
+		t0 := time.Now()
+		runID := o.run
+		if len(targets) > 1 {
+			runID = fmt.Sprintf("%s%c", o.run, 'a'+i)
+		}
+		users, err := setupCustomers(ctx, c, runID, o.users+1, o.setupPar, o.deposit, brokerage)
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.Label, err)
+		}
+		fmt.Fprintf(stdout, "bankload run %s: %s: %d customers + 1 merchant ready in %.1f s; %s per step\n",
+			runID, t.Label, o.users, time.Since(t0).Seconds(), o.duration)
+		t.env = &env{c: c, users: users[1:], merchant: users[0], run: runID, book: newBook(),
+			symbols: []string{"AAPL", "MSFT", "GOOGL", "AMZN", "NVDA", "BTC-USD", "ETH-USD"}}
+	}
+	return nil
+}
+
+// runRound runs repetition r (from 0) of plan step st on every target, in
+// roundOrder, then pgbench when -pgbench-url is set, appends the results to
+// rep and prints them. With -verify-each it checks each target's ledger
+// after its step and records the verdict in verdicts. failed is a failed
+// check or request, after which the run stops and reports; err is a check
+// or pgbench that could not run at all.
+func runRound(ctx context.Context, stdout io.Writer, o options, st planStep, r int, targets []target, groups []group,
+	rep *report, verdicts []*verdict, multi bool) (failed, err error) {
+	pgb := o.pgbenchURL != ""
+	first := len(rep.Steps)
+	checked := map[int]verdict{}
+	for _, i := range roundOrder(len(targets), r) {
+		t := &targets[i]
+		s := runStep(ctx, t.env, mixes[st.mix], st.clients, o.duration, t.Pids, groups)
+		s.Target, s.Mix, s.Rep = t.Label, st.mix, r+1
+		if o.verifyEach && t.DBURL != "" {
+			v, err := verify(context.WithoutCancel(ctx), t.DBURL, t.Bankapp, t.env.run, t.env.book)
+			if err != nil {
+				return failed, fmt.Errorf("%s: %w", t.Label, err)
+			}
+			verdicts[i] = &v
+			checked[len(rep.Steps)] = v
+			s.Checks = "OK"
+			if !v.ok() {
+				s.Checks = "FAILED"
+				failed = fmt.Errorf("%s: ledger checks failed after %s at %d clients", t.Label, st.mix, st.clients)
+			}
+		}
+		if o.verifyEach && s.Failed > 0 && failed == nil {
+			failed = fmt.Errorf("%s: %d requests failed after the client's retries (%s at %d clients)", t.Label, s.Failed, st.mix, st.clients)
+		}
+		rep.Steps = append(rep.Steps, s)
+	}
+	if pgb {
+		p, err := pgbench(ctx, o.pgbenchURL, st.clients, o.duration, groups)
+		if err != nil {
+			return failed, err
+		}
+		p.Mix, p.Rep = st.mix, r+1
+		rep.Pgbench = append(rep.Pgbench, p)
+		for j := first; j < len(rep.Steps); j++ {
+			rep.Steps[j].PgbenchTPS = p.TPS
 		}
 	}
+	for j := first; j < len(rep.Steps); j++ {
+		printStep(stdout, rep.Steps[j], multi, pgb, len(targets[0].Pids) > 0)
+		if v, ok := checked[j]; ok {
+			printVerdict(stdout, v)
+		}
+	}
+	return failed, nil
+}
+
+// writePlot writes the SVG plot of steps to -svg, when set and there is
+// something to plot.
+func writePlot(o options, steps []stepResult) error {
+	if o.svg == "" || len(steps) == 0 {
+		return nil
+	}
+	unit := "requests"
+	if o.mix == "transfers" || o.mix == "hot" {
+		unit = "transfers"
+	}
+	return writeFile(o.svg, func(w io.Writer) error {
+		return writeSVG(w, strings.TrimSpace(fmt.Sprintf("BankApp via HAProxy, %s mix %s", o.mix, o.label)), unit, steps)
+	})
+}
+
+// verifyUnchecked runs the ledger checks at the end on every target with
+// a database that -verify-each has not already checked, records each
+// verdict in verdicts and prints it.
+func verifyUnchecked(ctx context.Context, stdout io.Writer, o options, targets []target, verdicts []*verdict) error {
 	for i := range targets {
 		t := &targets[i]
 		if t.DBURL == "" || (o.verifyEach && verdicts[i] != nil) {
@@ -331,33 +402,36 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		verdicts[i] = &v
 		printVerdict(stdout, v)
 	}
-	rep.Verdict = combine(verdicts)
-	if rep.Verdict != nil && !rep.Verdict.ok() && failed == nil {
-		failed = errors.New("ledger checks failed")
+	return nil
+}
+
+// writeSummary prints the Markdown summary tables when there is something
+// to compare (process groups, several targets) or -md asks for them, and
+// writes them to -md when set.
+func writeSummary(stdout io.Writer, rep report, groups []group, o options) error {
+	if len(groups) == 0 && len(rep.Targets) <= 1 && o.md == "" {
+		return nil
 	}
-	if len(groups) > 0 || len(targets) > 1 || o.md != "" {
-		md := summary(rep, groups, o)
-		fmt.Fprint(stdout, "\n"+md)
-		if o.md != "" {
-			if err := os.WriteFile(o.md, []byte(md), 0o600); err != nil {
-				return fmt.Errorf("write %s: %w", o.md, err)
-			}
+	md := summary(rep, groups, o)
+	fmt.Fprint(stdout, "\n"+md)
+	if o.md != "" {
+		if err := os.WriteFile(o.md, []byte(md), 0o600); err != nil {
+			return fmt.Errorf("write %s: %w", o.md, err)
 		}
 	}
-	printResult(stdout, rep)
-	if o.jsonOut != "" {
-		if err := writeFile(o.jsonOut, func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(rep)
-		}); err != nil {
-			return err
-		}
+	return nil
+}
+
+// writeJSON writes rep, indented, to path (-json) when set.
+func writeJSON(path string, rep report) error {
+	if path == "" {
+		return nil
 	}
-	if failed == nil && ctx.Err() != nil {
-		failed = ctx.Err()
-	}
-	return failed
+	return writeFile(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	})
 }
 
 // roundOrder is the order in which n targets run in round r (from 0): the

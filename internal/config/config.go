@@ -215,16 +215,7 @@ func (c Config) Validate() []error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("BANKAPP_ADDR", "must be host:port or :port")
 	}
-	if _, _, err := dsn.Parse(c.DatabaseURL); err != nil {
-		bad("DATABASE_URL", "%v", err)
-	}
-	if c.DatabaseReadURL != "" {
-		if engine, _, _ := dsn.Parse(c.DatabaseURL); engine != dsn.Postgres {
-			bad("DATABASE_READ_URL", "needs DATABASE_URL to be PostgreSQL (a read replica of it)")
-		} else if engine, _, err := dsn.Parse(c.DatabaseReadURL); err != nil || engine != dsn.Postgres {
-			bad("DATABASE_READ_URL", "must be a postgres:// URL")
-		}
-	}
+	c.validateDatabase(bad)
 	switch c.MarketDataProvider {
 	case "simulated", "live":
 	default:
@@ -252,6 +243,34 @@ func (c Config) Validate() []error {
 	if c.JobsLease < 5*time.Second {
 		bad("BANKAPP_JOBS_LEASE", "must be at least 5s: a shorter claim lets another instance take over jobs still running")
 	}
+	c.validateLogging(bad)
+	c.validatePublicOrigin(bad)
+	mc := c.MailConfig()
+	errs = append(errs, varErrors(mc.Validate())...)
+	if c.Production() {
+		c.validateProduction(bad)
+		errs = append(errs, varErrors(mc.CheckProduction())...)
+	}
+	return errs
+}
+
+// validateDatabase checks DATABASE_URL and DATABASE_READ_URL, which must
+// be a PostgreSQL replica of a PostgreSQL primary.
+func (c Config) validateDatabase(bad func(v, format string, a ...any)) {
+	if _, _, err := dsn.Parse(c.DatabaseURL); err != nil {
+		bad("DATABASE_URL", "%v", err)
+	}
+	if c.DatabaseReadURL != "" {
+		if engine, _, _ := dsn.Parse(c.DatabaseURL); engine != dsn.Postgres {
+			bad("DATABASE_READ_URL", "needs DATABASE_URL to be PostgreSQL (a read replica of it)")
+		} else if engine, _, err := dsn.Parse(c.DatabaseReadURL); err != nil || engine != dsn.Postgres {
+			bad("DATABASE_READ_URL", "must be a postgres:// URL")
+		}
+	}
+}
+
+// validateLogging checks LOG_LEVEL and LOG_FORMAT.
+func (c Config) validateLogging(bad func(v, format string, a ...any)) {
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -262,30 +281,35 @@ func (c Config) Validate() []error {
 	default:
 		bad("LOG_FORMAT", "must be text or json")
 	}
+}
+
+// validatePublicOrigin checks BANKAPP_PUBLIC_ORIGIN, when set: a bare
+// origin, since the links in emails start with it.
+func (c Config) validatePublicOrigin(bad func(v, format string, a ...any)) {
 	if c.PublicOrigin != "" {
 		if u, err := url.Parse(c.PublicOrigin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
 			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 			bad("BANKAPP_PUBLIC_ORIGIN", "must be an origin such as https://bankapp.example.com (no path)")
 		}
 	}
-	mc := c.MailConfig()
-	errs = append(errs, varErrors(mc.Validate())...)
-	if c.Production() {
-		if len(c.JWTSigningKey) == 0 {
-			bad("JWT_SIGNING_KEY", "is required in production (at least 32 random bytes, base64); the development key is refused")
-		}
-		if engine, _, _ := dsn.Parse(c.DatabaseURL); engine != dsn.Postgres {
-			bad("DATABASE_URL", "must be PostgreSQL in production; the embedded SQLite database is for development only")
-		}
-		if c.MarketDataProvider == "simulated" && !c.AllowSimulatedMarket {
-			bad("MARKET_DATA_PROVIDER", "is simulated; production needs live, or ALLOW_SIMULATED_MARKET=true to opt in")
-		}
-		if !strings.HasPrefix(c.PublicOrigin, "https://") {
-			bad("BANKAPP_PUBLIC_ORIGIN", "is required in production and must be https:// (the links in emails start with it)")
-		}
-		errs = append(errs, varErrors(mc.CheckProduction())...)
+}
+
+// validateProduction is production's refusal of development defaults: the
+// generated signing key, SQLite, the simulated market (unless opted in)
+// and an origin that is not https://.
+func (c Config) validateProduction(bad func(v, format string, a ...any)) {
+	if len(c.JWTSigningKey) == 0 {
+		bad("JWT_SIGNING_KEY", "is required in production (at least 32 random bytes, base64); the development key is refused")
 	}
-	return errs
+	if engine, _, _ := dsn.Parse(c.DatabaseURL); engine != dsn.Postgres {
+		bad("DATABASE_URL", "must be PostgreSQL in production; the embedded SQLite database is for development only")
+	}
+	if c.MarketDataProvider == "simulated" && !c.AllowSimulatedMarket {
+		bad("MARKET_DATA_PROVIDER", "is simulated; production needs live, or ALLOW_SIMULATED_MARKET=true to opt in")
+	}
+	if !strings.HasPrefix(c.PublicOrigin, "https://") {
+		bad("BANKAPP_PUBLIC_ORIGIN", "is required in production and must be https:// (the links in emails start with it)")
+	}
 }
 
 // varErrors turns the mail package's errors ("SMTP_URL: why", joined) into

@@ -90,29 +90,11 @@ func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*
 		return nil, err
 	}
 	instr := ledger.Currency(q.Currency)
-	conv, err := newConversion(acct, instr, q, req)
+	qty, total, fxq, err := priceOrder(acct, instr, q, req)
 	if err != nil {
 		return nil, err
 	}
-	notional, err := conv.notional(req.Side, req.Notional)
-	if err != nil {
-		return nil, err
-	}
-	qty, total, err := Fill(req.Side, req.Quantity, notional, q.Price, instr)
-	if err != nil {
-		return nil, err
-	}
-	fxq, err := conv.quote(req.Side, total)
-	if err != nil {
-		return nil, err
-	}
-	moved := total // on the account, in its currency
-	if fxq != nil {
-		moved = fxq.Sell.Minor
-		if req.Side == SideSell {
-			moved = fxq.Buy.Minor
-		}
-	}
+	moved := accountAmount(req.Side, total, fxq)
 	h, err := tx.HoldingForUpdate(ctx, acct.ID, req.Symbol)
 	if err != nil {
 		return nil, fmt.Errorf("invest: holding: %w", err)
@@ -133,23 +115,8 @@ func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*
 		t.Description += fmt.Sprintf(" (%s %s at %s)", ledger.FormatMinor(total, instr.Digits()), instr, fxq.Rate)
 	}
 	h.Currency = instr
-	if req.Side == SideBuy {
-		t.FromAccount = acct.ID
-		h.Quantity = h.Quantity.Add(qty)
-		h.CostBasis += total
-	} else {
-		if h.Quantity.LessThan(qty) {
-			return nil, ErrInsufficientHoldings
-		}
-		removed := h.CostBasis
-		if !qty.Equal(h.Quantity) {
-			removed = mulDivRound(h.CostBasis, qty, h.Quantity)
-		}
-		o.RealizedPL = total - removed
-		t.ToAccount = acct.ID
-		h.Quantity = h.Quantity.Sub(qty)
-		h.CostBasis -= removed
-		h.RealizedPL += o.RealizedPL
+	if err := applyFill(req.Side, qty, total, acct.ID, &h, o, t); err != nil {
+		return nil, err
 	}
 	if err := ledger.Post(ctx, tx, t); err != nil {
 		return nil, fmt.Errorf("invest: %s cash: %w", req.Side, err)
@@ -169,6 +136,71 @@ func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*
 		return nil, fmt.Errorf("invest: order: %w", err)
 	}
 	return o, nil
+}
+
+// priceOrder fills req at quote q for acct: the quantity and Total in the
+// instrument's currency instr (Fill; a notional on an account in another
+// currency is converted first), and, for an order that converts, the
+// conversion of Total (nil otherwise).
+func priceOrder(acct ledger.Account, instr ledger.Currency, q market.Quote, req OrderRequest) (decimal.Decimal, int64, *fx.Quote, error) {
+	conv, err := newConversion(acct, instr, q, req)
+	if err != nil {
+		return decimal.Decimal{}, 0, nil, err
+	}
+	notional, err := conv.notional(req.Side, req.Notional)
+	if err != nil {
+		return decimal.Decimal{}, 0, nil, err
+	}
+	qty, total, err := Fill(req.Side, req.Quantity, notional, q.Price, instr)
+	if err != nil {
+		return decimal.Decimal{}, 0, nil, err
+	}
+	fxq, err := conv.quote(req.Side, total)
+	if err != nil {
+		return decimal.Decimal{}, 0, nil, err
+	}
+	return qty, total, fxq, nil
+}
+
+// accountAmount is what an order moves on its account, in the account's
+// currency: total, or for an order that converts (fxq) what a buy sells
+// and what a sell buys.
+func accountAmount(side string, total int64, fxq *fx.Quote) int64 {
+	moved := total
+	if fxq != nil {
+		moved = fxq.Sell.Minor
+		if side == SideSell {
+			moved = fxq.Buy.Minor
+		}
+	}
+	return moved
+}
+
+// applyFill books a fill of qty for total on holding h and points the
+// transfer t at the account: a buy adds to the quantity and the cost
+// basis; a sell removes its share of the cost basis (all of it when it
+// closes the position) and realizes total less that share on the order o
+// and the holding. Selling more than is held is ErrInsufficientHoldings.
+func applyFill(side string, qty decimal.Decimal, total int64, acctID string, h *Holding, o *Order, t *ledger.Transfer) error {
+	if side == SideBuy {
+		t.FromAccount = acctID
+		h.Quantity = h.Quantity.Add(qty)
+		h.CostBasis += total
+		return nil
+	}
+	if h.Quantity.LessThan(qty) {
+		return ErrInsufficientHoldings
+	}
+	removed := h.CostBasis
+	if !qty.Equal(h.Quantity) {
+		removed = mulDivRound(h.CostBasis, qty, h.Quantity)
+	}
+	o.RealizedPL = total - removed
+	t.ToAccount = acctID
+	h.Quantity = h.Quantity.Sub(qty)
+	h.CostBasis -= removed
+	h.RealizedPL += o.RealizedPL
+	return nil
 }
 
 // cashPostings are the postings of an order's cash: between the account

@@ -321,55 +321,12 @@ func stampAudits(evs []audit.Event, now time.Time) {
 // writeTransfersPG is the one statement of data-modifying CTEs that writes a
 // whole batch on PostgreSQL, with its array parameters.
 func writeTransfersPG(w bank.TransferWrites) (string, []any) {
-	n := len(w.Transfers)
-	tID, tKind, tCur, tFrom, tTo, tDesc, tBy := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	tAmt, tAt := make([]int64, n), make([]int64, n)
-	for i, t := range w.Transfers {
-		tID[i], tKind[i], tCur[i], tFrom[i], tTo[i], tDesc[i], tBy[i] = t.ID, t.Kind, string(t.Currency), t.FromAccount, t.ToAccount, t.Description, t.CreatedBy
-		tAmt[i], tAt[i] = t.Amount, micros(t.CreatedAt)
-	}
-	m := len(w.Entries)
-	pT, pA, pCur := make([]string, m), make([]string, m), make([]string, m)
-	pAmt, pAfter, pAt := make([]int64, m), make([]int64, m), make([]int64, m)
-	for i, e := range w.Entries {
-		pT[i], pA[i], pCur[i] = e.TransferID, e.AccountID, string(e.Currency)
-		pAmt[i], pAfter[i], pAt[i] = e.Amount, e.BalanceAfter, micros(e.CreatedAt)
-	}
-	bID := make([]string, 0, len(w.Balances))
-	for id := range w.Balances {
-		bID = append(bID, id)
-	}
-	slices.Sort(bID)
-	bBal := make([]int64, len(bID))
-	for i, id := range bID {
-		bBal[i] = w.Balances[id]
-	}
-	dKeys := make([]bank.DayKey, 0, len(w.DayTotals))
-	for k := range w.DayTotals {
-		dKeys = append(dKeys, k)
-	}
-	slices.SortFunc(dKeys, compareDayKeys)
-	// Day totals are matched on "user|kind|currency|day" (array_position);
-	// the primary key's index finds them by its columns.
-	dName, dUser, dCur, dDay, dTotal := make([]string, len(dKeys)), make([]string, len(dKeys)), make([]string, len(dKeys)), make([]int64, len(dKeys)), make([]int64, len(dKeys))
-	for i, k := range dKeys {
-		dName[i] = dayKeyName(k)
-		dUser[i], dCur[i], dDay[i], dTotal[i] = k.User, string(k.Currency), k.Day, w.DayTotals[k]
-	}
-	k := len(w.Idem)
-	iOwner, iKey, iHash, iBody := make([]string, k), make([]string, k), make([]string, k), make([]string, k)
-	iStatus, iAt := make([]int32, k), make([]int64, k)
-	for i, r := range w.Idem {
-		iOwner[i], iKey[i], iHash[i], iBody[i] = r.Owner, r.Key, r.Record.RequestHash, string(r.Record.Response.Body)
-		iStatus[i], iAt[i] = int32(r.Record.Response.Status), micros(r.Record.CreatedAt) // #nosec G115 -- HTTP status codes fit in int32
-	}
-	a := len(w.Audits)
-	aID, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail := make([]string, a), make([]string, a), make([]string, a), make([]string, a), make([]string, a), make([]string, a), make([]string, a), make([]string, a)
-	aAt := make([]int64, a)
-	for i, e := range w.Audits {
-		aID[i], aActor[i], aAction[i], aTarget[i], aIP[i], aReq[i], aOutcome[i], aDetail[i] = e.ID, e.ActorID, e.Action, e.Target, e.IP, e.RequestID, e.Outcome, e.Detail
-		aAt[i] = micros(e.At)
-	}
+	args := transferArrays(w.Transfers)                 // $1–$9
+	args = append(args, postingArrays(w.Entries)...)    // $10–$15
+	args = append(args, balanceArrays(w.Balances)...)   // $16–$17
+	args = append(args, dayTotalArrays(w.DayTotals)...) // $18–$22
+	args = append(args, idemArrays(w.Idem)...)          // $23–$28
+	args = append(args, auditArrays(w.Audits)...)       // $29–$37
 	// Postings go in in the order they were applied (WITH ORDINALITY … ORDER
 	// BY), so that seq follows each account's balance_after. Foreign keys are
 	// checked at the end of the statement, when the transfers are in.
@@ -396,10 +353,90 @@ func writeTransfersPG(w bank.TransferWrites) (string, []any) {
 		SELECT id, at, NULLIF(actor_id, ''), action, target, ip, request_id, outcome, detail
 		FROM unnest($29::text[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[])
 			AS u(id, at, actor_id, action, target, ip, request_id, outcome, detail))
-	SELECT 1`, []any{tID, tKind, tCur, tAmt, tFrom, tTo, tDesc, tBy, tAt,
-			pT, pA, pAmt, pCur, pAfter, pAt,
-			bID, bBal,
-			dName, dUser, dCur, dTotal, dDay,
-			iOwner, iKey, iHash, iStatus, iBody, iAt,
-			aID, aAt, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail}
+	SELECT 1`, args
+}
+
+// transferArrays is the transfers of a batch as the column arrays of
+// writeTransfersPG's $1–$9.
+func transferArrays(ts []*ledger.Transfer) []any {
+	n := len(ts)
+	tID, tKind, tCur, tFrom, tTo, tDesc, tBy := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	tAmt, tAt := make([]int64, n), make([]int64, n)
+	for i, t := range ts {
+		tID[i], tKind[i], tCur[i], tFrom[i], tTo[i], tDesc[i], tBy[i] = t.ID, t.Kind, string(t.Currency), t.FromAccount, t.ToAccount, t.Description, t.CreatedBy
+		tAmt[i], tAt[i] = t.Amount, micros(t.CreatedAt)
+	}
+	return []any{tID, tKind, tCur, tAmt, tFrom, tTo, tDesc, tBy, tAt}
+}
+
+// postingArrays is the postings of a batch, in the order they were
+// applied, as the column arrays of writeTransfersPG's $10–$15.
+func postingArrays(es []ledger.Entry) []any {
+	m := len(es)
+	pT, pA, pCur := make([]string, m), make([]string, m), make([]string, m)
+	pAmt, pAfter, pAt := make([]int64, m), make([]int64, m), make([]int64, m)
+	for i, e := range es {
+		pT[i], pA[i], pCur[i] = e.TransferID, e.AccountID, string(e.Currency)
+		pAmt[i], pAfter[i], pAt[i] = e.Amount, e.BalanceAfter, micros(e.CreatedAt)
+	}
+	return []any{pT, pA, pAmt, pCur, pAfter, pAt}
+}
+
+// balanceArrays is the new balances of a batch, by account id in sorted
+// order, as writeTransfersPG's $16 (ids) and $17 (balances).
+func balanceArrays(balances map[string]int64) []any {
+	bID := make([]string, 0, len(balances))
+	for id := range balances {
+		bID = append(bID, id)
+	}
+	slices.Sort(bID)
+	bBal := make([]int64, len(bID))
+	for i, id := range bID {
+		bBal[i] = balances[id]
+	}
+	return []any{bID, bBal}
+}
+
+// dayTotalArrays is the day totals of a batch, in key order, as
+// writeTransfersPG's $18–$22.
+func dayTotalArrays(totals map[bank.DayKey]int64) []any {
+	dKeys := make([]bank.DayKey, 0, len(totals))
+	for k := range totals {
+		dKeys = append(dKeys, k)
+	}
+	slices.SortFunc(dKeys, compareDayKeys)
+	// Day totals are matched on "user|kind|currency|day" (array_position);
+	// the primary key's index finds them by its columns.
+	dName, dUser, dCur, dDay, dTotal := make([]string, len(dKeys)), make([]string, len(dKeys)), make([]string, len(dKeys)), make([]int64, len(dKeys)), make([]int64, len(dKeys))
+	for i, k := range dKeys {
+		dName[i] = dayKeyName(k)
+		dUser[i], dCur[i], dDay[i], dTotal[i] = k.User, string(k.Currency), k.Day, totals[k]
+	}
+	return []any{dName, dUser, dCur, dTotal, dDay}
+}
+
+// idemArrays is the idempotency records of a batch as the column arrays
+// of writeTransfersPG's $23–$28.
+func idemArrays(puts []ledger.IdemPut) []any {
+	k := len(puts)
+	iOwner, iKey, iHash, iBody := make([]string, k), make([]string, k), make([]string, k), make([]string, k)
+	iStatus, iAt := make([]int32, k), make([]int64, k)
+	for i, r := range puts {
+		iOwner[i], iKey[i], iHash[i], iBody[i] = r.Owner, r.Key, r.Record.RequestHash, string(r.Record.Response.Body)
+		iStatus[i], iAt[i] = int32(r.Record.Response.Status), micros(r.Record.CreatedAt) // #nosec G115 -- HTTP status codes fit in int32
+	}
+	return []any{iOwner, iKey, iHash, iStatus, iBody, iAt}
+}
+
+// auditArrays is the audit events of a batch as the column arrays of
+// writeTransfersPG's $29–$37.
+func auditArrays(evs []audit.Event) []any {
+	a := len(evs)
+	aID, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail := make([]string, a), make([]string, a), make([]string, a), make([]string, a), make([]string, a), make([]string, a), make([]string, a), make([]string, a)
+	aAt := make([]int64, a)
+	for i, e := range evs {
+		aID[i], aActor[i], aAction[i], aTarget[i], aIP[i], aReq[i], aOutcome[i], aDetail[i] = e.ID, e.ActorID, e.Action, e.Target, e.IP, e.RequestID, e.Outcome, e.Detail
+		aAt[i] = micros(e.At)
+	}
+	return []any{aID, aAt, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail}
 }

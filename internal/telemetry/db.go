@@ -273,50 +273,7 @@ func summarizeSQL(q string) (op, table string) {
 	if len(q) > maxSummaryScan {
 		q = q[:maxSummaryScan]
 	}
-	var words []string // upper-cased keywords and identifiers at depth 0; "(" for a parenthesis
-	depth := 0
-	for i := 0; i < len(q); {
-		c := q[i]
-		switch {
-		case c == '-' && i+1 < len(q) && q[i+1] == '-':
-			for i < len(q) && q[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(q) && q[i+1] == '*':
-			i += 2
-			for i+1 < len(q) && (q[i] != '*' || q[i+1] != '/') {
-				i++
-			}
-			i += 2
-		case c == '\'':
-			i++
-			for i < len(q) && q[i] != '\'' {
-				i++
-			}
-			i++
-		case c == '(':
-			if depth == 0 {
-				words = append(words, "(")
-			}
-			depth++
-			i++
-		case c == ')':
-			if depth > 0 {
-				depth--
-			}
-			i++
-		case isIdentByte(c) || c == '"':
-			start := i
-			for i < len(q) && (isIdentByte(q[i]) || q[i] == '.' || q[i] == '"' || q[i] == '$') {
-				i++
-			}
-			if depth == 0 {
-				words = append(words, q[start:i])
-			}
-		default:
-			i++
-		}
-	}
+	words := sqlWords(q)
 	upper := func(i int) string {
 		if i < len(words) {
 			return asciiUpper(words[i])
@@ -363,6 +320,57 @@ func summarizeSQL(q string) (op, table string) {
 		}
 	}
 	return op, ""
+}
+
+// sqlWords splits q into the words summarizeSQL reads: the keywords and
+// identifiers outside parentheses, as written, and "(" for each top-level
+// parenthesis; comments and string literals are skipped.
+func sqlWords(q string) []string {
+	var words []string
+	depth := 0
+	for i := 0; i < len(q); {
+		c := q[i]
+		switch {
+		case c == '-' && i+1 < len(q) && q[i+1] == '-':
+			for i < len(q) && q[i] != '\n' {
+				i++
+			}
+		case c == '/' && i+1 < len(q) && q[i+1] == '*':
+			i += 2
+			for i+1 < len(q) && (q[i] != '*' || q[i+1] != '/') {
+				i++
+			}
+			i += 2
+		case c == '\'':
+			i++
+			for i < len(q) && q[i] != '\'' {
+				i++
+			}
+			i++
+		case c == '(':
+			if depth == 0 {
+				words = append(words, "(")
+			}
+			depth++
+			i++
+		case c == ')':
+			if depth > 0 {
+				depth--
+			}
+			i++
+		case isIdentByte(c) || c == '"':
+			start := i
+			for i < len(q) && (isIdentByte(q[i]) || q[i] == '.' || q[i] == '"' || q[i] == '$') {
+				i++
+			}
+			if depth == 0 {
+				words = append(words, q[start:i])
+			}
+		default:
+			i++
+		}
+	}
+	return words
 }
 
 func isIdentByte(c byte) bool {

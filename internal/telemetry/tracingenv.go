@@ -49,6 +49,8 @@ func ValidateTracingEnv(getenv func(string) string) []error {
 	return errs
 }
 
+// readTracingEnv reads the standard OpenTelemetry variables into a
+// tracingEnv, with one *EnvError per problem.
 func readTracingEnv(getenv func(string) string) (tracingEnv, []error) {
 	var errs []error
 	bad := func(v, format string, a ...any) {
@@ -56,7 +58,17 @@ func readTracingEnv(getenv func(string) string) (tracingEnv, []error) {
 	}
 	get := func(name string) string { return strings.TrimSpace(getenv(name)) }
 	var c tracingEnv
+	c.readDisabled(get, bad)
+	c.readProtocol(get, bad)
+	c.readEndpoint(get, bad)
+	c.readHeaders(get, bad)
+	c.readResource(get, bad)
+	c.readSampler(get, bad)
+	return c, errs
+}
 
+// readDisabled reads OTEL_SDK_DISABLED and OTEL_TRACES_EXPORTER.
+func (c *tracingEnv) readDisabled(get func(string) string, bad func(v, format string, a ...any)) {
 	// The spec says only "true" disables the SDK; a bank refuses to guess
 	// what "yes" or "1" meant.
 	switch strings.ToLower(get("OTEL_SDK_DISABLED")) {
@@ -73,7 +85,11 @@ func readTracingEnv(getenv func(string) string) (tracingEnv, []error) {
 	default:
 		bad("OTEL_TRACES_EXPORTER", "must be otlp or none (the only exporter built in)")
 	}
+}
 
+// readProtocol reads the OTLP protocol: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL,
+// else OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf.
+func (c *tracingEnv) readProtocol(get func(string) string, bad func(v, format string, a ...any)) {
 	c.protocol = ProtocolHTTPProtobuf
 	protoVar := "OTEL_EXPORTER_OTLP_PROTOCOL"
 	p := get(protoVar)
@@ -89,7 +105,11 @@ func readTracingEnv(getenv func(string) string) (tracingEnv, []error) {
 	default:
 		bad(protoVar, "must be http/protobuf or grpc")
 	}
+}
 
+// readEndpoint reads the traces endpoint (after readProtocol: OTLP/HTTP's
+// general endpoint gets /v1/traces); without one, tracing is disabled.
+func (c *tracingEnv) readEndpoint(get func(string) string, bad func(v, format string, a ...any)) {
 	// A per-signal endpoint is used as it is; the general one is a base URL
 	// to which OTLP/HTTP appends /v1/traces (the gRPC exporter only takes
 	// its host and port).
@@ -115,7 +135,11 @@ func readTracingEnv(getenv func(string) string) (tracingEnv, []error) {
 	if c.endpoint == "" {
 		c.disabled = true
 	}
+}
 
+// readHeaders reads the exporter's headers: the general ones, then the
+// traces-only ones, which win.
+func (c *tracingEnv) readHeaders(get func(string) string, bad func(v, format string, a ...any)) {
 	c.headers = map[string]string{}
 	for _, name := range []string{"OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"} {
 		kv, err := parseKeyValues(get(name))
@@ -126,7 +150,11 @@ func readTracingEnv(getenv func(string) string) (tracingEnv, []error) {
 			c.headers[k] = v
 		}
 	}
+}
 
+// readResource reads the resource attributes and the service name
+// (OTEL_SERVICE_NAME wins over a service.name attribute; "bankapp" by default).
+func (c *tracingEnv) readResource(get func(string) string, bad func(v, format string, a ...any)) {
 	c.serviceName = "bankapp"
 	attrs, err := parseKeyValues(get("OTEL_RESOURCE_ATTRIBUTES"))
 	if err != nil {
@@ -142,7 +170,11 @@ func readTracingEnv(getenv func(string) string) (tracingEnv, []error) {
 	if v := get("OTEL_SERVICE_NAME"); v != "" {
 		c.serviceName = v
 	}
+}
 
+// readSampler reads OTEL_TRACES_SAMPLER (parentbased_always_on by default)
+// and, for the ratio samplers, OTEL_TRACES_SAMPLER_ARG.
+func (c *tracingEnv) readSampler(get func(string) string, bad func(v, format string, a ...any)) {
 	c.samplerName = strings.ToLower(get("OTEL_TRACES_SAMPLER"))
 	if c.samplerName == "" {
 		c.samplerName = "parentbased_always_on"
@@ -175,7 +207,6 @@ func readTracingEnv(getenv func(string) string) (tracingEnv, []error) {
 	default:
 		bad("OTEL_TRACES_SAMPLER", "must be always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio")
 	}
-	return c, errs
 }
 
 // endpointURL checks an OTLP endpoint. The error never repeats the value.
