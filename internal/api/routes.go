@@ -53,6 +53,7 @@ func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.H
 	s.scheduledRoutes(mux) // standing orders: scheduled.go
 
 	mux.Handle("GET /api/v1/admin/users", s.admin(s.adminUsers))
+	mux.Handle("GET /api/v1/admin/users/{id}", s.admin(s.adminUserDetail)) // admin_user.go
 	mux.Handle("POST /api/v1/admin/accounts/{id}/freeze", s.admin(s.adminFreeze("frozen")))
 	mux.Handle("POST /api/v1/admin/accounts/{id}/unfreeze", s.admin(s.adminFreeze("active")))
 	mux.Handle("GET /api/v1/admin/audit", s.admin(s.adminAudit))
