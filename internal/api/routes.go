@@ -48,6 +48,7 @@ func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.H
 	mux.Handle("GET /api/v1/payees", s.authed(s.listPayees))
 	mux.Handle("POST /api/v1/payees", s.authed(s.addPayee))
 	mux.Handle("DELETE /api/v1/payees/{id}", s.authed(s.deletePayee))
+	mux.Handle("POST /api/v1/recipients/lookup", s.authed(s.lookupRecipient(newLookupLimiter(s.now)))) // recipients.go
 
 	s.investRoutes(mux)    // market data, orders, portfolio, watchlist: routes_invest.go
 	s.scheduledRoutes(mux) // standing orders: scheduled.go
