@@ -41,11 +41,11 @@ func (q *payeeRequest) Validate() error {
 	var fe []FieldError
 	n, ok := bank.CleanName(q.Name)
 	if !ok {
-		fe = append(fe, FieldError{"name", "must be 1 to 60 characters"})
+		fe = append(fe, FieldError{"name", "Give the payee a name of 1 to 60 characters."})
 	}
 	q.Name = n
-	if !ledger.ValidAccountNumber(q.AccountNumber) {
-		fe = append(fe, FieldError{"account_number", "must be a 12-digit account number with a valid check digit"})
+	if msg := ledger.AccountNumberProblem(q.AccountNumber); msg != "" {
+		fe = append(fe, FieldError{"account_number", msg})
 	}
 	if len(fe) > 0 {
 		return validation(fe...)
@@ -64,7 +64,7 @@ func (s *Server) addPayee(w http.ResponseWriter, r *http.Request) error {
 		if n, err := tx.CountPayees(r.Context(), p.UserID); err != nil {
 			return err
 		} else if n >= maxPayees {
-			return &ledger.Error{Code: "limit_exceeded", Msg: "at most 200 payees"}
+			return &ledger.Error{Code: "limit_exceeded", Msg: "You can save at most 200 payees. Remove one to add another."}
 		}
 		if a, err := tx.AccountByNumber(r.Context(), req.AccountNumber); err != nil || a.Status == ledger.StatusClosed {
 			return bank.ErrRecipientNotFound

@@ -48,16 +48,16 @@ func CheckPassword(pw, email string) string {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLen:
-		return fmt.Sprintf("password must be at least %d characters", MinPasswordLen)
+		return fmt.Sprintf("Use at least %d characters for your password.", MinPasswordLen)
 	case n > MaxPasswordLen:
-		return fmt.Sprintf("password must be at most %d characters", MaxPasswordLen)
+		return fmt.Sprintf("Use at most %d characters for your password.", MaxPasswordLen)
 	}
 	lower := strings.ToLower(pw)
 	if _, ok := commonPasswords[lower]; ok {
-		return "password is too common; choose one that is not on lists of leaked passwords"
+		return "This password is too common: it appears on lists of leaked passwords. Choose another."
 	}
 	if local, _, _ := strings.Cut(strings.ToLower(email), "@"); local != "" && strings.Contains(lower, local) && len(local) >= 4 {
-		return "password must not contain your email address"
+		return "Your password must not contain your email address."
 	}
 	return ""
 }
