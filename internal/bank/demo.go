@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 )
 
@@ -34,7 +37,9 @@ const demoAdminEmail = "admin@demo.bankapp.test"
 
 // SeedDemo creates four customers with six months of realistic history
 // (monthly salary, rent, groceries, transfers among them, savings) and an
-// admin. Running it again changes nothing: if the first demo customer
+// admin. Alice invests every month (an index fund, stocks and crypto, one
+// sale) and watches three more symbols; Bob also saves in euros. Every entry
+// is in time order and none is later than now. Running it again changes nothing: if the first demo customer
 // exists, it only lists the logins.
 func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bool, error) {
 	logins := []DemoLogin{{Email: demoAdminEmail, Password: DemoPassword, Role: auth.RoleAdmin, Name: "Demo Admin"}}
@@ -54,6 +59,8 @@ func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bo
 	type person struct {
 		id                string
 		checking, savings ledger.Account
+		brokerage         ledger.Account
+		euro              ledger.Account // the saver's EUR savings; zero for others
 		employer          string
 	}
 	var people []person
@@ -66,7 +73,7 @@ func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bo
 		if _, err := OpenAccount(ctx, tx, admin.ID, ledger.TypeChecking, ledger.USD, "", start); err != nil {
 			return err
 		}
-		for _, p := range demoPeople {
+		for i, p := range demoPeople {
 			u := auth.User{ID: uuid.Must(uuid.NewV7()).String(), Email: p.email, PasswordHash: hash, FullName: p.name,
 				Role: auth.RoleCustomer, CreatedAt: start, UpdatedAt: start}
 			if err := tx.CreateUser(ctx, u); err != nil {
@@ -80,20 +87,38 @@ func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bo
 			if err != nil {
 				return err
 			}
-			if _, err := OpenAccount(ctx, tx, u.ID, ledger.TypeBrokerage, ledger.USD, "Investments", start); err != nil {
+			b, err := OpenAccount(ctx, tx, u.ID, ledger.TypeBrokerage, ledger.USD, "Investments", start)
+			if err != nil {
 				return err
 			}
-			people = append(people, person{id: u.ID, checking: c, savings: s, employer: p.employer})
+			pp := person{id: u.ID, checking: c, savings: s, brokerage: b, employer: p.employer}
+			if i == demoSaver {
+				if pp.euro, err = OpenAccount(ctx, tx, u.ID, ledger.TypeSavings, ledger.EUR, "Euro savings", start); err != nil {
+					return err
+				}
+			}
+			people = append(people, pp)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("seed: users: %w", err)
 	}
+
+	// Every movement becomes an event with its time; events are applied in
+	// time order (so each account's entries and balances follow the clock),
+	// and nothing is dated after now.
+	type event struct {
+		at    time.Time
+		label string
+		apply func(tx *store.Tx, at time.Time) error
+	}
+	var events []event
 	r := rand.New(rand.NewPCG(2026, 11)) // #nosec G404 -- demo data must be the same on every run; nothing secret is drawn
 	cents := func(lo, hi int) string { v := lo*100 + r.IntN((hi-lo)*100); return ledger.FormatMinor(int64(v), 2) }
-	move := func(kind string, m Movement) error {
-		return db.InTx(ctx, func(tx *store.Tx) error {
+	move := func(kind string, m Movement) func(tx *store.Tx, at time.Time) error {
+		return func(tx *store.Tx, at time.Time) error {
+			m.Now = at
 			var err error
 			switch kind {
 			case "deposit":
@@ -103,11 +128,8 @@ func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bo
 			default:
 				_, _, err = Transfer(ctx, tx, m)
 			}
-			if errors.Is(err, ledger.ErrInsufficientFunds) {
-				return nil // a demo customer skips a payment they can't afford
-			}
 			return err
-		})
+		}
 	}
 	for day := start; day.Before(now); day = day.AddDate(0, 0, 1) {
 		for i, p := range people {
@@ -124,18 +146,100 @@ func SeedDemo(ctx context.Context, db *store.DB, now time.Time) ([]DemoLogin, bo
 				{day.Weekday() == time.Saturday, "withdrawal", Movement{UserID: p.id, AccountID: p.checking.ID, Amount: cents(40, 160), Description: "Groceries"}},
 				{r.IntN(9) == 0, "transfer", Movement{UserID: p.id, AccountID: p.checking.ID, ToAccountNumber: other.checking.Number, Amount: cents(8, 90), Description: "Dinner split"}},
 				{r.IntN(6) == 0, "withdrawal", Movement{UserID: p.id, AccountID: p.checking.ID, Amount: cents(5, 45), Description: "Coffee and lunch"}},
+				// The saver puts euros aside every month and spends some on a trip.
+				{i == demoSaver && day.Day() == 4, "deposit", Movement{UserID: p.id, AccountID: p.euro.ID, Amount: cents(450, 900), Description: "From Sparkasse Köln"}},
+				{i == demoSaver && day.Day() == 19 && day.Month()%3 == 0, "withdrawal", Movement{UserID: p.id, AccountID: p.euro.ID, Amount: cents(180, 420), Description: "Weekend in Lisbon"}},
+				// The investor funds the brokerage account each month.
+				{i == demoInvestor && day.Day() == 5, "transfer", Movement{UserID: p.id, AccountID: p.checking.ID, ToAccountNumber: p.brokerage.Number, Amount: cents(1100, 1400), Description: "Monthly investing"}},
 			}
-			for _, s := range steps {
-				if !s.when {
-					continue
-				}
-				s.m.Now = at
-				if err := move(s.kind, s.m); err != nil {
-					return nil, false, fmt.Errorf("seed: %s %s: %w", s.kind, s.m.Description, err)
+			for _, st := range steps {
+				if st.when && at.Before(now) {
+					events = append(events, event{at: at, label: st.kind + " " + st.m.Description, apply: move(st.kind, st.m)})
 				}
 				at = at.Add(time.Minute)
 			}
 		}
 	}
+	// The investor's plan: an index fund, two stocks and crypto bought on the
+	// 6th (the day after the money arrives), a dip bought mid-month, and one
+	// profit taken. Fills are at the simulated market's price then, the same
+	// prices the app's charts show.
+	inv := people[demoInvestor]
+	mkt := market.NewSimulated(0, nil)
+	order := func(side, symbol, notional, quantity string) func(tx *store.Tx, at time.Time) error {
+		return func(tx *store.Tx, at time.Time) error {
+			price, err := mkt.PriceAt(symbol, at)
+			if err != nil {
+				return err
+			}
+			req := invest.OrderRequest{OwnerID: inv.id, AccountID: inv.brokerage.ID, Symbol: symbol, Side: side}
+			if notional != "" {
+				a, err := ledger.ParseAmount(notional, ledger.USD)
+				if err != nil {
+					return err
+				}
+				req.Notional = a.Minor
+			} else if req.Quantity, err = invest.ParseQuantity(quantity); err != nil {
+				return err
+			}
+			_, err = invest.PlaceOrder(ctx, demoTx{Tx: tx, at: at}, req, market.Quote{Symbol: symbol, Price: price, Currency: "USD", AsOf: at})
+			return err
+		}
+	}
+	for m := 0; m < 7; m++ {
+		month := start.AddDate(0, m, 0)
+		buys := []struct {
+			day            int
+			symbol, amount string
+		}{{6, "VTI", "450.00"}, {6, "AAPL", "250.00"}, {6, "BTC-USD", "200.00"}, {6, "ETH-USD", "120.00"}, {16, "NVDA", "150.00"}}
+		for k, b := range buys {
+			at := month.AddDate(0, 0, b.day-1).Add(time.Duration(30+k*7) * time.Minute)
+			if at.Before(now) {
+				events = append(events, event{at: at, label: "buy " + b.symbol, apply: order(invest.SideBuy, b.symbol, b.amount, "")})
+			}
+		}
+		if m == 3 {
+			at := month.AddDate(0, 0, 21).Add(2 * time.Hour)
+			if at.Before(now) {
+				events = append(events, event{at: at, label: "sell NVDA", apply: order(invest.SideSell, "NVDA", "", "0.5")})
+			}
+		}
+	}
+	slices.SortStableFunc(events, func(a, b event) int { return a.at.Compare(b.at) })
+	for _, ev := range events {
+		err := db.InTx(ctx, func(tx *store.Tx) error { return ev.apply(tx, ev.at) })
+		if errors.Is(err, ledger.ErrInsufficientFunds) || errors.Is(err, invest.ErrInsufficientHoldings) {
+			continue // a demo customer skips a payment they can't afford
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("seed: %s at %s: %w", ev.label, ev.at.Format(time.RFC3339), err)
+		}
+	}
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		for _, sym := range []string{"MSFT", "SOL-USD", "GLD"} {
+			if _, err := (demoTx{Tx: tx, at: now.Add(-time.Hour)}).AddToWatchlist(ctx, inv.id, sym); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, false, fmt.Errorf("seed: watchlist: %w", err)
+	}
 	return logins, true, nil
 }
+
+// The demo's investor (Alice: stocks and crypto, bought monthly) and saver
+// (Bob: a EUR savings account besides the USD ones), by index in demoPeople.
+const (
+	demoInvestor = 0
+	demoSaver    = 1
+)
+
+// demoTx dates what the seed writes through invest (orders, holdings,
+// watchlist) at the event's time instead of the clock's.
+type demoTx struct {
+	*store.Tx
+	at time.Time
+}
+
+func (d demoTx) Now() time.Time { return d.at }
