@@ -18,6 +18,7 @@ type holdingView struct {
 	UnrealizedPL        string `json:"unrealized_pl"`
 	UnrealizedPLPercent string `json:"unrealized_pl_percent"`
 	Weight              string `json:"weight"`
+	DayChange           string `json:"day_change"`
 }
 
 type portfolioView struct {
@@ -37,7 +38,8 @@ func viewPortfolio(p invest.Portfolio) portfolioView {
 		v.Holdings = append(v.Holdings, holdingView{Symbol: h.Symbol, Quantity: invest.FormatQuantity(h.Quantity),
 			AverageCost: market.FormatPrice(market.RoundPrice(h.AverageCost)), Price: market.FormatPrice(h.Price),
 			MarketValue: ledger.FormatMinor(h.MarketValue, d), UnrealizedPL: ledger.FormatMinor(h.UnrealizedPL, d),
-			UnrealizedPLPercent: h.UnrealizedPLPercent.StringFixed(2), Weight: h.Weight.StringFixed(2)})
+			UnrealizedPLPercent: h.UnrealizedPLPercent.StringFixed(2), Weight: h.Weight.StringFixed(2),
+			DayChange: ledger.FormatMinor(h.DayChange, d)})
 	}
 	return v
 }
@@ -86,7 +88,13 @@ func (s *Server) getPortfolio(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := invest.Value(r.Context(), s.market, accts, hs)
+	// Today's orders make the day change count units bought today from
+	// their fill, not from the previous close.
+	orders, err := s.db.OrdersByAccounts(r.Context(), accountIDs(accts))
+	if err != nil {
+		return err
+	}
+	p, err := invest.ValueWithOrders(r.Context(), s.market, accts, hs, orders)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package invest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -50,7 +51,7 @@ type OrderRequest struct {
 // insufficient_holdings when more is sold than held.
 func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*Order, error) {
 	if req.Side != SideBuy && req.Side != SideSell {
-		return nil, &ledger.Error{Code: "validation_failed", Msg: "side must be buy or sell", Field: "side"}
+		return nil, &ledger.Error{Code: "validation_failed", Msg: "Choose buy or sell.", Field: "side"}
 	}
 	acct, err := tx.AccountByIDForUpdate(ctx, req.OwnerID, req.AccountID)
 	if err != nil {
@@ -72,8 +73,7 @@ func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*
 		Side: req.Side, Quantity: qty, Price: q.Price, Total: total, Currency: acct.Currency, CreatedAt: now}
 	settlement := ledger.SystemAccountID(ledger.SystemSettlement, acct.Currency)
 	t := &ledger.Transfer{Kind: ledger.KindTrade, Currency: acct.Currency, Amount: total, CreatedBy: req.OwnerID, CreatedAt: now,
-		Description: fmt.Sprintf("%s %s %s @ %s", map[string]string{SideBuy: "Buy", SideSell: "Sell"}[req.Side],
-			FormatQuantity(qty), req.Symbol, market.FormatPrice(q.Price))}
+		Description: TradeDescription(req.Side, qty, req.Symbol, q.Price, acct.Currency)}
 	if req.Side == SideBuy {
 		t.FromAccount = acct.ID
 		t.Postings = []ledger.Posting{{AccountID: acct.ID, Amount: -total}, {AccountID: settlement, Amount: total}}
@@ -121,7 +121,31 @@ func tradable(acct ledger.Account, q market.Quote) error {
 	}
 	if string(acct.Currency) != q.Currency {
 		return &ledger.Error{Code: "validation_failed", Field: "account_id",
-			Msg: fmt.Sprintf("%s trades in %s but the account holds %s", q.Symbol, q.Currency, acct.Currency)}
+			Msg: fmt.Sprintf("%s trades in %s, but this account holds %s. Choose a %s brokerage account.", q.Symbol, q.Currency, acct.Currency, q.Currency)}
 	}
 	return nil
+}
+
+// TradeDescription is the ledger description of a fill, as a customer reads
+// it in their activity: "Bought 2 AAPL at $259.09", "Sold 0.5 BTC-USD at
+// $91,020.50" (the quantity without trailing zeros, the price with its
+// currency symbol and thousands separators).
+func TradeDescription(side string, qty decimal.Decimal, symbol string, price decimal.Decimal, c ledger.Currency) string {
+	verb := "Bought"
+	if side == SideSell {
+		verb = "Sold"
+	}
+	p := market.FormatPrice(price)
+	whole, frac, _ := strings.Cut(p, ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	if frac != "" {
+		whole += "." + frac
+	}
+	sym := map[ledger.Currency]string{ledger.USD: "$", ledger.EUR: "€", ledger.GBP: "£"}[c]
+	if sym == "" {
+		sym = string(c) + " "
+	}
+	return fmt.Sprintf("%s %s %s at %s%s", verb, qty.String(), symbol, sym, whole)
 }
