@@ -1,4 +1,9 @@
-import type { Problem, RefreshResponse } from "./types";
+import type { Problem as FullProblem, ResponseBody } from "./types";
+
+/** Problem is a problem document as received: any field may be missing. */
+type Problem = Partial<FullProblem>;
+
+type RefreshResponse = ResponseBody<"refresh">;
 
 /** HTTPMethod is the set of methods the API uses. */
 export type HTTPMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -40,7 +45,7 @@ function defaultDetail(status: number): string {
 /** RequestOptions are the per-call inputs of ApiClient.request. */
 export interface RequestOptions {
   params?: Record<string, string>;
-  query?: Record<string, string | number | undefined | null>;
+  query?: object;
   body?: unknown;
   idempotencyKey?: string;
   signal?: AbortSignal;
@@ -69,7 +74,7 @@ export function expandPath(template: string, params: Record<string, string> = {}
 function buildQuery(query: RequestOptions["query"]): string {
   if (!query) return "";
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
+  for (const [k, v] of Object.entries(query as Record<string, unknown>)) {
     if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
   }
   const s = q.toString();

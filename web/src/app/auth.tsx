@@ -4,6 +4,7 @@ import { useNavigate } from "react-router";
 import { ApiClient } from "../api/client";
 import { type Api, makeApi } from "../api/endpoints";
 import type { User } from "../api/types";
+import { clearSessionHint, hasSessionHint, setSessionHint } from "./sessionHint";
 
 type Status = "checking" | "signed-in" | "signed-out";
 
@@ -31,7 +32,8 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
   const client = clientRef.current;
   const api = useMemo(() => makeApi(client), [client]);
   const [user, setUserState] = useState<User | null>(null);
-  const [status, setStatus] = useState<Status>("checking");
+  // Without the hint there is no session to restore: start signed out and ask nothing.
+  const [status, setStatus] = useState<Status>(() => (hasSessionHint() ? "checking" : "signed-out"));
   const [notice, setNotice] = useState<string | null>(null);
   const userRef = useRef<User | null>(null);
   useEffect(() => {
@@ -40,6 +42,7 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
 
   useEffect(() => {
     client.onSessionExpired = () => {
+      clearSessionHint();
       if (userRef.current) setNotice("Your session has ended. Please sign in again.");
       setUserState(null);
       setStatus("signed-out");
@@ -51,9 +54,11 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
   // A reload keeps the user signed in: the HttpOnly refresh cookie buys a new access token.
   useEffect(() => {
     let live = true;
+    if (!hasSessionHint()) return;
     (async () => {
       const ok = await client.refresh();
       if (!ok) {
+        clearSessionHint();
         if (live) setStatus("signed-out");
         return;
       }
@@ -78,6 +83,7 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
   const signedIn = useCallback(
     (u: User, token: string) => {
       client.setAccessToken(token);
+      setSessionHint();
       setUserState(u);
       setNotice(null);
       setStatus("signed-in");
@@ -92,6 +98,7 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
       // Signing out locally must work even when the server cannot be reached.
     }
     client.setAccessToken(null);
+    clearSessionHint();
     qc.clear();
     setUserState(null);
     setStatus("signed-out");
@@ -116,4 +123,10 @@ export function useAuth(): AuthValue {
 /** useApi returns the typed API bound to the signed-in client. */
 export function useApi(): Api {
   return useAuth().api;
+}
+
+/** signedInUser asks who signed in, for a login answer without the user (the contract makes it optional). */
+export async function signedInUser(client: ApiClient, api: Api, token: string): Promise<User> {
+  client.setAccessToken(token);
+  return (await api.me()).user;
 }

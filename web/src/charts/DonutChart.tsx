@@ -1,4 +1,4 @@
-import { Cell, Pie, PieChart, ResponsiveContainer, Tooltip } from "recharts";
+import { Cell, Pie, PieChart, ResponsiveContainer } from "recharts";
 
 /** Slice is one part of a donut; label is its exact, formatted value. */
 export interface Slice {
@@ -7,29 +7,48 @@ export interface Slice {
   label: string;
 }
 
-export const PALETTE = ["#0b5cad", "#0a7d45", "#b45309", "#7c3aed", "#be185d", "#0e7490", "#4d7c0f", "#9f1239"];
+export const PALETTE_SIZE = 8;
 
-/** DonutChart draws shares of a whole (allocation, spending) with a text legend. */
-export default function DonutChart({ slices, title }: { slices: Slice[]; title: string }) {
+/**
+ * DonutChart draws shares of a whole (allocation, spending) with a text
+ * legend. Slices are separated by a gap in the page's own background colour
+ * (no stroke, so no white seam in dark mode or on a single full slice).
+ */
+export default function DonutChart({ slices, title, center }: { slices: Slice[]; title: string; center?: string }) {
   if (slices.length === 0) return <p className="muted">Nothing to show yet.</p>;
   return (
     <div className="chart donut" data-chart="donut">
       <div className="donut-plot" role="img" aria-label={`${title}: ${slices.map((s) => `${s.name} ${s.label}`).join(", ")}`}>
-        <ResponsiveContainer width="100%" height={200}>
+        <ResponsiveContainer width="100%" height={180}>
           <PieChart>
-            <Pie data={slices} dataKey="value" nameKey="name" innerRadius="55%" outerRadius="90%" isAnimationActive={false}>
+            <Pie
+              data={slices}
+              dataKey="value"
+              nameKey="name"
+              innerRadius="62%"
+              outerRadius="95%"
+              paddingAngle={slices.length > 1 ? 1.5 : 0}
+              stroke="none"
+              startAngle={90}
+              endAngle={-270}
+              isAnimationActive={false}
+            >
               {slices.map((s, i) => (
-                <Cell key={s.name} fill={PALETTE[i % PALETTE.length]} />
+                <Cell key={s.name} className={`slice slice-${i % PALETTE_SIZE}`} />
               ))}
             </Pie>
-            <Tooltip formatter={(_v, _n, item) => [(item.payload as Slice).label, (item.payload as Slice).name]} />
           </PieChart>
         </ResponsiveContainer>
+        {center && (
+          <span className="donut-center" aria-hidden="true">
+            {center}
+          </span>
+        )}
       </div>
       <ul className="legend">
         {slices.map((s, i) => (
           <li key={s.name}>
-            <span className={`swatch swatch-${i % PALETTE.length}`} aria-hidden="true" />
+            <span className={`swatch swatch-${i % PALETTE_SIZE}`} aria-hidden="true" />
             <span className="legend-name">{s.name}</span>
             <span className="legend-value">{s.label}</span>
           </li>

@@ -1,4 +1,6 @@
+import { useId } from "react";
 import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { axisMoney, timeTicks, tooltipTimeLabel } from "../lib/ticks";
 
 /** LinePoint is one plotted point; label is the exact, formatted value shown in the tooltip. */
 export interface LinePoint {
@@ -7,37 +9,96 @@ export interface LinePoint {
   label: string;
 }
 
-/** LineChart draws a time series (balance, price, portfolio value). */
-export default function LineChart({ points, title, tickFormat }: { points: LinePoint[]; title: string; tickFormat: (t: string) => string }) {
-  if (points.length === 0) return <p className="muted">No data for this period yet.</p>;
-  const first = points[0]!;
-  const last = points[points.length - 1]!;
+interface Row {
+  x: number;
+  v: number;
+  label: string;
+}
+
+/**
+ * LineChart draws a time series. Balances change in steps (a balance is flat
+ * between two entries), so they use variant "step"; prices are sampled and
+ * use "linear". The axes carry the currency with thousands separators, and
+ * time ticks sit on calendar boundaries with distinct labels.
+ */
+export default function LineChart({
+  points,
+  title,
+  currency,
+  variant = "linear",
+  height = 240,
+}: {
+  points: LinePoint[];
+  title: string;
+  currency: string;
+  variant?: "step" | "linear";
+  height?: number;
+}) {
+  const gid = useId().replace(/:/g, "");
+  if (points.length === 0) return <p className="muted chart-empty">No data for this period yet.</p>;
+  const rows: Row[] = points.map((p) => ({ x: Date.parse(p.t), v: p.v, label: p.label }));
+  if (rows.length === 1) {
+    // One point is a flat line from the start of the day to it, not a lonely dot.
+    rows.unshift({ ...rows[0]!, x: rows[0]!.x - 3_600_000 });
+  }
+  const first = rows[0]!;
+  const last = rows[rows.length - 1]!;
   const up = last.v >= first.v;
-  const color = up ? "#0a7d45" : "#b42318";
+  const { ticks, format } = timeTicks(first.x, last.x, 5);
+  const span = last.x - first.x;
   return (
-    <div className="chart" role="img" aria-label={`${title}: from ${first.label} to ${last.label}`} data-chart="line">
-      <ResponsiveContainer width="100%" height={220}>
-        <AreaChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+    <div className={`chart line-chart ${up ? "trend-up" : "trend-down"}`} role="img" aria-label={`${title}: from ${points[0]!.label} to ${points[points.length - 1]!.label}`} data-chart="line">
+      <ResponsiveContainer width="100%" height={height}>
+        <AreaChart data={rows} margin={{ top: 8, right: 4, bottom: 0, left: 0 }}>
           <defs>
-            <linearGradient id={`fill-${title.replace(/\W/g, "")}`} x1="0" y1="0" x2="0" y2="1">
-              <stop offset="0%" stopColor={color} stopOpacity={0.25} />
-              <stop offset="100%" stopColor={color} stopOpacity={0} />
+            <linearGradient id={`fill-${gid}`} x1="0" y1="0" x2="0" y2="1">
+              <stop offset="0%" className="grad-top" />
+              <stop offset="100%" className="grad-bottom" />
             </linearGradient>
           </defs>
-          <CartesianGrid stroke="#e6e9ef" vertical={false} />
-          <XAxis dataKey="t" tickFormatter={tickFormat} minTickGap={32} tick={{ fontSize: 12, fill: "#4a5565" }} />
-          <YAxis domain={["auto", "auto"]} width={64} tick={{ fontSize: 12, fill: "#4a5565" }} />
+          <CartesianGrid vertical={false} />
+          <XAxis
+            dataKey="x"
+            type="number"
+            scale="time"
+            domain={[first.x, last.x]}
+            ticks={ticks}
+            tickFormatter={format}
+            tick={{ fontSize: 12 }}
+            tickLine={false}
+            axisLine={false}
+            minTickGap={24}
+          />
+          <YAxis
+            domain={["auto", "auto"]}
+            width={72}
+            tick={{ fontSize: 12 }}
+            tickFormatter={(v: number) => axisMoney(v, currency)}
+            tickLine={false}
+            axisLine={false}
+            tickCount={4}
+          />
           <Tooltip
-            formatter={(_v, _n, item) => [(item.payload as LinePoint).label, title]}
-            labelFormatter={(t) => tickFormat(String(t))}
+            cursor={{ className: "chart-cursor" }}
+            content={({ active, payload }) => {
+              const row = active ? (payload?.[0]?.payload as Row | undefined) : undefined;
+              if (!row) return null;
+              return (
+                <div className="chart-tip">
+                  <span className="chart-tip-value">{row.label}</span>
+                  <span className="chart-tip-time">{tooltipTimeLabel(row.x, span)}</span>
+                </div>
+              );
+            }}
           />
           <Area
-            type="monotone"
+            type={variant === "step" ? "stepAfter" : "linear"}
             dataKey="v"
-            stroke={color}
+            className="chart-series"
             strokeWidth={2}
-            fill={`url(#fill-${title.replace(/\W/g, "")})`}
+            fill={`url(#fill-${gid})`}
             isAnimationActive={false}
+            activeDot={{ r: 4, className: "chart-dot" }}
           />
         </AreaChart>
       </ResponsiveContainer>

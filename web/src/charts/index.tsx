@@ -1,15 +1,26 @@
-import { type ComponentProps, lazy } from "react";
+import { type ComponentProps, lazy, Suspense } from "react";
 import { Suspended } from "../components/Suspended";
 
-// recharts is large: it loads in its own chunk the first time a chart is shown.
+// recharts is large: it loads in its own chunk the first time a chart is
+// shown, so pages without charts never download it.
 const LazyLine = lazy(() => import("./LineChart"));
 const LazyDonut = lazy(() => import("./DonutChart"));
+
+function ChartSkeleton({ height }: { height: number }) {
+  return (
+    <div className={`chart-skeleton h-${height}`} role="status">
+      <span className="visually-hidden">Loading chart…</span>
+    </div>
+  );
+}
 
 /** LineChart is the lazily loaded time-series chart. */
 export function LineChart(props: ComponentProps<typeof LazyLine>) {
   return (
-    <Suspended label="Loading chart…">
-      <LazyLine {...props} />
+    <Suspended>
+      <Suspense fallback={<ChartSkeleton height={props.height ?? 240} />}>
+        <LazyLine {...props} />
+      </Suspense>
     </Suspended>
   );
 }
@@ -17,8 +28,10 @@ export function LineChart(props: ComponentProps<typeof LazyLine>) {
 /** DonutChart is the lazily loaded share chart. */
 export function DonutChart(props: ComponentProps<typeof LazyDonut>) {
   return (
-    <Suspended label="Loading chart…">
-      <LazyDonut {...props} />
+    <Suspended>
+      <Suspense fallback={<ChartSkeleton height={180} />}>
+        <LazyDonut {...props} />
+      </Suspense>
     </Suspended>
   );
 }

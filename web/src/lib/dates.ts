@@ -35,15 +35,9 @@ export function currentMonth(): string {
 
 const timeFmt = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit" });
 
-/** tickFormatFor picks date ticks, or time-of-day ticks when all points fall within about a day. */
-export function tickFormatFor(times: string[]): (t: string) => string {
-  const first = times[0];
-  const last = times[times.length - 1];
-  if (!first || !last) return formatDate;
-  const span = new Date(last).getTime() - new Date(first).getTime();
-  if (span > 36 * 3_600_000) return formatDate;
-  return (t: string) => {
-    const d = new Date(t);
-    return Number.isNaN(d.getTime()) ? t : timeFmt.format(d);
-  };
+/** formatTime renders the time of day of an RFC 3339 timestamp: "4:42 PM". */
+export function formatTime(ts: string | null | undefined): string {
+  if (!ts) return "—";
+  const d = new Date(ts);
+  return Number.isNaN(d.getTime()) ? ts : timeFmt.format(d);
 }
