@@ -10,7 +10,7 @@ export function AuthFrame({ title, subtitle, children }: { title: string; subtit
           <span className="brand auth-brand">
             <span className="brand-mark" aria-hidden="true">
               <svg viewBox="0 0 24 24" width="18" height="18">
-                <path d="M6 4h7.5a4.5 4.5 0 0 1 2.9 7.94A4.75 4.75 0 0 1 13.75 20H6z" className="brand-path" />
+                <path d="M7 4.5h5.5a3.75 3.75 0 0 1 0 7.5H7zM7 12h6.5a3.75 3.75 0 0 1 0 7.5H7z" className="brand-path" />
               </svg>
             </span>
             <span className="brand-name">BankApp</span>

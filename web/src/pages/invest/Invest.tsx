@@ -84,7 +84,7 @@ function Search() {
           <ul className="rows" aria-label="Search results">
             {items.map((i) => (
               <li key={i.symbol}>
-                <Link className="row row-link" to={`/invest/${encodeURIComponent(i.symbol)}`} aria-label={`View ${i.symbol}`}>
+                <Link className="row row-link" to={`/invest/${encodeURIComponent(i.symbol)}`}>
                   <span className="ticker" aria-hidden="true">
                     {i.symbol.replace(/-USD$/, "").slice(0, 4)}
                   </span>

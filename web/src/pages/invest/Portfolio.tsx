@@ -109,7 +109,7 @@ export function Portfolio() {
             <ul className="holdings" aria-label="Holdings">
               {holdings.map((x) => (
                 <li key={x.symbol}>
-                  <Link to={`/invest/${encodeURIComponent(x.symbol)}`} className="holding" aria-label={`${x.symbol}: ${formatMoney(x.market_value, cur)}`}>
+                  <Link to={`/invest/${encodeURIComponent(x.symbol)}`} className="holding">
                     <span className="ticker" aria-hidden="true">
                       {x.symbol.replace(/-USD$/, "").slice(0, 4)}
                     </span>

@@ -51,7 +51,7 @@ export function RecipientPicker({
   return (
     <>
       <SelectField label="To" value={choice} onChange={(e) => onChoice(e.target.value)} error={choice !== "new" ? error : undefined}>
-        <option value="new">Someone new (enter an account number)</option>
+        <option value="new">Someone new</option>
         {payees.length > 0 && (
           <optgroup label="Payees">
             {payees.map((p) => (
