@@ -5,10 +5,10 @@ const RANGE_LABELS = ["1D", "5D", "1M", "6M", "1Y", "5Y"];
 
 /** checkAxes: distinct time labels, y labels with the currency and thousands separators. */
 async function checkAxes(page: Page, chart: string) {
-  const svg = page.locator(`${chart} .recharts-surface`).first();
+  const svg = page.locator(`${chart} .chart-svg`).first();
   await svg.waitFor();
-  const xs = await page.locator(`${chart} .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value`).allTextContents();
-  const ys = await page.locator(`${chart} .recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value`).allTextContents();
+  const xs = await page.locator(`${chart} .chart-x .chart-tick`).allTextContents();
+  const ys = await page.locator(`${chart} .chart-y .chart-tick`).allTextContents();
   expect(xs.length, `${chart} x ticks`).toBeGreaterThan(1);
   expect(new Set(xs).size, `${chart} x ticks ${xs.join(" | ")} repeat`).toBe(xs.length);
   expect(ys.length).toBeGreaterThan(1);
@@ -17,7 +17,7 @@ async function checkAxes(page: Page, chart: string) {
 
 /** stepPath: every segment of the balance line is horizontal or vertical (no smoothing past real balances). */
 async function expectStepLine(page: Page, chart: string) {
-  const d = (await page.locator(`${chart} .recharts-area-curve`).first().getAttribute("d")) ?? "";
+  const d = (await page.locator(`${chart} .chart-line`).first().getAttribute("d")) ?? "";
   const pts = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
   expect(pts.length).toBeGreaterThan(3);
   expect(d).not.toMatch(/C/); // no curves
@@ -85,7 +85,7 @@ test("the demo investor: stock and crypto allocation, step-line portfolio histor
   const alloc = page.getByTestId("allocation");
   await expect(alloc.locator(".legend li", { hasText: "Crypto" })).toBeVisible();
   await expect(alloc.locator(".legend li", { hasText: "Stocks and funds" })).toBeVisible();
-  for (const path of await alloc.locator(".recharts-pie-sector path").all()) {
+  for (const path of await alloc.locator(".donut-slice").all()) {
     expect(await path.evaluate((el) => getComputedStyle(el).stroke)).toBe("none");
   }
   const group = page.getByRole("group", { name: "Portfolio chart range" });

@@ -38,8 +38,8 @@ for (const scheme of ["light", "dark"] as const) {
     }
     // The tab bar is the navigation on a phone; it does not wrap.
     const tabs = page.getByRole("navigation", { name: "Tabs" });
-    await expect(tabs.getByRole("link")).toHaveText(["Home", "Accounts", "Move", "Invest", "More"]);
-    const heights = await tabs.getByRole("link").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    await expect(tabs.getByRole("listitem")).toHaveText(["Home", "Accounts", "Move", "Invest", "More"]);
+    const heights = await tabs.getByRole("listitem").evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
     expect(new Set(heights).size).toBe(1);
     // Move money tabs scroll in one row instead of wrapping.
     await page.goto("/move/transfer");
@@ -74,7 +74,7 @@ test("send money on a phone, and sign out from More", async ({ page, request }) 
   await page.getByRole("button", { name: "Send $5.00" }).click();
   await expect(page.getByRole("status").filter({ hasText: "sent" })).toBeVisible();
   await noSidewaysScroll(page, "transfer result");
-  await page.getByRole("navigation", { name: "Tabs" }).getByRole("link", { name: "More" }).click();
+  await page.getByRole("navigation", { name: "Tabs" }).getByRole("button", { name: "More" }).click();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByText("You have signed out.")).toBeVisible();
 });

@@ -13,7 +13,7 @@ test.skip(!DIR, "set SCREENSHOTS=<dir> to take screenshots");
 type Shot = { name: string; path: string; ready?: (p: Page) => Promise<unknown>; as?: "admin"; phoneOnly?: boolean; desktopOnly?: boolean };
 
 const SHOTS: Shot[] = [
-  { name: "dashboard", path: "/", ready: (p) => p.locator(".line-chart .recharts-surface").first().waitFor() },
+  { name: "dashboard", path: "/", ready: (p) => p.locator(".line-chart .chart-svg").first().waitFor() },
   { name: "accounts", path: "/accounts" },
   { name: "account", path: "@account", ready: (p) => p.locator(".entry").first().waitFor() },
   { name: "send", path: "/move/transfer" },
@@ -21,8 +21,8 @@ const SHOTS: Shot[] = [
   { name: "add-money", path: "/move/deposit" },
   { name: "payees", path: "/move/payees" },
   { name: "scheduled", path: "/move/scheduled" },
-  { name: "invest", path: "/invest", ready: (p) => p.locator(".portfolio .recharts-surface").waitFor() },
-  { name: "holding", path: "/invest/BTC-USD", ready: (p) => p.locator(".line-chart .recharts-surface").waitFor() },
+  { name: "invest", path: "/invest", ready: (p) => p.locator(".portfolio .chart-svg").waitFor() },
+  { name: "holding", path: "/invest/BTC-USD", ready: (p) => p.locator(".line-chart .chart-svg").waitFor() },
   { name: "settings", path: "/settings" },
   { name: "more", path: "/more", phoneOnly: true },
   { name: "admin", path: "/admin", as: "admin" },

@@ -1,4 +1,4 @@
-import { NavLink, Outlet, useLocation } from "react-router";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { Ellipsis, LogOut } from "../components/icons";
 import { useAuth } from "./auth";
 import { PRIMARY, SECONDARY } from "./nav";
@@ -29,6 +29,7 @@ function Brand() {
 export function Layout() {
   const { user, signOut } = useAuth();
   const loc = useLocation();
+  const navigate = useNavigate();
   const secondary = SECONDARY.filter((n) => !n.adminOnly || user?.role === "admin");
   const moreActive = loc.pathname === "/more" || secondary.some((n) => loc.pathname.startsWith(n.to));
   return (
@@ -81,10 +82,11 @@ export function Layout() {
             </li>
           ))}
           <li>
-            <NavLink to="/more" className={moreActive ? "active" : undefined} aria-current={moreActive ? "page" : undefined}>
+            {/* A button, not a link: it opens the menu of everything else (Settings, Admin, Sign out). */}
+            <button type="button" className={moreActive ? "active" : undefined} aria-current={moreActive ? "page" : undefined} onClick={() => navigate("/more")}>
               <Ellipsis aria-hidden="true" />
               <span>More</span>
-            </NavLink>
+            </button>
           </li>
         </ul>
       </nav>

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { ApiClient } from "../api/client";
 import { type Api, makeApi } from "../api/endpoints";
@@ -68,8 +68,12 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
         const { user: me } = await api.me();
         // A concurrent call may have found the session gone meanwhile (and dropped the token).
         if (live && client.hasAccessToken()) {
-          setUserState(me);
-          setStatus("signed-in");
+          // The whole signed-in app renders now: as a transition, React builds
+          // it in short slices instead of one long task.
+          startTransition(() => {
+            setUserState(me);
+            setStatus("signed-in");
+          });
         }
       } catch {
         if (live) setStatus("signed-out");

@@ -16,15 +16,21 @@ const MAX_MINOR = 100_000_000_000n; // 1,000,000,000.00, the API's limit
 /** commaCurrencies use a decimal comma by convention (euro area). */
 const COMMA_CURRENCIES = new Set(["EUR"]);
 
+const commaLocales = new Map<string, boolean>();
+
 /** localeUsesDecimalComma reports whether a BCP 47 locale writes 1.5 as "1,5". */
 export function localeUsesDecimalComma(locale: string | undefined): boolean {
   if (!locale) return false;
-  try {
-    const parts = new Intl.NumberFormat(locale).formatToParts(1.5);
-    return parts.find((p) => p.type === "decimal")?.value === ",";
-  } catch {
-    return false;
+  let v = commaLocales.get(locale);
+  if (v === undefined) {
+    try {
+      v = new Intl.NumberFormat(locale).formatToParts(1.5).find((p) => p.type === "decimal")?.value === ",";
+    } catch {
+      v = false;
+    }
+    commaLocales.set(locale, v);
   }
+  return v;
 }
 
 /** decimalComma decides whether a field in currency accepts "12,50" as 12.50. */

@@ -10,7 +10,9 @@ export interface TimeTicks {
   format: (t: number) => string;
 }
 
-const fmt = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat("en-US", { timeZone: "UTC", ...o });
+import { dateFormat, numberFormat } from "./intl";
+
+const fmt = (o: Intl.DateTimeFormatOptions) => ({ format: (t: number) => dateFormat({ timeZone: "UTC", ...o }).format(t) });
 const hourFmt = fmt({ hour: "numeric" });
 const dayFmt = fmt({ month: "short", day: "numeric" });
 const monthFmt = fmt({ month: "short" });
@@ -89,5 +91,5 @@ export function axisMoney(v: number, currency: string): string {
     abs >= 100_000
       ? { style: "currency", currency, notation: "compact", maximumFractionDigits: 1, minimumFractionDigits: 0 }
       : { style: "currency", currency, maximumFractionDigits: abs < 10 ? 2 : 0, minimumFractionDigits: 0 };
-  return new Intl.NumberFormat("en-US", opts).format(v);
+  return numberFormat(opts).format(v);
 }

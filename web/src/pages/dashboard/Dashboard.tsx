@@ -1,7 +1,7 @@
-import { useQueries, useQuery } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { useDeferredValue, useEffect, useMemo } from "react";
 import { Link } from "react-router";
-import type { Entry } from "../../api/types";
+import type { Account, Entry, Page } from "../../api/types";
 import { useApi, useAuth } from "../../app/auth";
 import { DonutChart, LineChart } from "../../charts";
 import { EmptyState, ErrorNote, Skeleton } from "../../components/Feedback";
@@ -20,15 +20,27 @@ export default function Dashboard() {
   const api = useApi();
   const { user } = useAuth();
   const accounts = useQuery({ queryKey: ["accounts"], queryFn: api.accounts });
-  const open = (accounts.data?.items ?? []).filter((a) => a.status !== "closed");
+  // Data arriving re-renders the page in a transition (sliced), not in one long task.
+  const accountsData = useDeferredValue(accounts.data);
+  const open = (accountsData?.items ?? []).filter((a) => a.status !== "closed");
   const hasBrokerage = open.some((a) => a.type === "brokerage");
-  const portfolio = useQuery({ queryKey: ["portfolio"], queryFn: () => api.portfolio(), retry: false, enabled: hasBrokerage });
-  const histories = useQueries({
-    queries: open.map((a) => ({
-      queryKey: ["transactions", a.id, "dashboard"],
-      queryFn: () => api.transactions(a.id, { limit: 100 }),
-    })),
+  // Everything below the totals comes in one answer (portfolio and each
+  // account's recent entries, fetched in parallel), so the page renders once
+  // when it arrives instead of once per request.
+  const ids = open.map((a) => a.id);
+  const rest = useQuery({
+    queryKey: ["dashboard", ids, hasBrokerage],
+    enabled: accounts.isSuccess,
+    queryFn: async () => {
+      const [portfolio, ...pages] = await Promise.all([
+        hasBrokerage ? api.portfolio().catch(() => null) : Promise.resolve(null),
+        ...ids.map((id) => api.transactions(id, { limit: 100 })),
+      ]);
+      return { portfolio, pages };
+    },
   });
+
+  const restData = useDeferredValue(rest.data);
 
   // Lighthouse and the e2e read this mark: the totals are on screen.
   const ready = accounts.isSuccess;
@@ -39,20 +51,16 @@ export default function Dashboard() {
   }, [ready]);
 
   const first = user?.full_name.split(" ")[0] ?? "there";
-  if (accounts.isPending) return <Skeleton variant="page" label="Loading your dashboard…" />;
+  if (accounts.isPending || (accounts.isSuccess && !accountsData)) return <Skeleton variant="page" label="Loading your dashboard…" />;
   if (accounts.isError) return <ErrorNote error={accounts.error} />;
 
   const totals = totalsByCurrency(open);
   const cash = totals.get("USD") ?? "0.00";
-  const invested = holdingsValue(portfolio.data?.holdings ?? []);
+  const invested = holdingsValue(restData?.portfolio?.holdings ?? []);
   const netWorth = sumAmounts([cash, invested], "USD");
-  const byAccount = new Map<string, Entry[]>();
-  open.forEach((a, i) => byAccount.set(a.id, histories[i]?.data?.items ?? []));
-  const allEntries = [...byAccount.values()].flat().sort((a, b) => b.created_at.localeCompare(a.created_at));
-  const loadingHistory = histories.some((h) => h.isPending);
-  const series = balanceSeries(byAccount, "USD");
-  const spending = spendingByCounterparty(allEntries, "USD", new Set(open.map((a) => a.number)));
   const others = [...totals].filter(([c]) => c !== "USD");
+  const historyPages = restData?.pages ?? null;
+  const pendingInvestments = hasBrokerage && !restData;
 
   return (
     <div className="page dashboard">
@@ -61,7 +69,7 @@ export default function Dashboard() {
         <div className="hero-main">
           <h2 className="stat-label">Net worth</h2>
           <p className="hero-value" data-testid="net-worth">
-            <Money amount={netWorth} currency="USD" />
+            {pendingInvestments ? <span className="muted-hero">—</span> : <Money amount={netWorth} currency="USD" />}
           </p>
           <dl className="hero-split">
             <div>
@@ -72,9 +80,7 @@ export default function Dashboard() {
             </div>
             <div>
               <dt>Investments</dt>
-              <dd>
-                <Money amount={invested} currency="USD" />
-              </dd>
+              <dd>{pendingInvestments ? "—" : <Money amount={invested} currency="USD" />}</dd>
             </div>
             {others.map(([c, v]) => (
               <div key={c}>
@@ -130,20 +136,63 @@ export default function Dashboard() {
         </ul>
       </section>
 
+      <History accounts={open} pages={historyPages} />
+    </div>
+  );
+}
+
+/**
+ * History draws what needs every account's entries: the cash chart, spending
+ * and recent activity. It renders from a deferred copy of the data, so React
+ * builds it in small time slices after the totals are on screen instead of in
+ * one long task.
+ */
+function History({ accounts, pages }: { accounts: Account[]; pages: Page<Entry>[] | null }) {
+  const key = pages ? pages.map((p) => p.items[0]?.id ?? "").join() + accounts.map((a) => a.id).join() : "";
+  const data = useMemo(() => (pages ? { accounts, pages } : null), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const deferred = useDeferredValue(data, null);
+  const derived = useMemo(() => {
+    if (!deferred) return null;
+    const byAccount = new Map<string, Entry[]>();
+    deferred.accounts.forEach((a, i) => byAccount.set(a.id, deferred.pages[i]?.items ?? []));
+    const all = [...byAccount.values()].flat().sort((x, y) => y.created_at.localeCompare(x.created_at));
+    return {
+      all,
+      series: balanceSeries(byAccount, "USD"),
+      spending: spendingByCounterparty(all, "USD", new Set(deferred.accounts.map((a) => a.number))),
+    };
+  }, [deferred]);
+  if (!derived) {
+    return (
+      <>
+        <div className="two-col">
+          <section className="panel" aria-label="Cash over time">
+            <div className="chart-skeleton h-240" />
+          </section>
+          <section className="panel" aria-label="Where your money went">
+            <div className="chart-skeleton h-240" />
+          </section>
+        </div>
+        <section className="panel" aria-label="Recent activity">
+          <Skeleton lines={4} label="Loading activity…" />
+        </section>
+      </>
+    );
+  }
+  return (
+    <>
       <div className="two-col">
         <section className="panel" aria-labelledby="bal-h">
           <div className="section-head">
             <h2 id="bal-h">Cash over time</h2>
             <span className="muted small">US dollar accounts</span>
           </div>
-          {loadingHistory ? (
-            <div className="chart-skeleton h-240" />
-          ) : series.length < 2 ? (
+          {derived.series.length < 2 ? (
             <EmptyState icon={ChartLine} title="Your balance chart starts with your first payment">
               <Link to="/move/deposit">Add money</Link> to see it move.
             </EmptyState>
           ) : (
-            <LineChart points={series} title="Cash in US dollars" currency="USD" variant="step" />
+            <LineChart points={derived.series} title="Cash in US dollars" currency="USD" variant="step" />
           )}
         </section>
         <section className="panel" aria-labelledby="spend-h">
@@ -151,14 +200,12 @@ export default function Dashboard() {
             <h2 id="spend-h">Where your money went</h2>
             <span className="muted small">By recipient</span>
           </div>
-          {loadingHistory ? (
-            <div className="chart-skeleton h-180" />
-          ) : spending.length === 0 ? (
+          {derived.spending.length === 0 ? (
             <EmptyState icon={Send} title="No spending yet">
               Payments and withdrawals will show here by who received them.
             </EmptyState>
           ) : (
-            <DonutChart slices={spending} title="Spending by recipient" />
+            <DonutChart slices={derived.spending} title="Spending by recipient" />
           )}
         </section>
       </div>
@@ -167,20 +214,16 @@ export default function Dashboard() {
         <div className="section-head">
           <h2 id="recent-h">Recent activity</h2>
         </div>
-        {loadingHistory ? (
-          <Skeleton lines={4} label="Loading activity…" />
-        ) : (
-          <EntryList
-            entries={allEntries.slice(0, 8)}
-            accounts={open}
-            empty={
-              <EmptyState icon={Inbox} title="No activity yet" action={<Link className="btn btn-primary" to="/move/deposit">Add money</Link>}>
-                Add money to your account to get started.
-              </EmptyState>
-            }
-          />
-        )}
+        <EntryList
+          entries={derived.all.slice(0, 8)}
+          accounts={accounts}
+          empty={
+            <EmptyState icon={Inbox} title="No activity yet" action={<Link className="btn btn-primary" to="/move/deposit">Add money</Link>}>
+              Add money to your account to get started.
+            </EmptyState>
+          }
+        />
       </section>
-    </div>
+    </>
   );
 }
