@@ -14,7 +14,7 @@ help:
 	@echo "make run    - build the web app if needed and start BankApp on http://localhost:3001 (SQLite in ./data)"
 	@echo "make test   - every test: Go (SQLite + PostgreSQL, -race), fuzzing, web (Vitest + browser e2e), infrastructure, lint"
 	@echo "make lint   - gofmt, go vet, staticcheck, gosec, govulncheck"
-	@echo "make bench  - store benchmark: transfers/s vs pgbench TPC-B (docs/benchmarks.md)"
+	@echo "make bench  - one instance on durable PostgreSQL: transfers/s vs pgbench TPC-B, CPU, ledger checks; SQLite line (docs/benchmarks.md)"
 	@echo "make build  - bin/bankapp (CGO_ENABLED=0)"
 
 web/dist/index.html:

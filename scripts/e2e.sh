@@ -66,7 +66,7 @@ export BANKAPP_DATA_DIR="$work/data" BANKAPP_ENV=development
 "$bin" seed --demo >"$work/seed.log" 2>&1 || { log "demo seed failed:"; cat "$work/seed.log" >&2; exit 1; }
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 # The simulated market gives deterministic quotes without internet access.
-BANKAPP_ADDR="127.0.0.1:$port" MARKET_DATA_PROVIDER=simulated ALLOW_SIMULATED_MARKET=true LOG_LEVEL=warn \
+BANKAPP_ADDR="127.0.0.1:$port" METRICS_ADDR=127.0.0.1:0 MARKET_DATA_PROVIDER=simulated ALLOW_SIMULATED_MARKET=true LOG_LEVEL=warn \
   "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!
 url="http://127.0.0.1:$port"

@@ -4,8 +4,8 @@
 #   terraform fmt -check; init + validate + plan of dev, staging and prod
 #   through the schema-only AWS provider (tools/tfprovider); terraform test
 #   with mock providers; the seed table test on the plan JSON; tfsec (no
-#   unsuppressed HIGH/CRITICAL); tflint + AWS ruleset; actionlint; the
-#   provider's own tests.
+#   unsuppressed HIGH/CRITICAL); tflint + AWS ruleset; deploy.sh's logic
+#   against a fake aws; actionlint; the provider's own tests.
 #
 # Tools are built from the Go module proxy once and cached under
 # $BANKAPP_TOOLS_CACHE (default ~/.cache/bankapp/tools), keyed by version.
@@ -175,6 +175,9 @@ export TFLINT_PLUGIN_DIR=$WORK/tflint-plugins
 mkdir -p "$TFLINT_PLUGIN_DIR"
 ln -s "$CACHE/tflint-ruleset-aws-$TFLINT_AWS_VERSION/tflint-ruleset-aws" "$TFLINT_PLUGIN_DIR/tflint-ruleset-aws"
 "$CACHE/tflint-$TFLINT_VERSION/tflint" --chdir="$TF_DIR" --recursive --config="$TF_DIR/.tflint.hcl" --no-color
+
+step "deploy script logic against a fake aws (.github/scripts/deploy_test.sh)"
+bash "$ROOT/.github/scripts/deploy_test.sh"
 
 step "actionlint"
 (cd "$ROOT" && "$CACHE/actionlint-$ACTIONLINT_VERSION/actionlint" -color=false)

@@ -3,7 +3,8 @@
 #   PostgreSQL primary + a streaming read replica (pg_basebackup -R, a
 #   replication slot), three `bankapp serve` instances, HAProxy in front with
 #   active /readyz checks, passive failover and retries of safe requests only
-#   (deploy/local/haproxy.cfg.tmpl).
+#   (deploy/local/haproxy.cfg.tmpl), and Mailpit: the SMTP server the
+#   instances send their email to (SMTP_URL), whose web UI lists it.
 #
 #   scripts/stack.sh up          start whatever is not running (idempotent)
 #   scripts/stack.sh down        stop everything and delete the run dir
@@ -16,7 +17,11 @@
 # State lives in a run dir (mktemp under /tmp) named in $STACK_STATE
 # (default /tmp/bankapp-stack.state), so `down` and the chaos script find it.
 # Ports: STACK_LB_PORT (18080), STACK_API_PORTS (13001,13002,13003),
-# STACK_PG_PORT (15432), STACK_REPLICA_PORT (15433), STACK_STATS_PORT (18404).
+# STACK_METRICS_PORTS (19091,19092,19093: each instance's metrics and pprof
+# listener, METRICS_ADDR — /metrics is not on the API port),
+# STACK_PG_PORT (15432), STACK_REPLICA_PORT (15433), STACK_STATS_PORT (18404);
+# Mailpit takes the first free ports from STACK_SMTP_PORT (11025, SMTP) and
+# STACK_MAIL_UI_PORT (18025, web UI).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 STATE=${STACK_STATE:-/tmp/bankapp-stack.state}
@@ -40,11 +45,15 @@ new_state() {
   PG_PORT=${STACK_PG_PORT:-15432}
   REPLICA_PORT=${STACK_REPLICA_PORT:-15433}
   IFS=, read -r API1_PORT API2_PORT API3_PORT <<<"${STACK_API_PORTS:-13001,13002,13003}"
+  IFS=, read -r METRICS1_PORT METRICS2_PORT METRICS3_PORT <<<"${STACK_METRICS_PORTS:-19091,19092,19093}"
   local p
-  for p in "$LB_PORT" "$STATS_PORT" "$PG_PORT" "$REPLICA_PORT" "$API1_PORT" "$API2_PORT" "$API3_PORT"; do
+  for p in "$LB_PORT" "$STATS_PORT" "$PG_PORT" "$REPLICA_PORT" "$API1_PORT" "$API2_PORT" "$API3_PORT" \
+    "$METRICS1_PORT" "$METRICS2_PORT" "$METRICS3_PORT"; do
     port_open "$p" && die "port $p on 127.0.0.1 is taken (set STACK_*_PORT)"
   done
   JWT_KEY=$(head -c 32 /dev/urandom | base64)
+  SMTP_PORT=$(free_port "${STACK_SMTP_PORT:-11025}")
+  MAIL_UI_PORT=$(free_port "${STACK_MAIL_UI_PORT:-18025}" "$SMTP_PORT")
   cat >"$STATE" <<EOF
 STACK_DIR='$STACK_DIR'
 LB_PORT=$LB_PORT
@@ -54,14 +63,43 @@ REPLICA_PORT=$REPLICA_PORT
 API1_PORT=$API1_PORT
 API2_PORT=$API2_PORT
 API3_PORT=$API3_PORT
+METRICS1_PORT=$METRICS1_PORT
+METRICS2_PORT=$METRICS2_PORT
+METRICS3_PORT=$METRICS3_PORT
 JWT_KEY='$JWT_KEY'
+SMTP_PORT=$SMTP_PORT
+MAIL_UI_PORT=$MAIL_UI_PORT
 EOF
   chmod 600 "$STATE"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# free_port FROM [EXCEPT]: the first port from FROM up that nothing listens on.
+free_port() {
+  local p=$1 _
+  for _ in $(seq 1 200); do
+    if [ "$p" != "${2:-}" ] && ! port_open "$p"; then echo "$p"; return 0; fi
+    p=$((p + 1))
+  done
+  die "no free port from $1 to $p"
+}
+
+# Stacks started before Mailpit joined the stack get their ports now.
+mail_ports() {
+  if [ -z "${SMTP_PORT:-}" ]; then
+    SMTP_PORT=$(free_port "${STACK_SMTP_PORT:-11025}")
+    MAIL_UI_PORT=$(free_port "${STACK_MAIL_UI_PORT:-18025}" "$SMTP_PORT")
+    printf 'SMTP_PORT=%s\nMAIL_UI_PORT=%s\n' "$SMTP_PORT" "$MAIL_UI_PORT" >>"$STATE"
+  fi
+}
+
+smtp_url() { echo "smtp://127.0.0.1:$SMTP_PORT"; }
+mail_ui_url() { echo "http://127.0.0.1:$MAIL_UI_PORT/"; }
+
 api_port() { local v="API${1}_PORT"; echo "${!v}"; }
+# A run dir made before the metrics listener existed has no METRICSn_PORT.
+metrics_port() { local v="METRICS${1}_PORT"; echo "${!v:-$((19090 + $1))}"; }
 
 db_url() { echo "postgres://bankapp@127.0.0.1:$PG_PORT/bankapp?sslmode=disable"; }
 read_url() { echo "postgres://bankapp@127.0.0.1:$REPLICA_PORT/bankapp?sslmode=disable"; }
@@ -205,22 +243,59 @@ pg_restart() {
   echo "$(( (t1 - t0) / 1000000 ))"
 }
 
+# --- Mailpit ---------------------------------------------------------------
+
+# Mailpit (scripts/tools.sh builds it once, with its web UI, into
+# ~/.cache/bankapp/tools) accepts any message on SMTP_PORT and lists it at
+# http://127.0.0.1:MAIL_UI_PORT/. Messages live in the run dir's database.
+mailpit_pid() { local f=$STACK_DIR/mailpit.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
+
+mailpit_start() {
+  mailpit_pid >/dev/null && return 0
+  local MAILPIT='' _
+  eval "$(bash scripts/tools.sh --quiet mailpit)"
+  [ -x "$MAILPIT" ] || die "scripts/tools.sh mailpit gave no binary"
+  mkdir -p "$STACK_DIR/mailpit"
+  nohup "$MAILPIT" --smtp "127.0.0.1:$SMTP_PORT" --listen "127.0.0.1:$MAIL_UI_PORT" \
+    --database "$STACK_DIR/mailpit/mailpit.db" --smtp-disable-rdns --disable-version-check \
+    >>"$STACK_DIR/mailpit.log" 2>&1 &
+  echo $! >"$STACK_DIR/mailpit.pid"
+  for _ in $(seq 1 400); do
+    port_open "$SMTP_PORT" && port_open "$MAIL_UI_PORT" && return 0
+    mailpit_pid >/dev/null || { tail -5 "$STACK_DIR/mailpit.log" >&2; die "mailpit exited"; }
+    sleep 0.025
+  done
+  die "mailpit not listening after 10 s"
+}
+
+mailpit_stop() {
+  local pid
+  pid=$(mailpit_pid) || return 0
+  kill "$pid" 2>/dev/null || true
+  rm -f "$STACK_DIR/mailpit.pid"
+}
+
 # --- API instances ---------------------------------------------------------
 
 api_pid() { local f=$STACK_DIR/api$1.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
 
 api_start() {
-  local n=$1 port
+  local n=$1 port mport
   port=$(api_port "$n")
+  mport=$(metrics_port "$n")
   api_pid "$n" >/dev/null && return 0
   mkdir -p "$STACK_DIR/api$n"
   (
     cd "$STACK_DIR/api$n"
-    export BANKAPP_ADDR=127.0.0.1:$port DATABASE_URL DATABASE_READ_URL BANKAPP_DATA_DIR=$STACK_DIR/api$n/data \
+    export BANKAPP_ADDR=127.0.0.1:$port METRICS_ADDR=127.0.0.1:$mport \
+      DATABASE_URL DATABASE_READ_URL BANKAPP_DATA_DIR=$STACK_DIR/api$n/data \
       JWT_SIGNING_KEY=$JWT_KEY BANKAPP_ENV=development LOG_FORMAT=json LOG_LEVEL=${STACK_LOG_LEVEL:-warn} \
       AUTH_RATE_LIMIT_PER_MINUTE=0 API_RATE_LIMIT_PER_MINUTE=0 BANKAPP_JOBS_ENABLED=${STACK_JOBS:-true} \
-      GOMEMLIMIT=${STACK_GOMEMLIMIT:-96MiB}
+      GOMEMLIMIT=${STACK_GOMEMLIMIT:-96MiB} SMTP_URL MAIL_FROM BANKAPP_PUBLIC_ORIGIN
     DATABASE_URL=$(db_url)
+    SMTP_URL=$(smtp_url)
+    MAIL_FROM=${MAIL_FROM:-BankApp <no-reply@bankapp.localhost>}
+    BANKAPP_PUBLIC_ORIGIN=${BANKAPP_PUBLIC_ORIGIN:-http://127.0.0.1:$LB_PORT}
     DATABASE_READ_URL=$(read_url)
     [ "${STACK_NO_REPLICA:-0}" = 1 ] && unset DATABASE_READ_URL
     date +%s%N >"$STACK_DIR/api$n.started"
@@ -290,10 +365,12 @@ lb_wait_up() {
 up() {
   find_pg; find_haproxy; pg_user
   if ! load_state; then new_state; fi
+  mail_ports
   [ ${#RUNAS[@]} -gt 0 ] && chmod 755 "$STACK_DIR"
   if [ ! -x "$STACK_DIR/bin/bankapp" ] || [ "${STACK_REBUILD:-0}" = 1 ]; then build; fi
   primary_up
   replica_start
+  mailpit_start
   DATABASE_URL=$(db_url) "$STACK_DIR/bin/bankapp" migrate up >/dev/null
   local n started=()
   for n in 1 2 3; do api_pid "$n" >/dev/null || { api_start "$n"; started+=("$n"); }; done
@@ -309,6 +386,7 @@ down() {
   local n pid
   if pid=$(lb_pid); then kill "$pid" 2>/dev/null || true; fi
   for n in 1 2 3; do api_stop "$n" TERM || api_stop "$n" KILL; done
+  mailpit_stop
   replica_stop
   pg_running "$STACK_DIR/pg/primary" && "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$STACK_DIR/pg/primary" -m fast -w stop >/dev/null
   rm -rf "$STACK_DIR" "$STATE"
@@ -322,10 +400,13 @@ status() {
   echo "run dir        $STACK_DIR  (bankapp at commit $(cat "$STACK_DIR/bin/bankapp.rev" 2>/dev/null || echo '?'))"
   echo "load balancer  http://127.0.0.1:$LB_PORT  (HAProxy $(lb_pid >/dev/null && echo running || echo STOPPED); stats http://127.0.0.1:$STATS_PORT/)"
   for n in 1 2 3; do
-    echo "api$n           http://127.0.0.1:$(api_port "$n")  pid $(api_pid "$n" || echo STOPPED)  lb $(lb_state "$n" 2>/dev/null || echo '?')"
+    echo "api$n           http://127.0.0.1:$(api_port "$n")  metrics http://127.0.0.1:$(metrics_port "$n")/metrics  pid $(api_pid "$n" || echo STOPPED)  lb $(lb_state "$n" 2>/dev/null || echo '?')"
   done
   echo "primary        $(db_url)  $(pg_running "$STACK_DIR/pg/primary" && echo running || echo STOPPED)"
   echo "replica        $(read_url)  $(pg_running "$STACK_DIR/pg/replica" && echo running || echo STOPPED)"
+  if [ -n "${SMTP_PORT:-}" ]; then
+    echo "mail (Mailpit) web UI $(mail_ui_url)  SMTP_URL=$(smtp_url)  $(mailpit_pid >/dev/null && echo running || echo STOPPED)"
+  fi
   "$PGBIN/psql" -qAt "postgres://bankapp@127.0.0.1:$PG_PORT/postgres?sslmode=disable" -c \
     "SELECT 'replication    ' || application_name || ' ' || state || ' slot=' || COALESCE((SELECT slot_name FROM pg_replication_slots LIMIT 1), '-') || ' replay_lag=' || COALESCE(replay_lag::text, '0') FROM pg_stat_replication" 2>/dev/null || true
 }
@@ -338,7 +419,12 @@ envs() {
   echo "export STACK_READ_URL='$(read_url)'"
   echo "export STACK_PGBENCH_URL='postgres://bankapp@127.0.0.1:$PG_PORT/pgbench?sslmode=disable'"
   echo "export STACK_PIDS='$(cat "$STACK_DIR"/api[123].pid 2>/dev/null | paste -sd, -)'"
+  echo "export STACK_METRICS_URLS='$(for n in 1 2 3; do echo "http://127.0.0.1:$(metrics_port "$n")/metrics"; done | paste -sd, -)'"
+  echo "export STACK_PG_PIDS='$(head -qn 1 "$STACK_DIR"/pg/primary/postmaster.pid "$STACK_DIR"/pg/replica/postmaster.pid 2>/dev/null | paste -sd, -)'"
+  echo "export STACK_LB_PID='$(lb_pid || true)'"
   echo "export STACK_PGBIN='$PGBIN'"
+  echo "export STACK_SMTP_URL='$(smtp_url)'"
+  echo "export STACK_MAIL_UI_URL='$(mail_ui_url)'"
   echo "export STACK_BIN='$STACK_DIR/bin'"
   echo "export STACK_REV='$(cat "$STACK_DIR/bin/bankapp.rev" 2>/dev/null)'"
 }
@@ -346,7 +432,7 @@ envs() {
 # reload rebuilds bankapp (at STACK_REV, default HEAD; STACK_REBUILD=0 keeps
 # the binary) and restarts the instances one at a time behind HAProxy. The
 # instances inherit the caller's environment, so server settings can be tried
-# this way: GROUP_COMMIT_WORKERS=1 STACK_REBUILD=0 scripts/stack.sh reload
+# this way: GROUP_COMMIT_LANES=1 STACK_REBUILD=0 scripts/stack.sh reload
 reload() {
   need_state
   [ "${STACK_REBUILD:-1}" = 0 ] || build
@@ -376,5 +462,5 @@ case "${1:-}" in
   pg-restart) need_state; pg_restart ;;
   replica-stop) need_state; replica_stop ;;
   replica-start) need_state; replica_start ;;
-  *) sed -n '2,19p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,22p' "$0" >&2; exit 2 ;;
 esac

@@ -42,6 +42,7 @@ fuzz() {
   echo "== fuzzing (bounded)"
   go test -run '^$' -fuzz '^FuzzAmount$' -fuzztime "${FUZZTIME:-15s}" ./internal/ledger/
   go test -run '^$' -fuzz '^FuzzDecode$' -fuzztime "${FUZZTIME:-15s}" ./internal/api/
+  go test -run '^$' -fuzz '^FuzzQuote$' -fuzztime "${FUZZTIME:-15s}" ./internal/fx/
 }
 
 case "$what" in

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools.sh installs the pinned lint tools (once) and prints where they are.
 #
-# Usage: bash scripts/tools.sh [--quiet]
+# Usage: bash scripts/tools.sh [--quiet]          lint tools
+#        bash scripts/tools.sh [--quiet] mailpit  Mailpit for the local stack (prints MAILPIT=...)
 #
 # Each tool is built from the Go module proxy with `go install pkg@version`
 # into ~/.cache/bankapp/tools/<tool>-<version>/bin/, and the offline Go
@@ -24,8 +25,12 @@ GOSEC_VERSION=v2.30.0            # github.com/securego/gosec/v2
 GOVULNCHECK_VERSION=v1.9.0       # golang.org/x/vuln
 VULNDB_VERSION=v0.0.0-20261105234957-e22db6528018 # golang.org/x/vulndb (data/osv + cmd/indexdb)
 
+MAILPIT_VERSION=v1.33.1          # github.com/axllent/mailpit (the local stack's SMTP server and web UI)
+
 quiet=false
-if [[ "${1:-}" == "--quiet" ]]; then quiet=true; fi
+if [[ "${1:-}" == "--quiet" ]]; then quiet=true; shift; fi
+want=${1:-lint}
+[[ $want == lint || $want == mailpit ]] || { printf 'tools: unknown tool set %q (lint or mailpit)\n' "$want" >&2; exit 2; }
 
 log() { if ! $quiet; then printf 'tools: %s\n' "$*" >&2; fi; }
 die() { printf 'tools: error: %s\n' "$*" >&2; exit 1; }
@@ -82,8 +87,65 @@ vulndb() {
 	mv "$tmp" "$dest"
 }
 
+# mailpit: Mailpit with its web UI. `go install` alone gives a binary whose
+# UI is an empty page (the Go module ships the UI's sources, not the built
+# bundle), so: the module's source from the module proxy, its UI bundled with
+# esbuild from the npm registry (only what the bundle needs: the lint and
+# end-to-end test packages and the API-docs page are left out), then go build.
+# Without node/npm, or if the bundle fails, the binary is built without the UI
+# (SMTP and the HTTP API still work) and a warning says so.
+mailpit() {
+	local dest="$TOOLS_DIR/mailpit-$MAILPIT_VERSION"
+	if ready "$dest"; then return 0; fi
+	log "building mailpit $MAILPIT_VERSION with its web UI (one time; several minutes)"
+	local src tmp="$workdir/mailpit"
+	src="$(cd "$workdir" && go mod download -json "github.com/axllent/mailpit@$MAILPIT_VERSION" |
+		sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+	[[ -f "$src/main.go" ]] || die "mailpit module has no main.go (Dir=$src)"
+	mkdir -p "$tmp/bin"
+	cp -r "$src" "$tmp/src" && chmod -R u+w "$tmp/src"
+	local ui=with
+	if command -v npm >/dev/null 2>&1 && (
+		cd "$tmp/src" &&
+			node -e '
+				const fs = require("fs"), p = JSON.parse(fs.readFileSync("package.json"));
+				delete p.dependencies.rapidoc;
+				const keep = ["esbuild", "esbuild-plugin-vue-next", "esbuild-sass-plugin", "@vue/compiler-sfc"];
+				for (const k of Object.keys(p.devDependencies)) if (!keep.includes(k)) delete p.devDependencies[k];
+				fs.writeFileSync("package.json", JSON.stringify(p, null, 2));' &&
+			sed -i 's#entryPoints: \[[^]]*\]#entryPoints: ["server/ui-src/app.js"]#' esbuild.config.mjs &&
+			rm -f package-lock.json &&
+			npm install --ignore-scripts --no-audit --no-fund &&
+			MINIFY=true node esbuild.config.mjs &&
+			[[ -f server/ui/dist/app.js ]]
+	) >"$workdir/mailpit-ui.log" 2>&1; then :; else
+		ui=without
+		printf 'tools: warning: mailpit web UI not built (see below); SMTP and the API still work\n' >&2
+		tail -n 20 "$workdir/mailpit-ui.log" >&2
+	fi
+	if ! (cd "$tmp/src" && CGO_ENABLED=0 go build -trimpath \
+		-ldflags "-s -w -X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION" -o "$tmp/bin/mailpit" .) \
+		>"$workdir/mailpit.log" 2>&1; then
+		cat "$workdir/mailpit.log" >&2
+		die "building mailpit $MAILPIT_VERSION failed"
+	fi
+	rm -rf "$tmp/src"
+	printf '%s\n' "$GO_VERSION" >"$tmp/.go-version"
+	rm -rf "$dest"
+	mv "$tmp" "$dest"
+	log "mailpit $MAILPIT_VERSION built $ui its web UI"
+}
+
 # Several CI jobs or terminals may run this at once: one builds, others wait.
 exec 9>"$TOOLS_DIR/.lock"
+if [[ $want == mailpit ]]; then
+	if ! ready "$TOOLS_DIR/mailpit-$MAILPIT_VERSION"; then
+		if command -v flock >/dev/null 2>&1; then flock 9; fi
+		mailpit
+	fi
+	printf 'MAILPIT=%q\n' "$TOOLS_DIR/mailpit-$MAILPIT_VERSION/bin/mailpit"
+	exit 0
+fi
 if ! ready "$TOOLS_DIR/staticcheck-$STATICCHECK_VERSION" ||
 	! ready "$TOOLS_DIR/gosec-$GOSEC_VERSION" ||
 	! ready "$TOOLS_DIR/govulncheck-$GOVULNCHECK_VERSION" ||

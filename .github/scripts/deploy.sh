@@ -10,12 +10,53 @@ mkdir -p "$STATE"
 
 log() { printf '::notice::%s\n' "$*"; }
 
-# scan: wait for the scan-on-push result and refuse HIGH/CRITICAL findings.
+# Seconds between polls of AWS (tests set 0).
+POLL_SECONDS=${DEPLOY_POLL_SECONDS:-15}
+
+# image-exists: is IMAGE_TAG already in the repository? Writes exists=true
+# or exists=false to $GITHUB_OUTPUT. The repository's tags are immutable and
+# a rebuild is not byte-identical, so a re-run or a rollback to an earlier
+# commit must not build and push again (the push would be refused).
+image_exists() {
+	local out err exists
+	err=$STATE/describe-images.err
+	if out=$(aws ecr describe-images --repository-name "$REPO_NAME" --image-ids "imageTag=$IMAGE_TAG" --output json 2>"$err"); then
+		exists=$(jq -r --arg tag "$IMAGE_TAG" '[.imageDetails[]? | select((.imageTags // []) | index($tag))] | length > 0' <<<"$out")
+	elif grep -q ImageNotFoundException "$err"; then
+		exists=false
+	else
+		cat "$err" >&2
+		exit 1
+	fi
+	if [[ $exists == true ]]; then
+		log "image $IMAGE exists: not building it again"
+	fi
+	echo "exists=$exists" >>"${GITHUB_OUTPUT:-/dev/stdout}"
+}
+
+# scan: wait for the image's scan and refuse HIGH/CRITICAL findings. With
+# enhanced scanning (Amazon Inspector, modules/ecr) a finished scan reports
+# ACTIVE (it is kept up to date), basic scanning COMPLETE; the aws ecr wait
+# image-scan-complete waiter knows only COMPLETE.
 scan() {
-	aws ecr wait image-scan-complete --repository-name "$REPO_NAME" --image-id "imageTag=$IMAGE_TAG"
-	local counts
-	counts=$(aws ecr describe-image-scan-findings --repository-name "$REPO_NAME" --image-id "imageTag=$IMAGE_TAG" \
-		--query 'imageScanFindings.findingSeverityCounts' --output json)
+	local out status counts i
+	for i in $(seq 1 "${SCAN_POLLS:-80}"); do
+		out=$(aws ecr describe-image-scan-findings --repository-name "$REPO_NAME" --image-id "imageTag=$IMAGE_TAG" --output json)
+		status=$(jq -r '.imageScanStatus.status // "PENDING"' <<<"$out")
+		case $status in
+		COMPLETE | ACTIVE) break ;;
+		PENDING | IN_PROGRESS | SCAN_ELIGIBILITY_EXPIRED_PENDING) sleep "$POLL_SECONDS" ;;
+		*)
+			echo "::error::scan of $IMAGE: $status ($(jq -r '.imageScanStatus.description // ""' <<<"$out"))"
+			exit 1
+			;;
+		esac
+	done
+	if [[ $status != COMPLETE && $status != ACTIVE ]]; then
+		echo "::error::scan of $IMAGE did not finish ($status after $i polls)"
+		exit 1
+	fi
+	counts=$(jq -c '.imageScanFindings.findingSeverityCounts // {}' <<<"$out")
 	echo "scan findings: $counts"
 	if [[ $(jq '(.HIGH // 0) + (.CRITICAL // 0)' <<<"$counts") != 0 ]]; then
 		echo "::error::image $IMAGE has HIGH/CRITICAL findings"
@@ -66,18 +107,32 @@ migrate() {
 }
 
 # rolling: ECS rolling update; the circuit breaker rolls back failed tasks.
+# After a rollback the service is stable and its PRIMARY deployment is
+# COMPLETED — but it is the rollback, on the previous task definition
+# (aws-actions/amazon-ecs-deploy-task-definition#191). Success means the
+# PRIMARY deployment runs the task definition just registered, COMPLETED.
 rolling() {
-	aws ecs update-service --cluster "$ECS_CLUSTER" --service "$ECS_SERVICE" \
-		--task-definition "$(cat "$STATE/taskdef-arn")" >/dev/null
-	aws ecs wait services-stable --cluster "$ECS_CLUSTER" --services "$ECS_SERVICE"
-	local state
-	# shellcheck disable=SC2016 # backquotes are JMESPath literals, not shell
-	state=$(aws ecs describe-services --cluster "$ECS_CLUSTER" --services "$ECS_SERVICE" \
-		--query 'services[0].deployments[?status==`PRIMARY`].rolloutState | [0]' --output text)
-	if [[ $state != COMPLETED ]]; then
-		echo "::error::deployment ended $state (the circuit breaker rolled it back)"
+	local want out primary td state
+	want=$(cat "$STATE/taskdef-arn")
+	aws ecs update-service --cluster "$ECS_CLUSTER" --service "$ECS_SERVICE" --task-definition "$want" >/dev/null
+	# The waiter gives up after 10 minutes; the circuit breaker may take
+	# longer, so a timeout is not an answer: read the deployments.
+	aws ecs wait services-stable --cluster "$ECS_CLUSTER" --services "$ECS_SERVICE" ||
+		log "services-stable gave up waiting; reading the deployment state"
+	out=$(aws ecs describe-services --cluster "$ECS_CLUSTER" --services "$ECS_SERVICE" --output json)
+	primary=$(jq -c '[.services[0].deployments[]? | select(.status == "PRIMARY")][0] // {}' <<<"$out")
+	td=$(jq -r '.taskDefinition // ""' <<<"$primary")
+	state=$(jq -r '.rolloutState // ""' <<<"$primary")
+	if [[ $td != "$want" ]]; then
+		echo "::error::the service runs $td, not $want: the deployment failed and was rolled back ($(jq -r '.rolloutStateReason // ""' <<<"$primary"))"
+		jq -r '.services[0].deployments[]? | "  \(.status) \(.taskDefinition) \(.rolloutState // "") \(.rolloutStateReason // "")"' <<<"$out"
 		exit 1
 	fi
+	if [[ $state != COMPLETED ]]; then
+		echo "::error::deployment of $want ended $state: $(jq -r '.rolloutStateReason // ""' <<<"$primary")"
+		exit 1
+	fi
+	log "deployment of $want COMPLETED"
 }
 
 # blue-green: CodeDeploy shifts traffic to the green task set; alarms in the
@@ -104,9 +159,15 @@ blue_green() {
 }
 
 # frontend: the web build to S3; CloudFront (staging/prod) is invalidated.
+# Without CloudFront (dev) there is no bucket: the app serves the build
+# embedded in its image. maintenance/ belongs to Terraform (modules/frontend).
 frontend() {
+	if [[ -z ${FRONTEND_BUCKET:-} ]]; then
+		log "no frontend bucket: the app serves its embedded web build"
+		return 0
+	fi
 	(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build)
-	aws s3 sync web/dist "s3://$FRONTEND_BUCKET/" --delete --exclude index.html \
+	aws s3 sync web/dist "s3://$FRONTEND_BUCKET/" --delete --exclude index.html --exclude 'maintenance/*' \
 		--cache-control "public, max-age=31536000, immutable"
 	aws s3 cp web/dist/index.html "s3://$FRONTEND_BUCKET/index.html" --cache-control "no-cache"
 	if [[ -n ${CLOUDFRONT_DISTRIBUTION:-} ]]; then
@@ -122,7 +183,7 @@ smoke() {
 			log "smoke test passed on try $i"
 			return 0
 		fi
-		sleep 10
+		sleep "${SMOKE_SLEEP_SECONDS:-10}"
 	done
 	echo "::error::$APP_URL did not become ready"
 	exit 1
@@ -130,9 +191,10 @@ smoke() {
 
 case ${1:-} in
 scan | snapshot | register | migrate | rolling | frontend | smoke) "$1" ;;
+image-exists) image_exists ;;
 blue-green) blue_green ;;
 *)
-	echo "usage: deploy.sh scan|snapshot|register|migrate|rolling|blue-green|frontend|smoke" >&2
+	echo "usage: deploy.sh image-exists|scan|snapshot|register|migrate|rolling|blue-green|frontend|smoke" >&2
 	exit 2
 	;;
 esac

@@ -18,7 +18,7 @@ func jobsCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}

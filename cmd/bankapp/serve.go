@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bankapp/bankapp/internal/api"
+	"github.com/bankapp/bankapp/internal/app"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/awsconfig"
 	"github.com/bankapp/bankapp/internal/blob"
@@ -54,8 +55,19 @@ func loadConfig(getenv func(string) string) (config.Config, error) {
 	return cfg, nil
 }
 
-func openDB(ctx context.Context, cfg config.Config) (*store.DB, error) {
-	return store.Open(ctx, store.Options{URL: cfg.DatabaseURL, ReadURL: cfg.DatabaseReadURL, DataDir: cfg.DataDir})
+// openDB opens the database of cfg. With DATABASE_SECRET_ID the PostgreSQL
+// password of every new connection comes from that Secrets Manager secret
+// (rotated while the app runs), not from the URL or PGPASSWORD.
+func openDB(ctx context.Context, cfg config.Config, getenv func(string) string) (*store.DB, error) {
+	opts := store.Options{URL: cfg.DatabaseURL, ReadURL: cfg.DatabaseReadURL, DataDir: cfg.DataDir}
+	if aws := awsconfig.OptionsFromEnv(getenv); aws.DatabaseSecretID != "" && cfg.DatabaseURL != "" {
+		secret, err := awsconfig.NewDatabaseSecret(ctx, aws, aws.DatabaseSecretID)
+		if err != nil {
+			return nil, err
+		}
+		opts.Password = secret
+	}
+	return store.Open(ctx, opts)
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -65,7 +77,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	log := telemetry.NewLogger(stdout, cfg.LogLevel, cfg.LogFormat)
 	start := time.Now()
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -78,21 +90,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("migrations applied", "versions", applied)
 	}
 	reg := prometheus.NewRegistry()
-	mkt, err := market.New(market.Options{Provider: cfg.MarketDataProvider, YahooBaseURL: cfg.YahooFinanceBaseURL,
-		CoinGeckoBaseURL: cfg.CoinGeckoBaseURL, CoinGeckoAPIKey: cfg.CoinGeckoAPIKey, CoinGeckoPro: cfg.CoinGeckoPro, Registerer: reg})
+	opts, err := appOptions(ctx, cfg, db, log, reg)
 	if err != nil {
 		return err
 	}
-	blobs, err := blob.Open(ctx, cfg.BlobStore, cfg.DataDir)
+	svc, err := app.New(opts)
 	if err != nil {
 		return err
 	}
-	tokens, err := auth.NewTokens(cfg.JWTSigningKey, cfg.JWTIssuer, cfg.AccessTokenTTL, nil)
-	if err != nil {
-		return err
-	}
-	srv := api.NewServer(api.Deps{Config: cfg, DB: db, Tokens: tokens, Logger: log, Registry: reg, Blobs: blobs, Market: mkt, Web: web.Handler()})
-	runner, err := jobs.New(jobs.Options{DB: db, Logger: log, Registerer: reg, InterestBPS: cfg.SavingsInterestBPS, Blobs: blobs, Lease: cfg.JobsLease})
+	defer svc.Close()
+	srv := svc.Server(opts, web.Handler())
+	runner, err := jobs.New(jobs.Options{DB: db, Logger: log, Registerer: reg, InterestBPS: cfg.SavingsInterestBPS, Blobs: opts.Blobs, Lease: cfg.JobsLease})
 	if err != nil {
 		return err
 	}
@@ -115,35 +123,83 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// Jobs get a context that SIGTERM does not cancel: Stop lets the job
 		// in hand commit rather than abort it. Stop runs before db.Close.
 		runner.Start(context.WithoutCancel(ctx))
-		defer runner.Stop(context.Background()) //nolint:errcheck // a no-op after the Stop below
+		defer runner.Stop(context.Background()) //nolint:errcheck // a no-op after the Stop in drain
 	} else {
 		log.Info("background jobs disabled on this instance (BANKAPP_JOBS_ENABLED=false)")
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	stopMetrics, err := serveMetrics(cfg, reg, log, errc)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	// SIGTERM: fail readiness at once so the load balancer stops routing
-	// here, let in-flight requests finish, then close the database.
+	drain(cfg, log, srv, runner, hs)
+	return nil
+}
+
+// appOptions builds what the services need besides the database: market
+// data, the blob store, the token issuer.
+func appOptions(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger, reg *prometheus.Registry) (app.Options, error) {
+	mkt, err := market.New(market.Options{Provider: cfg.MarketDataProvider, YahooBaseURL: cfg.YahooFinanceBaseURL,
+		CoinGeckoBaseURL: cfg.CoinGeckoBaseURL, CoinGeckoAPIKey: cfg.CoinGeckoAPIKey, CoinGeckoPro: cfg.CoinGeckoPro, Registerer: reg})
+	if err != nil {
+		return app.Options{}, err
+	}
+	blobs, err := blob.Open(ctx, cfg.BlobStore, cfg.DataDir)
+	if err != nil {
+		return app.Options{}, err
+	}
+	tokens, err := auth.NewTokens(cfg.JWTSigningKey, cfg.JWTIssuer, cfg.AccessTokenTTL, nil)
+	if err != nil {
+		return app.Options{}, err
+	}
+	return app.Options{Config: cfg, DB: db, Blobs: blobs, Logger: log, Registerer: reg, Tokens: tokens, Market: mkt}, nil
+}
+
+// serveMetrics starts the operators' listener (METRICS_ADDR: /metrics and
+// pprof), never the public port. The returned func stops it.
+func serveMetrics(cfg config.Config, reg *prometheus.Registry, log *slog.Logger, errc chan<- error) (func(), error) {
+	if cfg.MetricsAddr == "" {
+		return func() {}, nil
+	}
+	mln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen METRICS_ADDR %s: %w (choose another address, or METRICS_ADDR=off)", cfg.MetricsAddr, err)
+	}
+	ms := &http.Server{Handler: telemetry.MetricsHandler(reg), ReadHeaderTimeout: 5 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	log.Info("metrics and pprof listening", "addr", mln.Addr().String())
+	go func() {
+		if err := ms.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("metrics listener: %w", err)
+		}
+	}()
+	return func() { _ = ms.Close() }, nil
+}
+
+// drain shuts down on SIGTERM: fail readiness at once so the load balancer
+// stops routing here, keep serving while its health checks see 503, then
+// stop accepting connections and let in-flight requests and the job in
+// hand finish before the database closes.
+func drain(cfg config.Config, log *slog.Logger, srv *api.Server, runner *jobs.Runner, hs *http.Server) {
 	log.Info("draining", "timeout", drainTimeout.String(), "delay", cfg.DrainDelay.String())
 	srv.SetDraining()
-	// Keep serving while the load balancer's health checks see 503, then
-	// stop accepting connections and let in-flight requests finish.
 	time.Sleep(cfg.DrainDelay)
 	sctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	// The job in hand finishes before the database closes; jobs claimed
-	// but not started go back to the queue.
+	// Jobs claimed but not started go back to the queue.
 	if err := runner.Stop(sctx); err != nil {
 		log.Warn("jobs stop", "err", err)
 	}
 	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("shutdown", "err", err)
 	}
-	srv.Close()
 	log.Info("stopped")
-	return nil
 }

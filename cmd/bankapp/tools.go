@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
@@ -23,7 +24,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func ledgerCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -105,7 +106,7 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func createAdmin(ctx context.Context, db *store.DB, email, password, name string
 			if err := tx.UpdateUser(ctx, u); err != nil {
 				return err
 			}
-			return tx.InsertAudit(ctx, store.AuditEvent{ActorID: u.ID, Action: "admin_promote", Target: "user:" + u.ID, Outcome: "success", Detail: "cli"})
+			return tx.InsertAudit(ctx, audit.Event{ActorID: u.ID, Action: "admin_promote", Target: "user:" + u.ID, Outcome: "success", Detail: "cli"})
 		})
 		return true, err
 	}
@@ -157,7 +158,7 @@ func createAdmin(ctx context.Context, db *store.DB, email, password, name string
 		if _, err := bank.OpenAccount(ctx, tx, u.ID, ledger.TypeChecking, ledger.USD, "", now); err != nil {
 			return err
 		}
-		return tx.InsertAudit(ctx, store.AuditEvent{ActorID: u.ID, Action: "admin_create", Target: "user:" + u.ID, Outcome: "success", Detail: "cli"})
+		return tx.InsertAudit(ctx, audit.Event{ActorID: u.ID, Action: "admin_create", Target: "user:" + u.ID, Outcome: "success", Detail: "cli"})
 	})
 }
 
@@ -199,7 +200,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	if cfg.Production() {
 		return errors.New("seed: demo data is refused in production (BANKAPP_ENV=production)")
 	}
-	db, err := openDB(ctx, cfg)
+	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
 	}
@@ -207,7 +208,7 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stdout
 	if _, err := db.MigrateUp(ctx); err != nil {
 		return err
 	}
-	logins, created, err := bank.SeedDemo(ctx, db, time.Now().UTC())
+	logins, created, err := bank.SeedDemo(ctx, db.Bank(), time.Now().UTC())
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +14,10 @@ import (
 	"time"
 )
 
-func printHeader(w io.Writer, pgb, rss bool) {
+func printHeader(w io.Writer, multi, pgb, rss bool) {
+	if multi {
+		fmt.Fprintf(w, "%-10s %-9s ", "target", "mix")
+	}
 	fmt.Fprintf(w, "%8s %9s %11s %7s %8s %8s %8s %9s", "clients", "ok req/s", "transfers/s", "errors", "p50 ms", "p95 ms", "p99 ms", "xfer p99")
 	if pgb {
 		fmt.Fprintf(w, " %11s %6s", "pgbench tps", "ratio")
@@ -24,7 +28,10 @@ func printHeader(w io.Writer, pgb, rss bool) {
 	fmt.Fprintln(w)
 }
 
-func printStep(w io.Writer, s stepResult, pgb, rss bool) {
+func printStep(w io.Writer, s stepResult, multi, pgb, rss bool) {
+	if multi {
+		fmt.Fprintf(w, "%-10s %-9s ", s.Target, s.Mix)
+	}
 	errRate := 0.0
 	if s.Ops > 0 {
 		errRate = 100 * float64(s.Failed) / float64(s.Ops)
@@ -47,15 +54,43 @@ func printStep(w io.Writer, s stepResult, pgb, rss bool) {
 	fmt.Fprintln(w)
 }
 
-// printCPU shows where the machine's CPU went during each step.
-func printCPU(w io.Writer, steps []stepResult) {
+// printCPU shows where the machine's CPU went during each step: by process
+// tree (-proc, the target's pids and bankload itself) when byTree, else by
+// command name (every process of that name on the machine).
+func printCPU(w io.Writer, steps []stepResult, groups []group, byTree bool) {
 	for _, s := range steps {
+		fmt.Fprintf(w, "%s, %s mix, rep %d: ", s.Target, s.Mix, s.Rep)
+		if byTree {
+			fmt.Fprintf(w, "CPU at %d clients: %.2f cores busy: %s, other %.2f; %.0f µs of CPU per transfer\n",
+				s.Clients, s.CPU.Machine, coresList(s.CPU, groupNames(groups, "bankapp", "bankload")), s.CPU.Other,
+				s.CPU.perOp(s.Transfers, groupNames(groups, "bankapp", "bankload")...))
+			continue
+		}
 		if s.CPUShare == nil {
+			fmt.Fprintln(w)
 			continue
 		}
 		fmt.Fprintf(w, "CPU at %d clients (machine %.0f%% busy): bankapp %.0f%%, postgres %.0f%%, haproxy %.0f%%, bankload %.0f%%, other %.0f%%\n",
 			s.Clients, s.MachineBusy, s.CPUShare["bankapp"], s.CPUShare["postgres"], s.CPUShare["haproxy"], s.CPUShare["bankload"], s.CPUShare["other"])
 	}
+}
+
+// groupNames is the names of groups followed by more.
+func groupNames(groups []group, more ...string) []string {
+	var out []string
+	for _, g := range groups {
+		out = append(out, g.name)
+	}
+	return append(out, more...)
+}
+
+// coresList is "name 0.55, name 0.20" in the order of names.
+func coresList(u cpuUse, names []string) string {
+	parts := make([]string, 0, len(names))
+	for _, n := range names {
+		parts = append(parts, fmt.Sprintf("%s %.2f", n, u.Cores[n]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func printErrors(w io.Writer, steps []stepResult) {
@@ -72,6 +107,7 @@ func printErrors(w io.Writer, steps []stepResult) {
 		for _, k := range keys {
 			parts = append(parts, fmt.Sprintf("%s ×%d", k, s.Errors[k]))
 		}
+		fmt.Fprintf(w, "%s, %s mix: ", s.Target, s.Mix)
 		fmt.Fprintf(w, "failed attempts at %d clients: %s\n", s.Clients, strings.Join(parts, ", "))
 	}
 }
@@ -152,25 +188,66 @@ func recoveryAfter(mark time.Time, attempts []attempt) int64 {
 	return -1 // never recovered while the load ran
 }
 
+// pgbenchResult is one pgbench TPC-B run and the CPU it took.
+type pgbenchResult struct {
+	Mix     string  `json:"after_mix"`
+	Rep     int     `json:"rep"`
+	Clients int     `json:"clients"`
+	TPS     float64 `json:"tps"`
+	Txns    int     `json:"transactions"`
+	CPU     cpuUse  `json:"cpu"` // cores busy by -proc group and "pgbench"
+}
+
 // pgbench runs pgbench's built-in TPC-B transaction with the same number of
-// clients for the same time and returns its tps.
-func pgbench(ctx context.Context, url string, clients int, d time.Duration) (float64, error) {
+// clients for the same time and returns its tps and where the CPU went:
+// the -proc groups (the postmaster's tree) from /proc, pgbench's own CPU
+// from its rusage.
+func pgbench(ctx context.Context, url string, clients int, d time.Duration, groups []group) (pgbenchResult, error) {
 	bin := "pgbench"
 	if p := os.Getenv("PGBENCH"); p != "" {
 		bin = p
 	}
 	secs := max(int(d.Seconds()), 1)
-	out, err := exec.CommandContext(ctx, bin, "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", strconv.Itoa(secs), url).CombinedOutput() // #nosec G204 G702 -- the operator's own pgbench and database, from the command line
+	res := pgbenchResult{Clients: clients}
+	cmd := exec.CommandContext(ctx, bin, "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", strconv.Itoa(secs), url) // #nosec G204 G702 -- the operator's own pgbench and database, from the command line
+	g0 := takeGroups(groups)
+	out, err := cmd.CombinedOutput()
+	g1 := takeGroups(groups)
 	if err != nil {
-		return 0, fmt.Errorf("pgbench -c %d: %w: %s", clients, err, truncate(out, 500))
+		return res, fmt.Errorf("pgbench -c %d: %w: %s", clients, err, truncate(out, 500))
 	}
-	for _, line := range strings.Split(string(out), "\n") {
-		if rest, ok := strings.CutPrefix(line, "tps = "); ok {
+	var own map[string]float64
+	if ps := cmd.ProcessState; ps != nil {
+		own = map[string]float64{"pgbench": (ps.UserTime() + ps.SystemTime()).Seconds()}
+	}
+	res.CPU = use(groups, g0, g1, own)
+	if res.TPS, res.Txns, err = parsePgbench(string(out)); err != nil {
+		return res, fmt.Errorf("pgbench -c %d: %w: %s", clients, err, truncate(out, 500))
+	}
+	return res, nil
+}
+
+// parsePgbench reads tps and the number of transactions from pgbench's
+// report.
+func parsePgbench(out string) (tps float64, txns int, err error) {
+	found := false
+	for _, line := range strings.Split(out, "\n") {
+		if rest, ok := strings.CutPrefix(line, "tps = "); ok && !found {
 			f := strings.Fields(rest)
 			if len(f) > 0 {
-				return strconv.ParseFloat(f[0], 64)
+				if tps, err = strconv.ParseFloat(f[0], 64); err != nil {
+					return 0, 0, err
+				}
+				found = true
 			}
 		}
+		if rest, ok := strings.CutPrefix(line, "number of transactions actually processed: "); ok {
+			n, _, _ := strings.Cut(strings.TrimSpace(rest), "/")
+			txns, _ = strconv.Atoi(n)
+		}
 	}
-	return 0, fmt.Errorf("pgbench -c %d: no tps in output: %s", clients, truncate(out, 500))
+	if !found {
+		return 0, 0, errors.New("no tps in output")
+	}
+	return tps, txns, nil
 }

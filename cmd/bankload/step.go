@@ -13,6 +13,9 @@ import (
 
 // stepResult is one closed-loop run at one concurrency.
 type stepResult struct {
+	Target         string             `json:"target"`
+	Mix            string             `json:"mix"`
+	Rep            int                `json:"rep"`
 	Clients        int                `json:"clients"`
 	Seconds        float64            `json:"seconds"`
 	Ops            int                `json:"ops"`
@@ -33,10 +36,18 @@ type stepResult struct {
 	CPUShare       map[string]float64 `json:"cpu_share_pct"`     // share of the busy CPU by command
 	PgbenchTPS     float64            `json:"pgbench_tps,omitempty"`
 	Errors         map[string]int     `json:"errors,omitempty"`
+	CPU            cpuUse             `json:"cpu"`              // cores busy by -proc group, "bankapp" (the pids) and "bankload"
+	Checks         string             `json:"checks,omitempty"` // the ledger checks right after this step: "OK", "FAILED" or "" (not run)
 }
 
 // runStep runs clients workers back to back for d and returns the figures.
-func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Duration, pids []int) stepResult {
+// The CPU of the -proc groups, of pids (as "bankapp") and of this process
+// (as "bankload") is measured from the first request to the last answer.
+func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Duration, pids []int, groups []group) stepResult {
+	gs := append(slices.Clone(groups), group{"bankload", []int{os.Getpid()}})
+	if len(pids) > 0 {
+		gs = append(gs, group{"bankapp", pids})
+	}
 	sctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	tallies := make([]tally, clients)
@@ -45,6 +56,7 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 	stopRSS := make(chan struct{})
 	wg.Go(func() { sampleRSS(pids, rss, stopRSS) })
 	cpu0, cmd0 := takeCPU(pids), ticksByProcess()
+	g0 := takeGroups(gs)
 	start := time.Now()
 	var workers sync.WaitGroup
 	for i := range clients {
@@ -57,6 +69,7 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 	}
 	workers.Wait()
 	elapsed := time.Since(start).Seconds()
+	g1 := takeGroups(gs)
 	cpu1, cmd1 := takeCPU(pids), ticksByProcess()
 	close(stopRSS)
 	wg.Wait()
@@ -80,6 +93,7 @@ func runStep(ctx context.Context, e *env, mix weights, clients int, d time.Durat
 		res.MachineBusy = 100 * float64(cpu1.busy-cpu0.busy) / float64(d)
 	}
 	res.CPUShare = cpuShares(cmd0, cmd1, cpu1.busy-cpu0.busy)
+	res.CPU = use(gs, g0, g1, nil)
 	return res
 }
 
@@ -112,7 +126,7 @@ func sampleRSS(pids []int, out []int, stop chan struct{}) {
 }
 
 func vmRSS(pid int) int {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status") // #nosec G304 G703 -- /proc/<a number>/status
 	if err != nil {
 		return 0
 	}

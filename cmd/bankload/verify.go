@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver for the ledger checks
+	_ "modernc.org/sqlite"             // SQLite driver for the ledger checks (sqlite:/path)
 )
 
 // verdict is what the end-of-run checks found.
@@ -32,14 +34,19 @@ func (v verdict) ok() bool {
 // bank-wide invariants, then runs `bankapp ledger verify` when bankapp is set.
 func verify(ctx context.Context, dbURL, bankapp, run string, b *book) (verdict, error) {
 	v := verdict{Acknowledged: len(b.committed), ReplayMismatch: b.mismatch, LedgerVerify: "skipped"}
-	db, err := sql.Open("pgx", dbURL)
+	driver, dsn, sqlite := openArgs(dbURL)
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		return v, fmt.Errorf("verify: open: %w", err)
 	}
 	defer db.Close()
 	// Every transfer of this run carries "bankload <run>/<key>" as its
 	// description, so the ledger itself shows how often each key was applied.
-	rows, err := db.QueryContext(ctx, `SELECT description, id FROM transfers WHERE description LIKE $1`, "bankload "+run+"/%")
+	q := `SELECT description, id FROM transfers WHERE description LIKE $1`
+	if sqlite {
+		q = `SELECT description, id FROM transfers WHERE description LIKE ?`
+	}
+	rows, err := db.QueryContext(ctx, q, "bankload "+run+"/%")
 	if err != nil {
 		return v, fmt.Errorf("verify: transfers: %w", err)
 	}
@@ -75,8 +82,12 @@ func verify(ctx context.Context, dbURL, bankapp, run string, b *book) (verdict, 
 		return v, err
 	}
 	if bankapp != "" {
-		cmd := exec.CommandContext(ctx, bankapp, "ledger", "verify")
+		cmd := exec.CommandContext(ctx, bankapp, "ledger", "verify") // #nosec G204 G702 -- the operator's own bankapp binary, from the command line
 		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "DATABASE_READ_URL=")
+		if path, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
+			// bankapp takes SQLite as "no DATABASE_URL": the file in its data dir.
+			cmd.Env = append(os.Environ(), "DATABASE_URL=", "DATABASE_READ_URL=", "BANKAPP_DATA_DIR="+filepath.Dir(path))
+		}
 		out, err := cmd.CombinedOutput()
 		v.LedgerVerify = "OK"
 		if err != nil {
@@ -84,6 +95,17 @@ func verify(ctx context.Context, dbURL, bankapp, run string, b *book) (verdict, 
 		}
 	}
 	return v, nil
+}
+
+// openArgs is the driver and data source for a database URL: postgres://…
+// (pgx) or sqlite:/path/to/bankapp.db (the file in the server's
+// BANKAPP_DATA_DIR), opened read-only beside the running server (WAL allows
+// it); sqlite tells which placeholders its SQL takes.
+func openArgs(dbURL string) (driver, dsn string, sqlite bool) {
+	if path, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
+		return "sqlite", "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=query_only(1)", true
+	}
+	return "pgx", dbURL, false
 }
 
 // moneyConserved compares, per currency, all money held inside the bank

@@ -5,11 +5,10 @@ import (
 
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 func (s *Server) listAccounts(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.db.AccountsByOwner(r.Context(), principalOf(r).UserID)
+	list, err := s.bank.Accounts(r.Context(), principalOf(r).UserID)
 	if err != nil {
 		return err
 	}
@@ -52,18 +51,7 @@ func (s *Server) openAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principalOf(r)
-	var a ledger.Account
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.LockUser(r.Context(), p.UserID); err != nil {
-			return err
-		}
-		a, err = bank.OpenAccount(r.Context(), tx, p.UserID, req.Type, ledger.Currency(req.Currency), req.Name, s.now().UTC())
-		if err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "account_open", "account:"+a.ID, "success"))
-	})
+	a, err := s.bank.OpenAccount(r.Context(), s.caller(r), req.Type, ledger.Currency(req.Currency), req.Name)
 	if err != nil {
 		return err
 	}
@@ -71,7 +59,7 @@ func (s *Server) openAccount(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getAccount(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.db.AccountByID(r.Context(), principalOf(r).UserID, r.PathValue("id"))
+	a, err := s.bank.Account(r.Context(), principalOf(r).UserID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -96,17 +84,7 @@ func (s *Server) renameAccount(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principalOf(r)
-	var a ledger.Account
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.SetAccountName(r.Context(), p.UserID, r.PathValue("id"), req.Name); err != nil {
-			return bank.ErrAccountNotFound
-		}
-		if a, err = tx.AccountByID(r.Context(), p.UserID, r.PathValue("id")); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "account_rename", "account:"+a.ID, "success"))
-	})
+	a, err := s.bank.RenameAccount(r.Context(), s.caller(r), r.PathValue("id"), req.Name)
 	if err != nil {
 		return err
 	}
@@ -116,34 +94,7 @@ func (s *Server) renameAccount(w http.ResponseWriter, r *http.Request) error {
 // closeAccount closes an account with a zero balance. Closing a closed
 // account answers it again (DELETE is idempotent).
 func (s *Server) closeAccount(w http.ResponseWriter, r *http.Request) error {
-	p := principalOf(r)
-	var a ledger.Account
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		var err error
-		a, err = tx.AccountByIDForUpdate(r.Context(), p.UserID, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if a.Status == ledger.StatusClosed {
-			return nil
-		}
-		if a.Balance != 0 {
-			return bank.ErrBalanceNotZero
-		}
-		if held, err := tx.HasHoldings(r.Context(), a.ID); err != nil {
-			return err
-		} else if held {
-			return &ledger.Error{Code: "balance_not_zero", Msg: "the account still holds securities; sell them before closing it"}
-		}
-		if a.Status == ledger.StatusFrozen {
-			return ledger.ErrAccountFrozen
-		}
-		if err := tx.SetAccountStatus(r.Context(), a.ID, ledger.StatusClosed); err != nil {
-			return err
-		}
-		a.Status = ledger.StatusClosed
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "account_close", "account:"+a.ID, "success"))
-	})
+	a, err := s.bank.CloseAccount(r.Context(), s.caller(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 type auditView struct {
@@ -24,13 +24,13 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := store.AuditFilter{Limit: limit + 1, ActorID: r.URL.Query().Get("actor_id"), Action: r.URL.Query().Get("action")}
+	f := audit.Filter{Limit: limit + 1, ActorID: r.URL.Query().Get("actor_id"), Action: r.URL.Query().Get("action")}
 	if cursor != "" {
 		if f.Before, err = strconv.ParseInt(cursor, 10, 64); err != nil {
 			return invalidParam("cursor", "is not valid")
 		}
 	}
-	evs, err := s.db.AuditEvents(r.Context(), f)
+	evs, err := s.bank.AuditLog(r.Context(), s.caller(r), f)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,6 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 		items = append(items, v)
 		last = strconv.FormatInt(e.Seq, 10)
 	}
-	s.auditAlone(r, principalOf(r).UserID, "admin_read", "audit", "success")
 	return encode(w, http.StatusOK, page[auditView]{Items: items, NextCursor: nextCursor(more, last)})
 }
 
@@ -67,7 +66,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 	if len(q) > 100 {
 		return invalidParam("q", "must be at most 100 characters")
 	}
-	list, err := s.db.AdminUsers(r.Context(), q, cursor, limit+1)
+	list, err := s.bank.AdminUsers(r.Context(), s.caller(r), q, cursor, limit+1)
 	if err != nil {
 		return err
 	}
@@ -81,33 +80,12 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 		items = append(items, adminUserView{userView: viewUser(u.User), AccountCount: u.AccountCount})
 		last = u.User.ID
 	}
-	s.auditAlone(r, principalOf(r).UserID, "admin_read", "users", "success")
 	return encode(w, http.StatusOK, page[adminUserView]{Items: items, NextCursor: nextCursor(more, last)})
 }
 
 func (s *Server) adminFreeze(status string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id := r.PathValue("id")
-		var a ledger.Account
-		err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-			cur, err := tx.AnyAccountByIDForUpdate(r.Context(), id)
-			if err != nil {
-				return err
-			}
-			if cur.Status == ledger.StatusClosed {
-				return &ledger.Error{Code: "account_closed", Msg: "the account is closed"}
-			}
-			if err := tx.SetAccountStatus(r.Context(), id, status); err != nil {
-				return err
-			}
-			cur.Status = status
-			a = cur
-			action := "account_freeze"
-			if status == ledger.StatusActive {
-				action = "account_unfreeze"
-			}
-			return tx.InsertAudit(r.Context(), s.audit(r, principalOf(r).UserID, action, "account:"+id, "success"))
-		})
+		a, err := s.bank.SetAccountStatus(r.Context(), s.caller(r), r.PathValue("id"), status)
 		if err != nil {
 			return err
 		}
@@ -116,17 +94,12 @@ func (s *Server) adminFreeze(status string) handlerFunc {
 }
 
 func (s *Server) adminVerify(w http.ResponseWriter, r *http.Request) error {
-	rep, err := s.db.VerifyLedger(r.Context())
+	rep, err := s.bank.VerifyLedger(r.Context(), s.caller(r))
 	if err != nil {
 		return err
 	}
 	if rep.Problems == nil {
 		rep.Problems = []ledger.Problem{}
 	}
-	outcome := "success"
-	if !rep.OK {
-		outcome = "failure:problems_found"
-	}
-	s.auditAlone(r, principalOf(r).UserID, "ledger_verify", "ledger", outcome)
 	return encode(w, http.StatusOK, rep)
 }

@@ -5,16 +5,9 @@ import (
 )
 
 // adminUserDetail is GET /api/v1/admin/users/{id} (contract v1.1): the user
-// and every account they hold, closed ones included, so an operator can
-// freeze or unfreeze from the user's page. An unknown id is 404 not_found.
-// Audited as admin_read of user:<id>.
+// and every account they hold (bank.Service.AdminUser).
 func (s *Server) adminUserDetail(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	u, err := s.db.UserByID(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	accts, err := s.db.AccountsByOwner(r.Context(), u.ID)
+	u, accts, err := s.bank.AdminUser(r.Context(), s.caller(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -22,6 +15,5 @@ func (s *Server) adminUserDetail(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range accts {
 		items = append(items, viewAccount(a))
 	}
-	s.auditAlone(r, principalOf(r).UserID, "admin_read", "user:"+u.ID, "success")
 	return encode(w, http.StatusOK, map[string]any{"user": viewUser(u), "accounts": items})
 }

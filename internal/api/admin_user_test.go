@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // TestAdminUserDetail: GET /admin/users/{id} (contract v1.1) answers the
@@ -43,7 +43,7 @@ func TestAdminUserDetail(t *testing.T) {
 		if !eur {
 			t.Fatalf("the EUR account is missing: %s", r.Body)
 		}
-		evs, err := e.db.AuditEvents(context.Background(), store.AuditFilter{Limit: 20, ActorID: a.ID, Action: "admin_read"})
+		evs, err := e.db.AuditEvents(context.Background(), audit.Filter{Limit: 20, ActorID: a.ID, Action: "admin_read"})
 		if err != nil {
 			t.Fatal(err)
 		}

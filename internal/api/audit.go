@@ -1,30 +1,15 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net/http"
 
-	"github.com/bankapp/bankapp/internal/store"
+	"github.com/bankapp/bankapp/internal/audit"
 )
 
-// audit builds an audit event for the request.
-func (s *Server) audit(r *http.Request, actor, action, target, outcome string) store.AuditEvent {
-	return store.AuditEvent{ActorID: actor, Action: action, Target: target, IP: s.clientIP(r),
-		RequestID: requestID(r.Context()), Outcome: outcome}
-}
-
-// auditAlone writes an event that has no other change to commit with (a
-// failed login, an admin read). A failure to write it is logged.
-func (s *Server) auditAlone(r *http.Request, actor, action, target, outcome string) {
-	if err := s.db.InsertAudit(r.Context(), s.audit(r, actor, action, target, outcome)); err != nil {
-		s.log.ErrorContext(r.Context(), "audit write failed", "action", action, "err", err)
-	}
-}
-
-// emailFingerprint names an unknown email in the audit log without storing
-// the address someone typed.
-func emailFingerprint(email string) string {
-	h := sha256.Sum256([]byte(email))
-	return hex.EncodeToString(h[:8])
+// caller names who makes the request, for the audit events the domain
+// services write.
+func (s *Server) caller(r *http.Request) audit.Caller {
+	p := principalOf(r)
+	return audit.Caller{UserID: p.UserID, SessionID: p.SessionID, Role: p.Role, IP: s.clientIP(r),
+		RequestID: requestID(r.Context()), UserAgent: truncate(cleanText(r.UserAgent()), 256)}
 }

@@ -415,8 +415,8 @@ func TestCookieSessions(t *testing.T) {
 		if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode || c.Path != "/" || c.Domain != "" {
 			t.Fatalf("cookie attributes: %s", raw)
 		}
-		if c.MaxAge < 29*24*3600 || c.MaxAge > 30*24*3600 {
-			t.Fatalf("cookie Max-Age = %d, want about 30 days", c.MaxAge)
+		if c.MaxAge < 12*3600-60 || c.MaxAge > 12*3600 {
+			t.Fatalf("cookie Max-Age = %d, want SESSION_MAX_AGE (12 h)", c.MaxAge)
 		}
 		access, _ := tokensOf(t, r)
 		expect(t, get(t, e, "/api/v1/me", access), http.StatusOK, "")

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
 // MaxBodyBytes is the largest request body the API reads.
@@ -62,6 +63,15 @@ func decodeBytes(b []byte, v any) error {
 	if bytes.TrimSpace(b)[0] != '{' {
 		return errCode("invalid_json", "the body must be a JSON object")
 	}
+	// JSON is UTF-8 (RFC 8259), and no field of ours may hold a NUL, which
+	// PostgreSQL refuses in text: both are refused here, before any SQL,
+	// the same on both engines.
+	if !utf8.Valid(b) {
+		return errCode("invalid_json", "the body is not valid UTF-8")
+	}
+	if hasEscapedNUL(b) {
+		return errCode("invalid_json", "the body contains a NUL character (\\u0000)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -74,6 +84,34 @@ func decodeBytes(b []byte, v any) error {
 		return errCode("invalid_json", "the body has data after the JSON object")
 	}
 	return nil
+}
+
+// hasEscapedNUL reports whether a JSON text has a \u0000 escape (a raw NUL
+// is a JSON syntax error anyway). It follows escapes, so an escaped
+// backslash followed by "u0000" is not one.
+func hasEscapedNUL(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			continue
+		}
+		if b[i+1] == 'u' && i+5 < len(b) && string(b[i+2:i+6]) == "0000" {
+			return true
+		}
+		i++ // skip the escaped character
+	}
+	return false
+}
+
+// cleanText makes a header value safe to store: valid UTF-8, no NUL or
+// other control characters.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // jsonProblem describes a decoding error without echoing internals.

@@ -120,7 +120,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	case errors.As(err, &ce):
 		p.Code, p.Detail = ce.ErrorCode(), ce.Error()
-		if f, ok := ce.(fielder); ok && f.ErrorField() != "" && p.Code == "validation_failed" {
+		if ra, ok := ce.(interface{ RetryAfter() time.Duration }); ok && ra.RetryAfter() > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(int((ra.RetryAfter()+time.Second-1)/time.Second)))
+		}
+		if f, ok := ce.(fielder); ok && f.ErrorField() != "" && (p.Code == "validation_failed" || p.Code == "invalid_parameter") {
 			p.Errors = []FieldError{{Field: f.ErrorField(), Message: ce.Error()}}
 		}
 	default:

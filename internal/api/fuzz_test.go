@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bankapp/bankapp/internal/api"
+	"github.com/bankapp/bankapp/internal/app"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
@@ -54,7 +55,7 @@ func newTBServer(tb testing.TB, now func() time.Time) *api.Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return api.NewServer(api.Deps{Config: cfg, DB: db, Tokens: tokens, Registry: prometheus.NewRegistry(), Market: mkt, Blobs: blobs,
+	return serverOf(tb, app.Options{Config: cfg, DB: db, Tokens: tokens, Registerer: prometheus.NewRegistry(), Market: mkt, Blobs: blobs,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: now})
 }
 

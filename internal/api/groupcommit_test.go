@@ -64,11 +64,14 @@ func TestGroupCommit(t *testing.T) {
 					t.Fatalf("merchant balance = %s, want 105.00", got)
 				}
 				e.verify()
-				m := regexp.MustCompile(`bankapp_group_commit_batch_size_sum (\d+)`).FindSubmatch(e.do(req{Method: "GET", Path: "/metrics"}).Body)
-				total := 0
-				if m != nil {
-					total, _ = strconv.Atoi(string(m[1]))
+				// The histogram exists whether group commit is on or off; a
+				// missing metric (renamed, unregistered) fails rather than
+				// reading as zero.
+				m := regexp.MustCompile(`(?m)^bankapp_group_commit_batch_size_sum (\d+)$`).FindStringSubmatch(e.metrics())
+				if m == nil {
+					t.Fatal("bankapp_group_commit_batch_size_sum is missing from the metrics")
 				}
+				total, _ := strconv.Atoi(m[1])
 				if mode.name == "on" && total != n {
 					t.Fatalf("group committer saw %d transfers, want %d", total, n)
 				}

@@ -14,12 +14,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bankapp/bankapp/internal/api"
+	"github.com/bankapp/bankapp/internal/app"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/store/storetest"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // clock is a controllable time source shared by the server and the test.
@@ -42,12 +44,31 @@ type env struct {
 	srv   *httptest.Server
 	clock *clock
 	cfg   config.Config
+	reg   *prometheus.Registry
+}
+
+// metrics is what the metrics listener (METRICS_ADDR) serves for this
+// server's registry.
+func (e *env) metrics() string {
+	e.t.Helper()
+	rec := httptest.NewRecorder()
+	telemetry.MetricsHandler(e.reg).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		e.t.Fatalf("metrics: %d", rec.Code)
+	}
+	return rec.Body.String()
 }
 
 // envOption adjusts the config before the server starts.
 type envOption func(*config.Config)
 
 func newEnv(t testing.TB, db *store.DB, opts ...envOption) *env {
+	t.Helper()
+	return newEnvDeps(t, db, nil, opts...)
+}
+
+// newEnvDeps is newEnv with a last say on the server's dependencies.
+func newEnvDeps(t testing.TB, db *store.DB, deps func(*app.Options), opts ...envOption) *env {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string {
 		switch k {
@@ -79,10 +100,25 @@ func newEnv(t testing.TB, db *store.DB, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := api.NewServer(api.Deps{Config: cfg, DB: db, Tokens: tokens, Registry: reg, Market: mkt, Blobs: blobs, Now: clk.Now})
-	srv := httptest.NewServer(s)
+	o := app.Options{Config: cfg, DB: db, Tokens: tokens, Registerer: reg, Market: mkt, Blobs: blobs, Now: clk.Now}
+	if deps != nil {
+		deps(&o)
+	}
+	srv := httptest.NewServer(serverOf(t, o))
 	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, srv: srv, clock: clk, cfg: cfg}
+	return &env{t: t, db: db, srv: srv, clock: clk, cfg: cfg, reg: reg}
+}
+
+// serverOf builds the services and the HTTP server over them, stopped when
+// the test ends.
+func serverOf(t testing.TB, o app.Options) *api.Server {
+	t.Helper()
+	svc, err := app.New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	return svc.Server(o, nil)
 }
 
 // eachEngine runs fn against a fresh server on SQLite and on PostgreSQL.

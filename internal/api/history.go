@@ -9,7 +9,6 @@ import (
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/statement"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 type counterpartyView struct {
@@ -29,7 +28,7 @@ type entryView struct {
 	CreatedAt    string            `json:"created_at"`
 }
 
-func viewEntry(e store.HistoryEntry) entryView {
+func viewEntry(e bank.HistoryEntry) entryView {
 	c := ledger.Currency(e.Currency)
 	v := entryView{ID: strconv.FormatInt(e.Seq, 10), TransferID: e.TransferID, Kind: bank.EntryKind(e.TransferKind, e.Amount),
 		Amount: ledger.FormatMinor(e.Amount, c.Digits()), Currency: e.Currency, BalanceAfter: ledger.FormatMinor(e.BalanceAfter, c.Digits()),
@@ -58,9 +57,9 @@ func parseDay(name, v string, end bool) (time.Time, error) {
 	return time.Time{}, invalidParam(name, "must be a date (2026-11-01) or an RFC 3339 time")
 }
 
-func historyFilter(r *http.Request) (store.HistoryFilter, error) {
+func historyFilter(r *http.Request) (bank.HistoryFilter, error) {
 	q := r.URL.Query()
-	var f store.HistoryFilter
+	var f bank.HistoryFilter
 	var err error
 	if f.From, err = parseDay("from", q.Get("from"), false); err != nil {
 		return f, err
@@ -72,7 +71,7 @@ func historyFilter(r *http.Request) (store.HistoryFilter, error) {
 		return f, invalidParam("from", "must be before to")
 	}
 	if k := q.Get("type"); k != "" {
-		if !store.ValidEntryKind(k) {
+		if !bank.ValidEntryKind(k) {
 			return f, invalidParam("type", "must be one of deposit, withdrawal, transfer_in, transfer_out, trade_buy, trade_sell, fee, interest")
 		}
 		f.Kind = k
@@ -84,10 +83,6 @@ func historyFilter(r *http.Request) (store.HistoryFilter, error) {
 }
 
 func (s *Server) listEntries(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.db.AccountByID(r.Context(), principalOf(r).UserID, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
 	limit, cursor, err := pageParams(r)
 	if err != nil {
 		return err
@@ -102,7 +97,7 @@ func (s *Server) listEntries(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	f.Limit = limit + 1
-	list, err := s.db.History(r.Context(), a.ID, f)
+	_, list, err := s.bank.History(r.Context(), principalOf(r).UserID, r.PathValue("id"), f)
 	if err != nil {
 		return err
 	}
@@ -123,16 +118,12 @@ func (s *Server) listEntries(w http.ResponseWriter, r *http.Request) error {
 const maxCSVRows = 50_000
 
 func (s *Server) exportEntries(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.db.AccountByID(r.Context(), principalOf(r).UserID, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
 	f, err := historyFilter(r)
 	if err != nil {
 		return err
 	}
 	f.Limit = maxCSVRows
-	list, err := s.db.History(r.Context(), a.ID, f)
+	a, list, err := s.bank.History(r.Context(), principalOf(r).UserID, r.PathValue("id"), f)
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-
-	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // idempotencyKey reads and checks the Idempotency-Key header: 1–255
@@ -43,39 +40,4 @@ func requestHash(r *http.Request, body []byte) string {
 	h.Write([]byte(r.Method + " " + r.URL.Path + "\n"))
 	h.Write(canon)
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// idempotent runs fn once per (user, Idempotency-Key): fn's writes, the
-// stored response and everything else in tx commit together. A replay
-// answers the stored status and body with Idempotent-Replayed: true.
-// The key must have been read with idempotencyKey before the body was
-// validated, so that a missing key is reported first.
-func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, key string, body []byte,
-	fn func(tx *store.Tx) (status int, v any, err error)) error {
-	p := principalOf(r)
-	res, err := ledger.Idempotent(r.Context(), s.keys, s.db.InTx, p.UserID, key, requestHash(r, body),
-		func(tx *store.Tx) (ledger.Response, error) {
-			status, v, err := fn(tx)
-			if err != nil {
-				return ledger.Response{}, err
-			}
-			b, err := json.Marshal(v)
-			if err != nil {
-				return ledger.Response{}, err
-			}
-			return ledger.Response{Status: status, Body: b}, nil
-		})
-	if err != nil {
-		return err
-	}
-	writeStored(w, res)
-	return nil
-}
-
-// writeStored writes a money-moving response, marking a replay.
-func writeStored(w http.ResponseWriter, res ledger.Response) {
-	if res.Replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	writeJSON(w, res.Status, res.Body)
 }

@@ -19,7 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/shopspring/decimal"
 
-	"github.com/bankapp/bankapp/internal/api"
+	"github.com/bankapp/bankapp/internal/app"
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/ledger"
@@ -205,7 +206,7 @@ func TestOrderBuySell(t *testing.T) {
 		e.invVerify()
 
 		// Each order wrote an audit event in its transaction.
-		evs, err := e.db.AuditEvents(context.Background(), store.AuditFilter{ActorID: u.ID, Limit: 50})
+		evs, err := e.db.AuditEvents(context.Background(), audit.Filter{ActorID: u.ID, Limit: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -693,7 +694,7 @@ func TestOrderNeedsFreshQuote(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(api.NewServer(api.Deps{Config: e.cfg, DB: db, Tokens: tokens, Registry: prometheus.NewRegistry(),
+		srv := httptest.NewServer(serverOf(t, app.Options{Config: e.cfg, DB: db, Tokens: tokens, Registerer: prometheus.NewRegistry(),
 			Market: mkt, Blobs: blobs, Now: e.clock.Now}))
 		t.Cleanup(srv.Close)
 		e.srv = srv

@@ -1,16 +1,16 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/bankapp/bankapp/internal/auth"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.db.UserByID(r.Context(), principalOf(r).UserID)
+	u, err := s.auth.Me(r.Context(), principalOf(r).UserID)
 	if err != nil {
 		return err
 	}
@@ -38,18 +38,7 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var u auth.User
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		u, err = tx.UserByIDForUpdate(r.Context(), principalOf(r).UserID)
-		if err != nil {
-			return err
-		}
-		u.FullName = *req.FullName
-		if err := tx.UpdateUser(r.Context(), u); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, u.ID, "profile_update", "user:"+u.ID, "success"))
-	})
+	u, err := s.auth.SetName(r.Context(), s.caller(r), *req.FullName)
 	if err != nil {
 		return err
 	}
@@ -73,65 +62,20 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principalOf(r)
-	u, err := s.reauthenticate(r, req.CurrentPassword, "password_change", "the current password is incorrect")
-	if err != nil {
-		return err
-	}
-	if msg := auth.CheckPassword(req.NewPassword, u.Email); msg != "" {
-		return validation(FieldError{"new_password", msg})
-	}
-	if req.NewPassword == req.CurrentPassword {
-		return validation(FieldError{"new_password", "Choose a new password that is different from your current one."})
-	}
-	hash, err := s.hashPassword(r.Context(), req.NewPassword)
-	if err != nil {
-		return err
-	}
-	now := s.now().UTC()
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		u, err := tx.UserByIDForUpdate(r.Context(), p.UserID)
-		if err != nil {
-			return err
+	if err := s.auth.ChangePassword(r.Context(), s.caller(r), req.CurrentPassword, req.NewPassword); err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) && ae.Code == "validation_failed" {
+			return validation(FieldError{ae.Field, ae.Msg})
 		}
-		u.PasswordHash = hash
-		if err := tx.UpdateUser(r.Context(), u); err != nil {
-			return err
-		}
-		if err := tx.RevokeOtherSessions(r.Context(), u.ID, p.SessionID, now); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, u.ID, "password_change", "user:"+u.ID, "success"))
-	})
-	if err != nil {
-		return err
+		return hashErr(err)
 	}
-	s.sessions.forgetUser(p.UserID)
+	s.sessions.forgetUser(principalOf(r).UserID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 func (s *Server) setup2FA(w http.ResponseWriter, r *http.Request) error {
-	p := principalOf(r)
-	var secret, url string
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		u, err := tx.UserByIDForUpdate(r.Context(), p.UserID)
-		if err != nil {
-			return err
-		}
-		if u.TOTPEnabled {
-			return errCode("totp_already_enabled", "two-factor authentication is already on; disable it first to set up a new device")
-		}
-		secret, url, err = auth.NewTOTPSecret("BankApp", u.Email)
-		if err != nil {
-			return err
-		}
-		u.TOTPPending = secret
-		if err := tx.UpdateUser(r.Context(), u); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, u.ID, "2fa_setup", "user:"+u.ID, "success"))
-	})
+	secret, url, err := s.auth.SetupTOTP(r.Context(), s.caller(r))
 	if err != nil {
 		return err
 	}
@@ -154,30 +98,12 @@ func (s *Server) enable2FA(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principalOf(r)
-	now := s.now().UTC()
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		u, err := tx.UserByIDForUpdate(r.Context(), p.UserID)
-		if err != nil {
-			return err
+	if err := s.auth.EnableTOTP(r.Context(), s.caller(r), req.Code); err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) && ae.Code == "invalid_totp" {
+			// At login invalid_totp is 401; here the session is fine: 422.
+			return &Error{Status: http.StatusUnprocessableEntity, Code: ae.Code, Msg: ae.Msg}
 		}
-		if u.TOTPEnabled {
-			return errCode("totp_already_enabled", "two-factor authentication is already on")
-		}
-		if u.TOTPPending == "" {
-			return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_totp", Msg: "start with POST /api/v1/me/2fa/setup"}
-		}
-		step, ok := auth.CheckTOTP(u.TOTPPending, req.Code, now, u.TOTPLastStep)
-		if !ok {
-			return &Error{Status: http.StatusUnprocessableEntity, Code: "invalid_totp", Msg: "the code is wrong or expired; check your device's clock"}
-		}
-		u.TOTPSecret, u.TOTPPending, u.TOTPEnabled, u.TOTPLastStep = u.TOTPPending, "", true, step
-		if err := tx.UpdateUser(r.Context(), u); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, u.ID, "2fa_enable", "user:"+u.ID, "success"))
-	})
-	if err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -200,23 +126,8 @@ func (s *Server) disable2FA(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principalOf(r)
-	if _, err := s.reauthenticate(r, req.Password, "2fa_disable", "the password is incorrect"); err != nil {
-		return err
-	}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		u, err := tx.UserByIDForUpdate(r.Context(), p.UserID)
-		if err != nil {
-			return err
-		}
-		u.TOTPSecret, u.TOTPPending, u.TOTPEnabled = "", "", false
-		if err := tx.UpdateUser(r.Context(), u); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, u.ID, "2fa_disable", "user:"+u.ID, "success"))
-	})
-	if err != nil {
-		return err
+	if err := s.auth.DisableTOTP(r.Context(), s.caller(r), req.Password); err != nil {
+		return hashErr(err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -233,7 +144,7 @@ type sessionView struct {
 
 func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 	p := principalOf(r)
-	list, err := s.db.ActiveSessions(r.Context(), p.UserID, s.now())
+	list, err := s.auth.Sessions(r.Context(), p.UserID)
 	if err != nil {
 		return err
 	}
@@ -245,37 +156,11 @@ func (s *Server) listSessions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) error {
-	p := principalOf(r)
 	id := r.PathValue("id")
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.RevokeSession(r.Context(), p.UserID, id, s.now().UTC()); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "session_revoke", "session:"+id, "success"))
-	})
-	if err != nil {
+	if err := s.auth.RevokeSession(r.Context(), s.caller(r), id); err != nil {
 		return err
 	}
 	s.sessions.forget(id)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// reauthenticate checks the signed-in user's password before a sensitive
-// change; a wrong one is audited under action and answered 401
-// invalid_credentials (the session stays).
-func (s *Server) reauthenticate(r *http.Request, password, action, wrong string) (auth.User, error) {
-	u, err := s.db.UserByID(r.Context(), principalOf(r).UserID)
-	if err != nil {
-		return u, err
-	}
-	ok, err := s.verifyPassword(r.Context(), u.PasswordHash, password)
-	if err != nil {
-		return u, err
-	}
-	if !ok {
-		s.auditAlone(r, u.ID, action, "user:"+u.ID, "failure:invalid_credentials")
-		return u, errCode("invalid_credentials", wrong)
-	}
-	return u, nil
 }

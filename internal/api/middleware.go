@@ -6,10 +6,12 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -196,4 +198,39 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			slog.String("user_id", lu.id), slog.String("request_id", requestID(r.Context())),
 			slog.String("ip", s.clientIP(r)))
 	})
+}
+
+// cleanInput refuses, before any handler or SQL sees them, paths and query
+// parameters that hold a NUL or are not UTF-8 (PostgreSQL refuses both in
+// text and would answer 500): such a path names nothing (404), such a
+// parameter is invalid (422).
+func (s *Server) cleanInput(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cleanString(r.URL.Path) {
+			s.writeError(w, r, errCode("not_found", "no such resource"))
+			return
+		}
+		if r.URL.RawQuery != "" {
+			q, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				s.writeError(w, r, errCode("invalid_parameter", "the query string is malformed"))
+				return
+			}
+			for k, vs := range q {
+				for _, v := range append(vs, k) {
+					if !cleanString(v) {
+						s.writeError(w, r, &Error{Code: "invalid_parameter", Msg: "query parameters must be UTF-8 text without NUL characters",
+							Fields: []FieldError{{cleanText(k), "must be UTF-8 text without NUL characters"}}})
+						return
+					}
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// cleanString reports whether s is valid UTF-8 without NUL.
+func cleanString(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }

@@ -2,12 +2,13 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // moneyString is an amount as the client sent it. Only a JSON string is
@@ -106,50 +107,48 @@ func viewTransfer(t ledger.Transfer, toNumber, fromOwner, toOwner, userID string
 	return v
 }
 
-// moveMoney is the shared shape of deposits and withdrawals.
-func (s *Server) moveMoney(kind string, do func(ctx2 *http.Request, tx *store.Tx, m bank.Movement) (ledger.Transfer, error)) handlerFunc {
+// viewReceipt shows a money movement's receipt as the contract's transfer.
+func viewReceipt(rc bank.Receipt) transferView {
+	v := transferView{ID: rc.ID, Kind: rc.Kind, Status: "completed", Amount: ledger.FormatMinor(rc.Amount, rc.Currency.Digits()),
+		Currency: string(rc.Currency), Description: rc.Description, CreatedAt: ts(rc.CreatedAt)}
+	v.FromAccountID, v.ToAccountID, v.ToAccountNumber = optional(rc.FromAccountID), optional(rc.ToAccountID), optional(rc.ToAccountNumber)
+	return v
+}
+
+// writeReceipt answers a money movement: 201 with the transfer, marked as
+// a replay when it is one (records older than receipts hold their body).
+func writeReceipt(w http.ResponseWriter, rc bank.Receipt) error {
+	if rc.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	if rc.Legacy != nil {
+		writeJSON(w, http.StatusCreated, rc.Legacy)
+		return nil
+	}
+	return encode(w, http.StatusCreated, map[string]any{"transfer": viewReceipt(rc)})
+}
+
+type moveFunc func(ctx context.Context, c audit.Caller, idem bank.Idem, m bank.Movement) (bank.Receipt, error)
+
+// moveMoney is the shared shape of deposits, withdrawals and transfers:
+// read the key, decode, call the bank, answer.
+func (s *Server) moveMoney(kind string, do moveFunc, movement func(r *http.Request) (bank.Movement, []byte, error)) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		key, err := idempotencyKey(r)
 		if err != nil {
 			return err
 		}
-		req, body, err := decode[*movementRequest](w, r)
+		m, body, err := movement(r)
 		if err != nil {
 			return err
 		}
-		p := principalOf(r)
-		err = s.idempotent(w, r, key, body, func(tx *store.Tx) (int, any, error) {
-			m := bank.Movement{UserID: p.UserID, AccountID: req.AccountID, Amount: req.Amount.s, Description: req.Description, Now: s.now().UTC()}
-			t, err := do(r, tx, m)
-			if err != nil {
-				return 0, nil, err
-			}
-			var number string
-			if t.ToAccount != "" {
-				a, err := tx.AccountByID(r.Context(), p.UserID, t.ToAccount)
-				if err != nil {
-					return 0, nil, err
-				}
-				number = a.Number
-			}
-			if err := tx.InsertAudit(r.Context(), s.moneyAudit(r, kind, t)); err != nil {
-				return 0, nil, err
-			}
-			return http.StatusCreated, map[string]any{"transfer": viewTransfer(t, number, p.UserID, p.UserID, p.UserID)}, nil
-		})
+		rc, err := do(r.Context(), s.caller(r), bank.Idem{Key: key, Hash: requestHash(r, body)}, m)
 		s.countMovement(kind, err)
-		return err
+		if err != nil {
+			return err
+		}
+		return writeReceipt(w, rc)
 	}
-}
-
-func (s *Server) moneyAudit(r *http.Request, kind string, t ledger.Transfer) store.AuditEvent {
-	return s.moneyAuditFor(r, principalOf(r).UserID, kind, t)
-}
-
-func (s *Server) moneyAuditFor(r *http.Request, userID, kind string, t ledger.Transfer) store.AuditEvent {
-	e := s.audit(r, userID, kind, "transfer:"+t.ID, "success")
-	e.Detail = ledger.FormatMinor(t.Amount, t.Currency.Digits()) + " " + string(t.Currency)
-	return e
 }
 
 func (s *Server) countMovement(kind string, err error) {
@@ -163,45 +162,34 @@ func (s *Server) countMovement(kind string, err error) {
 	s.metrics.transfers.WithLabelValues(kind, outcome).Inc()
 }
 
-func (s *Server) deposit() handlerFunc {
-	return s.moveMoney("deposit", func(r *http.Request, tx *store.Tx, m bank.Movement) (ledger.Transfer, error) {
-		return bank.Deposit(r.Context(), tx, m)
-	})
+// account movements: deposits and withdrawals.
+func (s *Server) accountMovement(w http.ResponseWriter) func(r *http.Request) (bank.Movement, []byte, error) {
+	return func(r *http.Request) (bank.Movement, []byte, error) {
+		req, body, err := decode[*movementRequest](w, r)
+		if err != nil {
+			return bank.Movement{}, nil, err
+		}
+		return bank.Movement{AccountID: req.AccountID, Amount: req.Amount.s, Description: req.Description}, body, nil
+	}
 }
 
-func (s *Server) withdraw() handlerFunc {
-	return s.moveMoney("withdrawal", func(r *http.Request, tx *store.Tx, m bank.Movement) (ledger.Transfer, error) {
-		return bank.Withdraw(r.Context(), tx, m)
-	})
+func (s *Server) deposit(w http.ResponseWriter, r *http.Request) error {
+	return s.moveMoney(ledger.KindDeposit, s.bank.Deposit, s.accountMovement(w))(w, r)
+}
+
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) error {
+	return s.moveMoney(ledger.KindWithdrawal, s.bank.Withdraw, s.accountMovement(w))(w, r)
 }
 
 func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) error {
-	key, err := idempotencyKey(r)
-	if err != nil {
-		return err
-	}
-	req, body, err := decode[*transferRequest](w, r)
-	if err != nil {
-		return err
-	}
-	p := principalOf(r)
-	if !s.keys.Enter(p.UserID, key) {
-		return ledger.ErrKeyInProgress
-	}
-	defer s.keys.Leave(p.UserID, key)
-	j := &transferJob{ctx: r.Context(), r: r, p: p, key: key, hash: requestHash(r, body), req: req, now: s.now().UTC()}
-	var res ledger.Response
-	if s.committer != nil {
-		res, err = s.committer.submit(j)
-	} else {
-		res, err = s.transferAlone(j)
-	}
-	s.countMovement("transfer", err)
-	if err != nil {
-		return err
-	}
-	writeStored(w, res)
-	return nil
+	return s.moveMoney(ledger.KindTransfer, s.bank.Transfer, func(r *http.Request) (bank.Movement, []byte, error) {
+		req, body, err := decode[*transferRequest](w, r)
+		if err != nil {
+			return bank.Movement{}, nil, err
+		}
+		return bank.Movement{AccountID: req.FromAccountID, ToAccountNumber: req.ToAccountNumber, Amount: req.Amount.s,
+			Description: req.Description}, body, nil
+	})(w, r)
 }
 
 func (s *Server) listTransfers(w http.ResponseWriter, r *http.Request) error {
@@ -210,7 +198,7 @@ func (s *Server) listTransfers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principalOf(r)
-	list, err := s.db.TransfersOfUser(r.Context(), p.UserID, cursor, limit+1)
+	list, err := s.bank.Transfers(r.Context(), p.UserID, cursor, limit+1)
 	if err != nil {
 		return err
 	}
@@ -229,7 +217,7 @@ func (s *Server) listTransfers(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) getTransfer(w http.ResponseWriter, r *http.Request) error {
 	p := principalOf(r)
-	t, err := s.db.TransferOfUser(r.Context(), p.UserID, r.PathValue("id"))
+	t, err := s.bank.TransferOf(r.Context(), p.UserID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/market"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // orderRequest is the body of POST /orders: exactly one of quantity and
@@ -100,28 +98,19 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principalOf(r)
-	// The quote is fetched before the transaction so that no lock is held
-	// while upstream answers; its error is reported only if this is not a
-	// replay (a replay answers what the first request got).
-	q, qerr := s.market.FreshQuote(r.Context(), req.symbol)
-	return s.idempotent(w, r, key, body, func(tx *store.Tx) (int, any, error) {
-		if qerr != nil {
-			return 0, nil, qerr // unknown symbol: 404 not_found; no fresh quote: 503
-		}
-		o, err := invest.PlaceOrder(r.Context(), tx, invest.OrderRequest{OwnerID: p.UserID, AccountID: req.AccountID,
-			Symbol: req.symbol, Side: req.Side, Quantity: req.quantity, Notional: req.notional}, q)
-		if err != nil {
-			return 0, nil, err
-		}
-		ev := s.audit(r, p.UserID, "order_"+o.Side, "order:"+o.ID, "success")
-		ev.Detail = fmt.Sprintf("account:%s %s %s @ %s total %s %s", o.AccountID, invest.FormatQuantity(o.Quantity), o.Symbol,
-			market.FormatPrice(o.Price), ledger.FormatMinor(o.Total, o.Currency.Digits()), o.Currency)
-		if err := tx.InsertAudit(r.Context(), ev); err != nil {
-			return 0, nil, err
-		}
-		return http.StatusCreated, map[string]orderView{"order": viewOrder(*o)}, nil
-	})
+	rc, err := s.invest.Place(r.Context(), s.caller(r), ledger.Idem{Key: key, Hash: requestHash(r, body)}, invest.OrderRequest{
+		AccountID: req.AccountID, Symbol: req.symbol, Side: req.Side, Quantity: req.quantity, Notional: req.notional})
+	if err != nil {
+		return err
+	}
+	if rc.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	if rc.Legacy != nil {
+		writeJSON(w, http.StatusCreated, rc.Legacy)
+		return nil
+	}
+	return encode(w, http.StatusCreated, map[string]orderView{"order": viewOrder(rc.Order)})
 }
 
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
@@ -130,18 +119,13 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := principalOf(r)
-	f := store.OrderFilter{OwnerID: p.UserID, Limit: limit + 1, AccountID: r.URL.Query().Get("account_id")}
+	f := invest.OrderFilter{OwnerID: p.UserID, Limit: limit + 1, AccountID: r.URL.Query().Get("account_id")}
 	if cursor != "" {
 		if f.Before, err = strconv.ParseInt(cursor, 10, 64); err != nil || f.Before <= 0 {
 			return invalidParam("cursor", "is not valid")
 		}
 	}
-	if f.AccountID != "" {
-		if _, err := s.db.AccountByID(r.Context(), p.UserID, f.AccountID); err != nil {
-			return err
-		}
-	}
-	list, err := s.db.Orders(r.Context(), f)
+	list, err := s.invest.Orders(r.Context(), f)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"encoding/base64"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 )
 
 // pageParams reads limit (1–200, default 50) and the opaque cursor.
@@ -19,7 +21,7 @@ func pageParams(r *http.Request) (limit int, cursor string, err error) {
 	}
 	if c := r.URL.Query().Get("cursor"); c != "" {
 		b, derr := base64.RawURLEncoding.DecodeString(c)
-		if derr != nil || len(b) == 0 || len(b) > 200 {
+		if derr != nil || len(b) == 0 || len(b) > 200 || !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 {
 			return 0, "", &Error{Code: "invalid_parameter", Msg: "cursor is not valid; use next_cursor from the previous page",
 				Fields: []FieldError{{"cursor", "is not valid"}}}
 		}

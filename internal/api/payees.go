@@ -3,15 +3,9 @@ package api
 import (
 	"net/http"
 
-	"github.com/google/uuid"
-
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
-
-// maxPayees bounds one customer's saved payees.
-const maxPayees = 200
 
 type payeeView struct {
 	ID            string `json:"id"`
@@ -21,7 +15,7 @@ type payeeView struct {
 }
 
 func (s *Server) listPayees(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.db.Payees(r.Context(), principalOf(r).UserID)
+	list, err := s.bank.Payees(r.Context(), principalOf(r).UserID)
 	if err != nil {
 		return err
 	}
@@ -58,22 +52,7 @@ func (s *Server) addPayee(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principalOf(r)
-	pv := store.Payee{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: p.UserID, Name: req.Name, AccountNumber: req.AccountNumber, CreatedAt: s.now().UTC()}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if n, err := tx.CountPayees(r.Context(), p.UserID); err != nil {
-			return err
-		} else if n >= maxPayees {
-			return &ledger.Error{Code: "limit_exceeded", Msg: "You can save at most 200 payees. Remove one to add another."}
-		}
-		if a, err := tx.AccountByNumber(r.Context(), req.AccountNumber); err != nil || a.Status == ledger.StatusClosed {
-			return bank.ErrRecipientNotFound
-		}
-		if err := tx.CreatePayee(r.Context(), pv); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "payee_add", "payee:"+pv.ID, "success"))
-	})
+	pv, err := s.bank.AddPayee(r.Context(), s.caller(r), req.Name, req.AccountNumber)
 	if err != nil {
 		return err
 	}
@@ -81,14 +60,7 @@ func (s *Server) addPayee(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deletePayee(w http.ResponseWriter, r *http.Request) error {
-	p := principalOf(r)
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.DeletePayee(r.Context(), p.UserID, r.PathValue("id")); err != nil {
-			return &ledger.Error{Code: "not_found", Msg: "payee not found"}
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "payee_delete", "payee:"+r.PathValue("id"), "success"))
-	})
-	if err != nil {
+	if err := s.bank.DeletePayee(r.Context(), s.caller(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/bankapp/bankapp/internal/invest"
@@ -44,57 +43,8 @@ func viewPortfolio(p invest.Portfolio) portfolioView {
 	return v
 }
 
-// portfolioAccounts is the account that ?account_id= names (the caller's,
-// brokerage) or, without it, all of the caller's brokerage accounts of the
-// portfolio currency (invest.PortfolioAccounts).
-func (s *Server) portfolioAccounts(ctx context.Context, r *http.Request) ([]ledger.Account, ledger.Currency, error) {
-	owner := principalOf(r).UserID
-	if id := r.URL.Query().Get("account_id"); id != "" {
-		a, err := s.db.AccountByID(ctx, owner, id)
-		if err != nil {
-			return nil, "", err
-		}
-		if a.Type != ledger.TypeBrokerage {
-			return nil, "", invalidParam("account_id", "must be a brokerage account")
-		}
-		return []ledger.Account{a}, a.Currency, nil
-	}
-	all, err := s.db.AccountsByOwner(ctx, owner)
-	if err != nil {
-		return nil, "", err
-	}
-	accts := invest.PortfolioAccounts(all)
-	cur := ledger.USD
-	if len(accts) > 0 {
-		cur = accts[0].Currency
-	}
-	return accts, cur, nil
-}
-
-func accountIDs(accts []ledger.Account) []string {
-	ids := make([]string, len(accts))
-	for i, a := range accts {
-		ids[i] = a.ID
-	}
-	return ids
-}
-
 func (s *Server) getPortfolio(w http.ResponseWriter, r *http.Request) error {
-	accts, _, err := s.portfolioAccounts(r.Context(), r)
-	if err != nil {
-		return err
-	}
-	hs, err := s.db.HoldingsByAccounts(r.Context(), accountIDs(accts))
-	if err != nil {
-		return err
-	}
-	// Today's orders make the day change count units bought today from
-	// their fill, not from the previous close.
-	orders, err := s.db.OrdersByAccounts(r.Context(), accountIDs(accts))
-	if err != nil {
-		return err
-	}
-	p, err := invest.ValueWithOrders(r.Context(), s.market, accts, hs, orders)
+	p, err := s.invest.Portfolio(r.Context(), principalOf(r).UserID, r.URL.Query().Get("account_id"))
 	if err != nil {
 		return err
 	}
@@ -111,22 +61,7 @@ func (s *Server) getPortfolioHistory(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	accts, cur, err := s.portfolioAccounts(r.Context(), r)
-	if err != nil {
-		return err
-	}
-	ids := accountIDs(accts)
-	now := s.now().UTC()
-	orders, err := s.db.OrdersByAccounts(r.Context(), ids)
-	if err != nil {
-		return err
-	}
-	cash, err := s.db.BalanceHistory(r.Context(), ids, now.Add(-rng.Span()))
-	if err != nil {
-		return err
-	}
-	invest.SortCash(cash)
-	pts, err := invest.History(r.Context(), s.market, invest.HistoryInput{Currency: cur, Orders: orders, Cash: cash, Range: rng, Now: now})
+	pts, cur, err := s.invest.PortfolioHistory(r.Context(), principalOf(r).UserID, r.URL.Query().Get("account_id"), rng)
 	if err != nil {
 		return err
 	}

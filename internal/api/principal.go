@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // principal is the signed-in user of a request.
@@ -29,7 +29,7 @@ func principalOf(r *http.Request) principal {
 // a revoked session fails within ttl on every instance without a database
 // read on every request. Revocations on this instance take effect at once.
 type sessionCache struct {
-	db  *store.DB
+	src sessionSource
 	ttl time.Duration
 	now func() time.Time
 	mu  sync.Mutex
@@ -45,8 +45,13 @@ type sessionEntry struct {
 	fetched time.Time
 }
 
-func newSessionCache(db *store.DB, ttl time.Duration, now func() time.Time) *sessionCache {
-	return &sessionCache{db: db, ttl: ttl, now: now, m: map[string]sessionEntry{}, tokens: map[string]*auth.Claims{}}
+// sessionSource reads a session and its user's role (auth.Service).
+type sessionSource interface {
+	SessionPrincipal(ctx context.Context, id string) (auth.SessionPrincipal, error)
+}
+
+func newSessionCache(src sessionSource, ttl time.Duration, now func() time.Time) *sessionCache {
+	return &sessionCache{src: src, ttl: ttl, now: now, m: map[string]sessionEntry{}, tokens: map[string]*auth.Claims{}}
 }
 
 func (c *sessionCache) lookup(ctx context.Context, sid string) (sessionEntry, error) {
@@ -57,7 +62,7 @@ func (c *sessionCache) lookup(ctx context.Context, sid string) (sessionEntry, er
 	if ok && now.Sub(e.fetched) < c.ttl {
 		return e, nil
 	}
-	sp, err := c.db.SessionPrincipal(ctx, sid)
+	sp, err := c.src.SessionPrincipal(ctx, sid)
 	if err != nil {
 		return sessionEntry{}, err
 	}
@@ -149,8 +154,8 @@ func (s *Server) authed(next handlerFunc) http.Handler {
 		if wait, ok := s.apiRate.allow("u:" + p.UserID); !ok {
 			return &Error{Code: "rate_limited", Msg: "too many requests; slow down", RetryAfter: wait}
 		}
-		ctx := store.WithUser(context.WithValue(r.Context(), keyPrincipal, p), p.UserID)
-		return next(w, r.WithContext(ctx))
+		r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
+		return next(w, r.WithContext(audit.WithCaller(r.Context(), s.caller(r))))
 	})
 }
 

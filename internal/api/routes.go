@@ -3,17 +3,16 @@ package api
 import (
 	"net/http"
 	"strings"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // routes lists the whole API. public: no token; authLimited: no token, per-IP
 // limit; authed: Bearer token + per-user limit; admin: role admin.
-func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.Handler) {
+func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 	mux.Handle("GET /healthz", s.h(s.healthz))
 	mux.Handle("GET /readyz", s.h(s.readyz))
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	// Metrics have their own listener (METRICS_ADDR, telemetry.MetricsHandler),
+	// never this public port.
+	mux.Handle("/metrics", s.h(func(http.ResponseWriter, *http.Request) error { return errCode("not_found", "no such endpoint") }))
 	mux.Handle("GET /api/openapi.json", s.h(s.openapi))
 
 	mux.Handle("POST /api/v1/auth/register", s.authLimited(s.register))
@@ -39,8 +38,8 @@ func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.H
 	mux.Handle("GET /api/v1/accounts/{id}/transactions.csv", s.authed(s.exportEntries))
 	mux.Handle("GET /api/v1/accounts/{id}/statements/{month}", s.authed(s.getStatement))
 
-	mux.Handle("POST /api/v1/deposits", s.authed(s.deposit()))
-	mux.Handle("POST /api/v1/withdrawals", s.authed(s.withdraw()))
+	mux.Handle("POST /api/v1/deposits", s.authed(s.deposit))
+	mux.Handle("POST /api/v1/withdrawals", s.authed(s.withdraw))
 	mux.Handle("POST /api/v1/transfers", s.authed(s.createTransfer))
 	mux.Handle("GET /api/v1/transfers", s.authed(s.listTransfers))
 	mux.Handle("GET /api/v1/transfers/{id}", s.authed(s.getTransfer))
@@ -48,7 +47,7 @@ func (s *Server) routes(mux *http.ServeMux, reg *prometheus.Registry, web http.H
 	mux.Handle("GET /api/v1/payees", s.authed(s.listPayees))
 	mux.Handle("POST /api/v1/payees", s.authed(s.addPayee))
 	mux.Handle("DELETE /api/v1/payees/{id}", s.authed(s.deletePayee))
-	mux.Handle("POST /api/v1/recipients/lookup", s.authed(s.lookupRecipient(newLookupLimiter(s.now)))) // recipients.go
+	mux.Handle("POST /api/v1/recipients/lookup", s.authed(s.lookupRecipient)) // recipients.go
 
 	s.investRoutes(mux)    // market data, orders, portfolio, watchlist: routes_invest.go
 	s.scheduledRoutes(mux) // standing orders: scheduled.go

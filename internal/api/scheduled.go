@@ -3,9 +3,8 @@ package api
 import (
 	"net/http"
 
-	"github.com/bankapp/bankapp/internal/jobs"
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // scheduledRoutes are the standing orders of API.md "Scheduled transfers";
@@ -40,7 +39,7 @@ func optional(s string) *string {
 	return &s
 }
 
-func viewScheduled(st store.ScheduledTransfer) scheduledView {
+func viewScheduled(st bank.ScheduledTransfer) scheduledView {
 	v := scheduledView{ID: st.ID, FromAccountID: st.FromAccountID, ToAccountNumber: st.ToAccountNumber,
 		Amount: ledger.FormatMinor(st.Amount, st.Currency.Digits()), Currency: string(st.Currency), Description: st.Description,
 		Frequency: st.Frequency, StartDate: st.StartDate, EndDate: optional(st.EndDate), LastStatus: optional(st.LastStatus),
@@ -87,19 +86,12 @@ func (s *Server) createScheduled(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := principalOf(r)
-	q := jobs.ScheduleRequest{UserID: p.UserID, FromAccountID: req.FromAccountID, ToAccountNumber: req.ToAccountNumber, Amount: req.Amount.s,
-		Description: req.Description, Frequency: req.Frequency, StartDate: req.StartDate, Now: s.now().UTC()}
+	q := bank.ScheduleRequest{FromAccountID: req.FromAccountID, ToAccountNumber: req.ToAccountNumber, Amount: req.Amount.s,
+		Description: req.Description, Frequency: req.Frequency, StartDate: req.StartDate}
 	if req.EndDate != nil {
 		q.EndDate = *req.EndDate
 	}
-	var st store.ScheduledTransfer
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if st, err = jobs.CreateSchedule(r.Context(), tx, q); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "scheduled_transfer_create", "scheduled_transfer:"+st.ID, "success"))
-	})
+	st, err := s.bank.Schedule(r.Context(), s.caller(r), q)
 	if err != nil {
 		return err
 	}
@@ -111,7 +103,7 @@ func (s *Server) listScheduled(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.db.ScheduledTransfersOfUser(r.Context(), principalOf(r).UserID, cursor, limit+1)
+	list, err := s.bank.Schedules(r.Context(), principalOf(r).UserID, cursor, limit+1)
 	if err != nil {
 		return err
 	}
@@ -129,15 +121,7 @@ func (s *Server) listScheduled(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) cancelScheduled(w http.ResponseWriter, r *http.Request) error {
-	p := principalOf(r)
-	id := r.PathValue("id")
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := jobs.CancelSchedule(r.Context(), tx, p.UserID, id, s.now().UTC()); err != nil {
-			return err
-		}
-		return tx.InsertAudit(r.Context(), s.audit(r, p.UserID, "scheduled_transfer_cancel", "scheduled_transfer:"+id, "success"))
-	})
-	if err != nil {
+	if err := s.bank.CancelScheduled(r.Context(), s.caller(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

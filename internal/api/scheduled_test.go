@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,7 +135,7 @@ func TestScheduledTransferValidation(t *testing.T) {
 			{"unknown recipient", with("to_account_number", ledger.NewAccountNumber()), 422, "recipient_not_found"},
 			{"to itself", with("to_account_number", ownNumber), 422, "same_account"},
 			{"from someone else's account", with("from_account_id", bobFrom), 404, "not_found"},
-			{"description too long", with("description", string(make([]byte, 141))), 422, "validation_failed"},
+			{"description too long", with("description", strings.Repeat("x", 141)), 422, "validation_failed"},
 			{"unknown field", with("owner_id", "x"), 400, "invalid_json"},
 		}
 		for _, c := range cases {

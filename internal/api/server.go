@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -12,47 +13,54 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bankapp/bankapp/internal/auth"
-	"github.com/bankapp/bankapp/internal/blob"
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/config"
-	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/market"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
-// Deps is everything the server needs; main builds it, tests too.
+// Health is what readiness checks: the database answers and has every
+// migration (store.DB).
+type Health interface {
+	Ping(ctx context.Context) error
+	MigrationsCurrent(ctx context.Context) (bool, error)
+}
+
+// Deps is everything the server needs; main builds it (internal/app),
+// tests too. The server talks to the domain services only, never to SQL.
 type Deps struct {
 	Config   config.Config
-	DB       *store.DB
-	Tokens   *auth.Tokens
+	Auth     *auth.Service
+	Bank     *bank.Service
+	Invest   *invest.Service
+	Market   *market.Service // quotes, history and search
+	Health   Health
 	Logger   *slog.Logger
-	Registry *prometheus.Registry // metrics are registered here and served at /metrics
-	Blobs    blob.Store
-	Market   *market.Service // prices for quotes and orders
-	Web      http.Handler    // the SPA; nil serves nothing outside /api
+	Registry prometheus.Registerer // metrics are registered here (served on METRICS_ADDR, not by this server)
+	Web      http.Handler          // the SPA; nil serves nothing outside /api
 	Now      func() time.Time
 }
 
 // Server is the HTTP API. It is an http.Handler.
 type Server struct {
 	cfg      config.Config
-	db       *store.DB
+	auth     *auth.Service
+	bank     *bank.Service
+	invest   *invest.Service
+	market   *market.Service
+	health   Health
 	tokens   *auth.Tokens
 	log      *slog.Logger
-	blobs    blob.Store
-	market   *market.Service
 	now      func() time.Time
 	handler  http.Handler
 	sessions *sessionCache
-	keys     *ledger.Keys
 	authRate *limiter
 	apiRate  *limiter
 	metrics  *metrics
 	draining atomic.Bool
 	migrated atomic.Bool
+	dbMisses atomic.Int32 // consecutive failed readiness pings (health.go)
 	cop      *http.CrossOriginProtection
-	hashSem  chan struct{} // bounds concurrent argon2id work
-	// committer batches transfers (group commit); nil when turned off.
-	committer *committer
 }
 
 // NewServer wires the routes and middleware.
@@ -67,37 +75,25 @@ func NewServer(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		cfg: d.Config, db: d.DB, tokens: d.Tokens, log: d.Logger, blobs: d.Blobs, market: d.Market, now: d.Now,
-		sessions: newSessionCache(d.DB, time.Second, d.Now),
-		keys:     ledger.NewKeys(),
+		cfg: d.Config, auth: d.Auth, bank: d.Bank, invest: d.Invest, market: d.Market, health: d.Health,
+		tokens: d.Auth.Tokens(), log: d.Logger, now: d.Now,
+		sessions: newSessionCache(d.Auth, time.Second, d.Now),
 		authRate: newLimiter(d.Config.AuthRateLimitPerMinute, d.Now),
 		apiRate:  newLimiter(d.Config.APIRateLimitPerMinute, d.Now),
-		metrics:  newMetrics(d.Registry, d.DB),
+		metrics:  newMetrics(d.Registry),
 		cop:      http.NewCrossOriginProtection(),
-		hashSem:  make(chan struct{}, maxConcurrentHashes),
 	}
 	if d.Config.PublicOrigin != "" {
 		_ = s.cop.AddTrustedOrigin(d.Config.PublicOrigin)
 	}
-	if d.Config.GroupCommit {
-		s.committer = newCommitter(s, d.Config.GroupCommitWorkers, d.Config.GroupCommitMax, d.Config.GroupCommitWindow)
-	}
 	mux := http.NewServeMux()
-	s.routes(mux, d.Registry, d.Web)
-	s.handler = s.recoverer(s.requestID(s.securityHeaders(s.observe(mux))))
+	s.routes(mux, d.Web)
+	s.handler = s.recoverer(s.requestID(s.securityHeaders(s.observe(s.cleanInput(mux)))))
 	return s
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-// Close stops the group-commit workers. Call it after the HTTP server has
-// shut down (no request is waiting on them then).
-func (s *Server) Close() {
-	if s.committer != nil {
-		close(s.committer.stop)
-	}
-}
 
 // SetDraining makes /readyz answer 503 so the load balancer stops sending
 // new requests while in-flight ones finish.

@@ -4,11 +4,7 @@ import (
 	"net/http"
 
 	"github.com/bankapp/bankapp/internal/market"
-	"github.com/bankapp/bankapp/internal/store"
 )
-
-// maxWatchlist keeps a watchlist quotable in one quotes request.
-const maxWatchlist = maxQuoteSymbols
 
 type watchItemView struct {
 	Symbol  string `json:"symbol"`
@@ -16,7 +12,7 @@ type watchItemView struct {
 }
 
 func (s *Server) getWatchlist(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.db.Watchlist(r.Context(), principalOf(r).UserID)
+	list, err := s.invest.Watchlist(r.Context(), principalOf(r).UserID)
 	if err != nil {
 		return err
 	}
@@ -32,29 +28,7 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return &market.UnknownSymbolError{Symbol: r.PathValue("symbol")}
 	}
-	// Only symbols the market can quote may be watched (unknown → 404).
-	if _, err := s.market.Quote(r.Context(), sym); err != nil {
-		return err
-	}
-	owner := principalOf(r).UserID
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
-		if err := tx.LockWatchlist(r.Context(), owner); err != nil {
-			return err
-		}
-		n, err := tx.CountWatchlist(r.Context(), owner)
-		if err != nil {
-			return err
-		}
-		added, err := tx.AddToWatchlist(r.Context(), owner, sym)
-		if err != nil {
-			return err
-		}
-		if added && n >= maxWatchlist {
-			return errCode("limit_exceeded", "a watchlist holds at most 50 symbols")
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.invest.Watch(r.Context(), principalOf(r).UserID, sym); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -66,7 +40,7 @@ func (s *Server) unwatch(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return &market.UnknownSymbolError{Symbol: r.PathValue("symbol")}
 	}
-	if err := s.db.RemoveFromWatchlist(r.Context(), principalOf(r).UserID, sym); err != nil {
+	if err := s.invest.Unwatch(r.Context(), principalOf(r).UserID, sym); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

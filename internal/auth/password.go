@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"github.com/trustelem/zxcvbn/frequency"
 	"golang.org/x/crypto/argon2"
 )
@@ -27,6 +29,9 @@ const (
 	MinPasswordLen = 12
 	MaxPasswordLen = 128
 )
+
+// MinPasswordScore is the lowest zxcvbn score (0–4) a password may have.
+const MinPasswordScore = 3
 
 // commonPasswords is zxcvbn's list of the ~30,000 most common passwords,
 // lower-cased, from the maintained Go port github.com/trustelem/zxcvbn.
@@ -52,12 +57,22 @@ func CheckPassword(pw, email string) string {
 	case n > MaxPasswordLen:
 		return fmt.Sprintf("Use at most %d characters for your password.", MaxPasswordLen)
 	}
+	if strings.TrimSpace(pw) == "" {
+		return "Your password can't be only spaces."
+	}
 	lower := strings.ToLower(pw)
 	if _, ok := commonPasswords[lower]; ok {
 		return "This password is too common: it appears on lists of leaked passwords. Choose another."
 	}
-	if local, _, _ := strings.Cut(strings.ToLower(email), "@"); local != "" && strings.Contains(lower, local) && len(local) >= 4 {
+	local, _, _ := strings.Cut(strings.ToLower(email), "@")
+	if local != "" && strings.Contains(lower, local) && len(local) >= 4 {
 		return "Your password must not contain your email address."
+	}
+	// zxcvbn estimates how many guesses the password would take, seeing
+	// repeats, sequences, keyboard walks, dates and dictionary words; a
+	// score below 3 (under ~10^8 guesses) falls to an offline attack.
+	if zxcvbn.PasswordStrength(pw, []string{local, email}).Score < MinPasswordScore {
+		return "This password is too easy to guess (repeats, sequences, keyboard patterns or common words). Try a few unrelated words."
 	}
 	return ""
 }
@@ -109,4 +124,62 @@ func verify(hash, pw string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want))) // #nosec G115 -- len(want) is the stored key length, 32 bytes
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// Hasher hashes and verifies passwords. Argon2id is the one BankApp uses,
+// behind Bounded; tests wrap it to hold verifications at a gate.
+type Hasher interface {
+	Hash(ctx context.Context, pw string) (string, error)
+	Verify(ctx context.Context, hash, pw string) (bool, error)
+}
+
+// Argon2id is the Hasher of HashPassword and VerifyPassword.
+type Argon2id struct{}
+
+// Hash implements Hasher.
+func (Argon2id) Hash(_ context.Context, pw string) (string, error) { return HashPassword(pw) }
+
+// Verify implements Hasher.
+func (Argon2id) Verify(_ context.Context, hash, pw string) (bool, error) {
+	return VerifyPassword(hash, pw)
+}
+
+// ErrHashBusy is returned when the request ends while waiting for a hashing
+// slot.
+var ErrHashBusy = errors.New("auth: cancelled while waiting to hash a password")
+
+// Bounded runs at most n hashes of h at once: each argon2id hash holds
+// 19 MiB, so a burst of sign-ins would otherwise push memory far past the
+// steady state (docs/reliability.md). Waiting callers queue in order and
+// give up with ErrHashBusy when their context ends.
+func Bounded(h Hasher, n int) Hasher { return &bounded{h: h, sem: make(chan struct{}, n)} }
+
+type bounded struct {
+	h   Hasher
+	sem chan struct{}
+}
+
+func (b *bounded) acquire(ctx context.Context) error {
+	select {
+	case b.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ErrHashBusy
+	}
+}
+
+func (b *bounded) Hash(ctx context.Context, pw string) (string, error) {
+	if err := b.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer func() { <-b.sem }()
+	return b.h.Hash(ctx, pw)
+}
+
+func (b *bounded) Verify(ctx context.Context, hash, pw string) (bool, error) {
+	if err := b.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer func() { <-b.sem }()
+	return b.h.Verify(ctx, hash, pw)
 }

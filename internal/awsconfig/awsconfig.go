@@ -26,6 +26,10 @@ type Options struct {
 	ParameterPath string // SSM path, e.g. /bankapp/prod (SSM_PARAMETER_PATH)
 	Region        string // empty: the SDK's default (AWS_REGION, ECS metadata)
 
+	// DatabaseSecretID names the secret that holds the PostgreSQL password
+	// (DATABASE_SECRET_ID): see DatabaseSecret. Load does not read it.
+	DatabaseSecretID string
+
 	// EndpointURL sends both services' requests to one URL (tests, LocalStack).
 	EndpointURL string
 	// Credentials overrides the SDK's default chain (the ECS task role).
@@ -36,13 +40,14 @@ type Options struct {
 	MaxAttempts int
 }
 
-// OptionsFromEnv reads AWS_SECRETS_MANAGER_SECRET_ID, SSM_PARAMETER_PATH and
-// AWS_REGION.
+// OptionsFromEnv reads AWS_SECRETS_MANAGER_SECRET_ID, SSM_PARAMETER_PATH,
+// DATABASE_SECRET_ID and AWS_REGION.
 func OptionsFromEnv(getenv func(string) string) Options {
 	return Options{
-		SecretID:      getenv("AWS_SECRETS_MANAGER_SECRET_ID"),
-		ParameterPath: getenv("SSM_PARAMETER_PATH"),
-		Region:        getenv("AWS_REGION"),
+		SecretID:         getenv("AWS_SECRETS_MANAGER_SECRET_ID"),
+		ParameterPath:    getenv("SSM_PARAMETER_PATH"),
+		DatabaseSecretID: getenv("DATABASE_SECRET_ID"),
+		Region:           getenv("AWS_REGION"),
 	}
 }
 
@@ -62,11 +67,7 @@ func Load(ctx context.Context, opts Options) (map[string]string, error) {
 		return nil, err
 	}
 	if opts.ParameterPath != "" {
-		params, err := loadParameters(ctx, ssm.NewFromConfig(cfg, func(o *ssm.Options) {
-			if opts.EndpointURL != "" {
-				o.BaseEndpoint = aws.String(opts.EndpointURL)
-			}
-		}), opts.ParameterPath)
+		params, err := loadParameters(ctx, ssmClient(cfg, opts), opts.ParameterPath)
 		if err != nil {
 			return nil, err
 		}
@@ -88,6 +89,14 @@ func Load(ctx context.Context, opts Options) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+func ssmClient(cfg aws.Config, opts Options) *ssm.Client {
+	return ssm.NewFromConfig(cfg, func(o *ssm.Options) {
+		if opts.EndpointURL != "" {
+			o.BaseEndpoint = aws.String(opts.EndpointURL)
+		}
+	})
 }
 
 func sdkConfig(ctx context.Context, opts Options) (aws.Config, error) {

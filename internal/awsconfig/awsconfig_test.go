@@ -2,6 +2,7 @@ package awsconfig_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -148,5 +149,59 @@ func TestOptionsFromEnvAndGetenv(t *testing.T) {
 	g := awsconfig.Getenv(getenv, map[string]string{"LOG_FORMAT": "json", "JWT_SIGNING_KEY": "k"})
 	if got := strings.Join([]string{g("LOG_FORMAT"), g("JWT_SIGNING_KEY"), g("NOPE")}, ","); got != "text,k," {
 		t.Errorf("environment must win, AWS fills the rest: %q", got)
+	}
+}
+
+// TestDatabaseSecret reads the password of an RDS-format secret by staging
+// label, as a single-user rotation moves the labels: AWSCURRENT always,
+// AWSPENDING only while a rotation is under way.
+func TestDatabaseSecret(t *testing.T) {
+	const pw = "do-not-leak-me"
+	f, srv := newFakeAWS(t)
+	id := "bankapp-prod/db-master"
+	f.secrets[id] = `{"engine":"postgres","host":"bankapp-prod.x.us-east-1.rds.amazonaws.com","username":"bankapp","password":"` + pw + `","dbname":"bankapp","port":5432}`
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := awsconfig.NewDatabaseSecret(ctx, opts(srv.URL), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Current(ctx); got != pw || err != nil {
+		t.Fatalf("Current = %q, %v", got, err)
+	}
+	if got, err := s.Pending(ctx); got != "" || err != nil {
+		t.Fatalf("Pending without a rotation = %q, %v; want empty", got, err)
+	}
+	f.staged[id+"/AWSPENDING"] = `{"username":"bankapp","password":"next-one"}`
+	if got, err := s.Pending(ctx); got != "next-one" || err != nil {
+		t.Fatalf("Pending during a rotation = %q, %v", got, err)
+	}
+	var stages []any
+	f.mu.Lock()
+	for _, c := range f.calls {
+		stages = append(stages, c.Body["VersionStage"])
+	}
+	f.mu.Unlock()
+	if fmt.Sprint(stages) != "[AWSCURRENT AWSPENDING AWSPENDING]" {
+		t.Errorf("requested stages %v", stages)
+	}
+
+	for name, bad := range map[string]string{
+		"not json":       "password=" + pw,
+		"no password":    `{"username":"bankapp","pass":"` + pw + `"}`,
+		"empty password": `{"password":""}`,
+	} {
+		f.secrets[id] = bad
+		_, err := s.Current(ctx)
+		if err == nil || !strings.Contains(err.Error(), `non-empty "password"`) || strings.Contains(err.Error(), pw) {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
+	delete(f.secrets, id)
+	if _, err := s.Current(ctx); err == nil || !strings.Contains(err.Error(), "ResourceNotFoundException") {
+		t.Errorf("missing secret: %v", err)
+	}
+	if o := awsconfig.OptionsFromEnv(func(k string) string { return map[string]string{"DATABASE_SECRET_ID": id}[k] }); o.DatabaseSecretID != id {
+		t.Errorf("OptionsFromEnv: DatabaseSecretID = %q", o.DatabaseSecretID)
 	}
 }

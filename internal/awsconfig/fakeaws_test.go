@@ -14,7 +14,8 @@ import (
 // X-Amz-Target names the operation, JSON in and out, SigV4-signed.
 type fakeAWS struct {
 	t        *testing.T
-	secrets  map[string]string // secret id -> SecretString
+	secrets  map[string]string // secret id -> SecretString (AWSCURRENT)
+	staged   map[string]string // secret id + "/" + stage -> SecretString of other staging labels
 	params   []param           // in listing order
 	pageSize int
 
@@ -30,7 +31,7 @@ type call struct {
 }
 
 func newFakeAWS(t *testing.T) (*fakeAWS, *httptest.Server) {
-	f := &fakeAWS{t: t, secrets: map[string]string{}, pageSize: 10}
+	f := &fakeAWS{t: t, secrets: map[string]string{}, staged: map[string]string{}, pageSize: 10}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	return f, srv
@@ -62,6 +63,9 @@ func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "secretsmanager.GetSecretValue":
 		id, _ := body["SecretId"].(string)
 		s, ok := f.secrets[id]
+		if stage, _ := body["VersionStage"].(string); stage != "" && stage != "AWSCURRENT" {
+			s, ok = f.staged[id+"/"+stage]
+		}
 		if !ok {
 			f.fail(w, 400, "ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
 			return
@@ -81,7 +85,10 @@ func (f *fakeAWS) listParameters(w http.ResponseWriter, body map[string]any) {
 		fmt.Sscanf(tok, "page-%d", &start)
 	}
 	var match []param
-	for _, prm := range f.params {
+	f.mu.Lock()
+	params := f.params
+	f.mu.Unlock()
+	for _, prm := range params {
 		if strings.HasPrefix(prm.Name, p+"/") {
 			match = append(match, prm)
 		}
@@ -127,4 +134,11 @@ func (f *fakeAWS) targets() []string {
 		out[i] = c.Target
 	}
 	return out
+}
+
+// setParams replaces the parameters while requests may be under way.
+func (f *fakeAWS) setParams(p []param) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.params = p
 }

@@ -5,7 +5,6 @@ package bank
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,8 +12,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/ledger"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // MaxOpenAccounts is how many accounts a customer may have open at once.
@@ -58,7 +57,7 @@ func CleanName(s string) (string, bool) {
 
 // OpenAccount opens an account for owner inside tx, enforcing the open
 // account limit. currency "" means USD; name "" means the type's default.
-func OpenAccount(ctx context.Context, tx *store.Tx, owner, typ string, cur ledger.Currency, name string, now time.Time) (ledger.Account, error) {
+func OpenAccount(ctx context.Context, tx Tx, owner, typ string, cur ledger.Currency, name string, now time.Time) (ledger.Account, error) {
 	switch typ {
 	case ledger.TypeChecking, ledger.TypeSavings, ledger.TypeBrokerage:
 	default:
@@ -86,16 +85,87 @@ func OpenAccount(ctx context.Context, tx *store.Tx, owner, typ string, cur ledge
 	}
 	a := ledger.Account{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: owner, Type: typ, Currency: cur, Name: name,
 		Status: ledger.StatusActive, CreatedAt: now}
-	// Numbers are random; on the rare collision, draw again.
-	for i := 0; i < 5; i++ {
-		a.Number = ledger.NewAccountNumber()
-		err = tx.CreateAccount(ctx, a)
-		if !errors.Is(err, store.ErrNumberTaken) {
-			break
+	return ledger.CreateAccount(ctx, tx, a)
+}
+
+// Accounts lists the owner's accounts.
+func (s *Service) Accounts(ctx context.Context, owner string) ([]ledger.Account, error) {
+	return s.store.AccountsByOwner(ctx, owner)
+}
+
+// Account is one of the owner's accounts; another's is not_found.
+func (s *Service) Account(ctx context.Context, owner, id string) (ledger.Account, error) {
+	return s.store.AccountByID(ctx, owner, id)
+}
+
+// OpenAccount opens an account for the caller (at most MaxOpenAccounts
+// open). currency "" means USD; name "" the type's default.
+func (s *Service) OpenAccount(ctx context.Context, c audit.Caller, typ string, cur ledger.Currency, name string) (ledger.Account, error) {
+	var a ledger.Account
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		// The user row lock serialises a customer's account openings, so
+		// the limit holds under concurrency.
+		if err := tx.LockUser(ctx, c.UserID); err != nil {
+			return err
 		}
+		var err error
+		if a, err = OpenAccount(ctx, tx, c.UserID, typ, cur, name, s.now()); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, event(c, "account_open", "account:"+a.ID))
+	})
+	return a, err
+}
+
+// RenameAccount renames one of the caller's accounts.
+func (s *Service) RenameAccount(ctx context.Context, c audit.Caller, id, name string) (ledger.Account, error) {
+	name, ok := CleanName(name)
+	if !ok {
+		return ledger.Account{}, errInvalidName
 	}
-	if err != nil {
-		return ledger.Account{}, err
-	}
-	return a, nil
+	var a ledger.Account
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		if err := tx.SetAccountName(ctx, c.UserID, id, name); err != nil {
+			return ErrAccountNotFound
+		}
+		var err error
+		if a, err = tx.AccountByID(ctx, c.UserID, id); err != nil {
+			return err
+		}
+		return tx.InsertAudit(ctx, event(c, "account_rename", "account:"+a.ID))
+	})
+	return a, err
+}
+
+// CloseAccount closes one of the caller's accounts, which must hold no
+// money and no securities and not be frozen. Closing a closed account
+// answers it again (idempotent).
+func (s *Service) CloseAccount(ctx context.Context, c audit.Caller, id string) (ledger.Account, error) {
+	var a ledger.Account
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		if a, err = tx.AccountByIDForUpdate(ctx, c.UserID, id); err != nil {
+			return err
+		}
+		if a.Status == ledger.StatusClosed {
+			return nil
+		}
+		if a.Balance != 0 {
+			return ErrBalanceNotZero
+		}
+		if held, err := tx.HasHoldings(ctx, a.ID); err != nil {
+			return err
+		} else if held {
+			return &ledger.Error{Code: "balance_not_zero", Msg: "the account still holds securities; sell them before closing it"}
+		}
+		if a.Status == ledger.StatusFrozen {
+			return ledger.ErrAccountFrozen
+		}
+		if err := tx.SetAccountStatus(ctx, a.ID, ledger.StatusClosed); err != nil {
+			return err
+		}
+		a.Status = ledger.StatusClosed
+		return tx.InsertAudit(ctx, event(c, "account_close", "account:"+a.ID))
+	})
+	return a, err
 }

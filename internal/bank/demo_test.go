@@ -19,7 +19,7 @@ func TestSeedDemo(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite)
 	now := time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC)
-	if _, created, err := bank.SeedDemo(ctx, db, now); err != nil || !created {
+	if _, created, err := bank.SeedDemo(ctx, db.Bank(), now); err != nil || !created {
 		t.Fatalf("seed: created=%v err=%v", created, err)
 	}
 	if rep, err := db.VerifyLedger(ctx); err != nil || !rep.OK {
@@ -47,7 +47,7 @@ func TestSeedDemo(t *testing.T) {
 				brokerage = append(brokerage, a.ID)
 			}
 			eur = eur || a.Currency == ledger.EUR && a.Balance > 0
-			entries, err := db.History(ctx, a.ID, store.HistoryFilter{Limit: 10_000, Ascending: true})
+			entries, err := db.History(ctx, a.ID, bank.HistoryFilter{Limit: 10_000, Ascending: true})
 			if err != nil {
 				t.Fatal(err)
 			}

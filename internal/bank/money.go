@@ -7,9 +7,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/statement"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // Limits on simulated external funding and on money sent, in minor units
@@ -48,7 +48,7 @@ func CleanDescription(s string) (string, error) {
 }
 
 // ownAccount loads the user's account and parses the amount in its currency.
-func ownAccount(ctx context.Context, tx *store.Tx, m Movement) (ledger.Account, ledger.Amount, error) {
+func ownAccount(ctx context.Context, tx Tx, m Movement) (ledger.Account, ledger.Amount, error) {
 	a, err := tx.AccountByID(ctx, m.UserID, m.AccountID)
 	if err != nil {
 		return a, ledger.Amount{}, err
@@ -64,7 +64,7 @@ func ownAccount(ctx context.Context, tx *store.Tx, m Movement) (ledger.Account, 
 }
 
 // Deposit simulates external funding into the user's account.
-func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, error) {
+func Deposit(ctx context.Context, tx Tx, m Movement) (ledger.Transfer, error) {
 	desc, err := CleanDescription(m.Description)
 	if err != nil {
 		return ledger.Transfer{}, err
@@ -78,8 +78,8 @@ func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, er
 	}
 	// The user's deposit total for the day, locked: her concurrent deposits
 	// in this currency queue here, so the limit holds.
-	k := store.DayKey{User: m.UserID, Kind: ledger.KindDeposit, Currency: a.Currency, Day: store.DayOf(m.Now)}
-	totals, err := tx.LockDayTotals(ctx, []store.DayKey{k})
+	k := DayKey{User: m.UserID, Kind: ledger.KindDeposit, Currency: a.Currency, Day: DayOf(m.Now)}
+	totals, err := tx.LockDayTotals(ctx, []DayKey{k})
 	if err != nil {
 		return ledger.Transfer{}, err
 	}
@@ -95,11 +95,11 @@ func Deposit(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, er
 	if err := ledger.Post(ctx, tx, &t); err != nil {
 		return t, err
 	}
-	return t, tx.SetDayTotals(ctx, map[store.DayKey]int64{k: today + amt.Minor})
+	return t, tx.SetDayTotals(ctx, map[DayKey]int64{k: today + amt.Minor})
 }
 
 // Withdraw sends money out of the bank from the user's account.
-func Withdraw(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, error) {
+func Withdraw(ctx context.Context, tx Tx, m Movement) (ledger.Transfer, error) {
 	desc, err := CleanDescription(m.Description)
 	if err != nil {
 		return ledger.Transfer{}, err
@@ -137,42 +137,64 @@ type Prepared struct {
 // with the caller's idempotency records and audit events. A refused transfer
 // does not affect the others.
 type TransferBatch struct {
-	tx    *store.Tx
+	tx    Tx
 	book  *ledger.Book
 	preps []*Prepared // index-aligned with the movements; nil where refused
-	sent  map[store.DayKey]int64
-	dirty map[store.DayKey]struct{}
+	sent  map[DayKey]int64
+	dirty map[DayKey]struct{}
 }
 
 // BeginTransfers checks the movements and takes the locks. errs[i] is the
 // refusal of movement i found before any money is looked at (bad input,
 // unknown account or recipient, currency), nil if it can be applied; err is a
 // database failure of the whole batch.
-func BeginTransfers(ctx context.Context, tx *store.Tx, ms []Movement) (b *TransferBatch, errs []error, err error) {
-	errs = make([]error, len(ms))
-	descs := make([]string, len(ms))
-	var from []store.OwnerKey
-	var numbers []string
-	for i, m := range ms {
-		if descs[i], errs[i] = CleanDescription(m.Description); errs[i] != nil {
-			continue
-		}
-		if msg := ledger.AccountNumberProblem(m.ToAccountNumber); msg != "" {
-			errs[i] = &ledger.Error{Code: "validation_failed", Msg: msg, Field: "to_account_number"}
-			continue
-		}
-		from = append(from, store.OwnerKey{Owner: m.UserID, Key: m.AccountID})
-		numbers = append(numbers, m.ToAccountNumber)
+func BeginTransfers(ctx context.Context, tx Tx, ms []Movement) (b *TransferBatch, errs []error, err error) {
+	pl := planTransfers(ms)
+	if len(pl.locks.From) == 0 {
+		return pl.build(nil, nil, tx), pl.errs, nil
 	}
-	b = &TransferBatch{tx: tx, preps: make([]*Prepared, len(ms)), dirty: map[store.DayKey]struct{}{}}
-	if len(from) == 0 {
-		b.book = ledger.NewBook(nil)
-		return b, errs, nil
-	}
-	accounts, err := tx.LockTransferAccounts(ctx, from, numbers)
+	accounts, err := tx.LockTransferAccounts(ctx, pl.locks.From, pl.locks.Numbers)
 	if err != nil {
 		return nil, nil, err
 	}
+	b = pl.build(accounts, nil, tx)
+	if b.sent, err = tx.LockDayTotals(ctx, b.dayKeys()); err != nil {
+		return nil, nil, err
+	}
+	return b, pl.errs, nil
+}
+
+// transferPlan is a batch's movements checked for what needs no database
+// (description, account number syntax) and the rows it must lock.
+type transferPlan struct {
+	ms    []Movement
+	errs  []error
+	descs []string
+	locks BatchLocks
+}
+
+func planTransfers(ms []Movement) *transferPlan {
+	pl := &transferPlan{ms: ms, errs: make([]error, len(ms)), descs: make([]string, len(ms))}
+	for i, m := range ms {
+		if pl.descs[i], pl.errs[i] = CleanDescription(m.Description); pl.errs[i] != nil {
+			continue
+		}
+		if msg := ledger.AccountNumberProblem(m.ToAccountNumber); msg != "" {
+			pl.errs[i] = &ledger.Error{Code: "validation_failed", Msg: msg, Field: "to_account_number"}
+			continue
+		}
+		pl.locks.From = append(pl.locks.From, OwnerKey{Owner: m.UserID, Key: m.AccountID})
+		pl.locks.Numbers = append(pl.locks.Numbers, m.ToAccountNumber)
+		pl.locks.Days = append(pl.locks.Days, DayLock{User: m.UserID, AccountID: m.AccountID, Kind: ledger.KindTransfer, Day: DayOf(m.Now)})
+	}
+	return pl
+}
+
+// build checks each planned movement against the locked accounts. totals
+// are the locked day totals when the store took them with the accounts
+// (RunTransferBatch); nil when the caller locks them next (dayKeys).
+func (pl *transferPlan) build(accounts []ledger.Account, totals map[DayKey]int64, tx Tx) *TransferBatch {
+	b := &TransferBatch{tx: tx, preps: make([]*Prepared, len(pl.ms)), dirty: map[DayKey]struct{}{}, sent: totals}
 	byID := make(map[string]ledger.Account, len(accounts))
 	byNumber := make(map[string]ledger.Account, len(accounts))
 	for _, a := range accounts {
@@ -181,24 +203,33 @@ func BeginTransfers(ctx context.Context, tx *store.Tx, ms []Movement) (b *Transf
 			byNumber[a.Number] = a
 		}
 	}
-	var days []store.DayKey
-	for i, m := range ms {
-		if errs[i] != nil {
+	for i, m := range pl.ms {
+		if pl.errs[i] != nil {
 			continue
 		}
-		p, err := prepare(m, descs[i], byID, byNumber)
+		p, err := prepare(m, pl.descs[i], byID, byNumber)
 		if err != nil {
-			errs[i] = err
+			pl.errs[i] = err
 			continue
 		}
 		b.preps[i] = p
-		days = append(days, store.DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: p.From.Currency, Day: store.DayOf(m.Now)})
 	}
 	b.book = ledger.NewBook(accounts)
-	if b.sent, err = tx.LockDayTotals(ctx, days); err != nil {
-		return nil, nil, err
+	if b.sent == nil {
+		b.sent = map[DayKey]int64{}
 	}
-	return b, errs, nil
+	return b
+}
+
+// dayKeys are the day totals of the prepared transfers' senders.
+func (b *TransferBatch) dayKeys() []DayKey {
+	var days []DayKey
+	for _, p := range b.preps {
+		if p != nil {
+			days = append(days, DayKey{User: p.Movement.UserID, Kind: ledger.KindTransfer, Currency: p.From.Currency, Day: DayOf(p.Movement.Now)})
+		}
+	}
+	return days
 }
 
 // prepare checks one movement against the locked accounts, in the order the
@@ -244,7 +275,7 @@ func (b *TransferBatch) Apply(i int) (ledger.Transfer, ledger.Account, error) {
 		return ledger.Transfer{}, p.To, ledger.ErrAccountClosed
 	}
 	m := p.Movement
-	k := store.DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: from.Currency, Day: store.DayOf(m.Now)}
+	k := DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: from.Currency, Day: DayOf(m.Now)}
 	sent := b.sent[k]
 	if sent+p.Amount.Minor > MaxTransfersSentDaily {
 		return ledger.Transfer{}, p.To, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("You can send up to %s a day; %s is left today.",
@@ -263,19 +294,25 @@ func (b *TransferBatch) Apply(i int) (ledger.Transfer, ledger.Account, error) {
 
 // Write stores every applied transfer, the new balances and day totals,
 // and the given idempotency records and audit events, in one step.
-func (b *TransferBatch) Write(ctx context.Context, idem []store.IdemPut, audits []store.AuditEvent) error {
+func (b *TransferBatch) Write(ctx context.Context, idem []ledger.IdemPut, audits []audit.Event) error {
+	return b.tx.WriteTransfers(ctx, b.writes(idem, audits))
+}
+
+// writes is everything the batch applied, with the idempotency records and
+// audit events to store with it.
+func (b *TransferBatch) writes(idem []ledger.IdemPut, audits []audit.Event) TransferWrites {
 	ts, entries, bal := b.book.Take()
-	days := make(map[store.DayKey]int64, len(b.dirty))
+	days := make(map[DayKey]int64, len(b.dirty))
 	for k := range b.dirty {
 		days[k] = b.sent[k]
 	}
-	b.dirty = map[store.DayKey]struct{}{}
-	return b.tx.WriteTransfers(ctx, store.TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DayTotals: days, Idem: idem, Audits: audits})
+	b.dirty = map[DayKey]struct{}{}
+	return TransferWrites{Transfers: ts, Entries: entries, Balances: bal, DayTotals: days, Idem: idem, Audits: audits}
 }
 
 // Transfer moves money from the user's account to any open customer
 // account by number, in the same currency, within the daily limit.
-func Transfer(ctx context.Context, tx *store.Tx, m Movement) (ledger.Transfer, ledger.Account, error) {
+func Transfer(ctx context.Context, tx Tx, m Movement) (ledger.Transfer, ledger.Account, error) {
 	b, errs, err := BeginTransfers(ctx, tx, []Movement{m})
 	if err != nil {
 		return ledger.Transfer{}, ledger.Account{}, err

@@ -5,7 +5,6 @@ import (
 
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/statement"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 // EntryKind names a posting the way API.md does: a transfer is transfer_in
@@ -30,7 +29,7 @@ func EntryKind(transferKind string, amount int64) string {
 // BuildStatement assembles a month's statement from the balance before the
 // month and the month's entries, oldest first. The API (on demand) and the
 // statements job (on the 1st) both render through it.
-func BuildStatement(a ledger.Account, holder string, period statement.Period, opening int64, entries []store.HistoryEntry, now time.Time) statement.Statement {
+func BuildStatement(a ledger.Account, holder string, period statement.Period, opening int64, entries []HistoryEntry, now time.Time) statement.Statement {
 	st := statement.Statement{BankName: "BankApp", Holder: holder, Period: period, Opening: opening, Closing: opening, GeneratedAt: now,
 		Account: statement.Account{Number: a.Number, Name: a.Name, Type: a.Type, Currency: string(a.Currency), MinorDigits: a.Currency.Digits()}}
 	for _, e := range entries {
@@ -49,3 +48,10 @@ func BuildStatement(a ledger.Account, holder string, period statement.Period, op
 	}
 	return st
 }
+
+// entryKinds are the contract's entry kinds, for filtering history.
+var entryKinds = map[string]bool{"deposit": true, "withdrawal": true, "transfer_in": true, "transfer_out": true,
+	"trade_buy": true, "trade_sell": true, "fee": true, "interest": true}
+
+// ValidEntryKind reports whether k is an entry kind of the contract.
+func ValidEntryKind(k string) bool { return entryKinds[k] }

@@ -11,9 +11,10 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bankapp/bankapp/internal/store/dsn"
 )
 
 // Config is every setting of the server. Fields map one to one to the
@@ -32,6 +33,20 @@ type Config struct {
 	AccessTokenTTL  time.Duration
 	RefreshTokenTTL time.Duration
 	PublicOrigin    string // e.g. https://bankapp.example.com; "" = same origin as the request
+	// SessionIdleTimeout ends a session whose refresh token has not been used
+	// for this long; SessionMaxAge is the absolute lifetime of a browser
+	// (cookie) session (ASVS 3.3.2).
+	SessionIdleTimeout time.Duration
+	SessionMaxAge      time.Duration
+
+	// MetricsAddr is the listener of /metrics and /debug/pprof, never the
+	// public API port ("" = off).
+	MetricsAddr string
+
+	// MinOrderValue is the smallest order the brokerage fills, in minor
+	// units of the account's currency (a sale of a whole position may be
+	// smaller).
+	MinOrderValue int64
 
 	MarketDataProvider   string // "simulated" or "live"
 	AllowSimulatedMarket bool   // production opt-in to the simulated market
@@ -52,13 +67,11 @@ type Config struct {
 	LogLevel  string
 	LogFormat string
 
-	OTLPEndpoint string
-
 	// Group commit of transfers (docs/benchmarks.md).
-	GroupCommit        bool
-	GroupCommitWorkers int
-	GroupCommitMax     int
-	GroupCommitWindow  time.Duration
+	GroupCommit       bool
+	GroupCommitLanes  int
+	GroupCommitMax    int
+	GroupCommitWindow time.Duration
 
 	// DrainDelay is how long /readyz answers 503 before the listener closes
 	// on SIGTERM, so load balancers stop routing here first.
@@ -84,95 +97,71 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Var, e.Msg) }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in
-// tests). It collects every problem, not just the first.
+// tests): Parse, then Validate. It collects every problem, not just the
+// first, each naming its variable.
 func Load(getenv func(string) string) (Config, error) {
+	c, errs := Parse(getenv)
+	errs = append(errs, c.Validate()...)
+	if c.Production() && c.LogFormat == "" {
+		c.LogFormat = "json"
+	}
+	if len(errs) > 0 {
+		return c, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// Parse turns the variables into typed values with their defaults. It
+// reports values it cannot read (not a number, not a duration, out of the
+// type's range); the rules between settings are Validate's.
+func Parse(getenv func(string) string) (Config, []error) {
+	p := &parser{getenv: getenv}
+	c := Config{
+		Env:                    p.str("BANKAPP_ENV", "development"),
+		Addr:                   p.str("BANKAPP_ADDR", ":3001"),
+		DataDir:                p.str("BANKAPP_DATA_DIR", "./data"),
+		DatabaseURL:            p.str("DATABASE_URL", ""),
+		DatabaseReadURL:        p.str("DATABASE_READ_URL", ""),
+		JWTSigningKey:          p.key("JWT_SIGNING_KEY"),
+		JWTIssuer:              p.str("JWT_ISSUER", "bankapp"),
+		AccessTokenTTL:         p.duration("ACCESS_TOKEN_TTL", 15*time.Minute, 15*time.Minute),
+		RefreshTokenTTL:        p.duration("REFRESH_TOKEN_TTL", 30*24*time.Hour, 30*24*time.Hour),
+		PublicOrigin:           strings.TrimRight(p.str("BANKAPP_PUBLIC_ORIGIN", ""), "/"),
+		SessionIdleTimeout:     p.duration("SESSION_IDLE_TIMEOUT", 30*time.Minute, 30*24*time.Hour),
+		SessionMaxAge:          p.duration("SESSION_MAX_AGE", 12*time.Hour, 30*24*time.Hour),
+		MetricsAddr:            metricsAddr(getenv("METRICS_ADDR")),
+		MinOrderValue:          p.money("MIN_ORDER_VALUE", 100),
+		MarketDataProvider:     p.str("MARKET_DATA_PROVIDER", "simulated"),
+		AllowSimulatedMarket:   p.boolean("ALLOW_SIMULATED_MARKET", false),
+		YahooFinanceBaseURL:    p.str("YAHOO_FINANCE_BASE_URL", "https://query1.finance.yahoo.com"),
+		CoinGeckoBaseURL:       p.str("COINGECKO_BASE_URL", ""),
+		CoinGeckoAPIKey:        p.str("COINGECKO_API_KEY", ""),
+		CoinGeckoPro:           p.boolean("COINGECKO_PRO", false),
+		BlobStore:              p.str("BLOB_STORE", "file"),
+		SecretsManagerSecretID: p.str("AWS_SECRETS_MANAGER_SECRET_ID", ""),
+		SSMParameterPath:       p.str("SSM_PARAMETER_PATH", ""),
+		AuthRateLimitPerMinute: p.integer("AUTH_RATE_LIMIT_PER_MINUTE", 30, 0, 1_000_000),
+		APIRateLimitPerMinute:  p.integer("API_RATE_LIMIT_PER_MINUTE", 600, 0, 10_000_000),
+		TrustedProxies:         p.prefixes("TRUSTED_PROXY_CIDRS"),
+		LogLevel:               strings.ToLower(p.str("LOG_LEVEL", "info")),
+		LogFormat:              strings.ToLower(p.str("LOG_FORMAT", "")),
+		JobsEnabled:            p.boolean("BANKAPP_JOBS_ENABLED", true),
+		JobsLease:              p.duration("BANKAPP_JOBS_LEASE", 15*time.Second, 10*time.Minute),
+		DrainDelay:             p.durationOrZero("BANKAPP_DRAIN_DELAY", time.Second, 10*time.Second),
+		GroupCommit:            p.boolean("GROUP_COMMIT", true),
+		GroupCommitLanes:       p.integer("GROUP_COMMIT_LANES", 4, 1, 64),
+		GroupCommitMax:         p.integer("GROUP_COMMIT_MAX", 64, 1, 1000),
+		GroupCommitWindow:      p.duration("GROUP_COMMIT_WINDOW", 0, 2*time.Millisecond),
+		SavingsInterestBPS:     int64(p.integer("SAVINGS_INTEREST_BPS", 200, 0, 10_000)),
+	}
+	return c, p.errs
+}
+
+// Validate checks the rules of and between settings, and production's
+// refusal of development defaults.
+func (c Config) Validate() []error {
 	var errs []error
 	bad := func(v, format string, a ...any) { errs = append(errs, &Error{Var: v, Msg: fmt.Sprintf(format, a...)}) }
-	str := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
-	}
-	integer := func(name string, def, min, max int) int {
-		v := getenv(name)
-		if v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < min || n > max {
-			bad(name, "must be a whole number from %d to %d", min, max)
-			return def
-		}
-		return n
-	}
-	boolean := func(name string, def bool) bool {
-		v := getenv(name)
-		if v == "" {
-			return def
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			bad(name, "must be true or false")
-			return def
-		}
-		return b
-	}
-	duration := func(name string, def, max time.Duration) time.Duration {
-		v := getenv(name)
-		if v == "" {
-			return def
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 || d > max {
-			bad(name, "must be a duration such as 15m, at most %s", max)
-			return def
-		}
-		return d
-	}
-
-	// durationOrZero is duration that also accepts 0.
-	durationOrZero := func(name string, def, max time.Duration) time.Duration {
-		if getenv(name) == "0" {
-			return 0
-		}
-		return duration(name, def, max)
-	}
-
-	c := Config{
-		Env:                    str("BANKAPP_ENV", "development"),
-		Addr:                   str("BANKAPP_ADDR", ":3001"),
-		DataDir:                str("BANKAPP_DATA_DIR", "./data"),
-		DatabaseURL:            str("DATABASE_URL", ""),
-		DatabaseReadURL:        str("DATABASE_READ_URL", ""),
-		JWTIssuer:              str("JWT_ISSUER", "bankapp"),
-		AccessTokenTTL:         duration("ACCESS_TOKEN_TTL", 15*time.Minute, 15*time.Minute),
-		RefreshTokenTTL:        duration("REFRESH_TOKEN_TTL", 30*24*time.Hour, 30*24*time.Hour),
-		PublicOrigin:           strings.TrimRight(str("BANKAPP_PUBLIC_ORIGIN", ""), "/"),
-		MarketDataProvider:     str("MARKET_DATA_PROVIDER", "simulated"),
-		AllowSimulatedMarket:   boolean("ALLOW_SIMULATED_MARKET", false),
-		YahooFinanceBaseURL:    str("YAHOO_FINANCE_BASE_URL", "https://query1.finance.yahoo.com"),
-		CoinGeckoBaseURL:       str("COINGECKO_BASE_URL", ""),
-		CoinGeckoAPIKey:        str("COINGECKO_API_KEY", ""),
-		CoinGeckoPro:           boolean("COINGECKO_PRO", false),
-		BlobStore:              str("BLOB_STORE", "file"),
-		SecretsManagerSecretID: str("AWS_SECRETS_MANAGER_SECRET_ID", ""),
-		SSMParameterPath:       str("SSM_PARAMETER_PATH", ""),
-		AuthRateLimitPerMinute: integer("AUTH_RATE_LIMIT_PER_MINUTE", 30, 0, 1_000_000),
-		APIRateLimitPerMinute:  integer("API_RATE_LIMIT_PER_MINUTE", 600, 0, 10_000_000),
-		LogLevel:               strings.ToLower(str("LOG_LEVEL", "info")),
-		LogFormat:              strings.ToLower(str("LOG_FORMAT", "")),
-		OTLPEndpoint:           str("OTEL_EXPORTER_OTLP_ENDPOINT", ""),
-		JobsEnabled:            boolean("BANKAPP_JOBS_ENABLED", true),
-		JobsLease:              duration("BANKAPP_JOBS_LEASE", 15*time.Second, 10*time.Minute),
-		DrainDelay:             durationOrZero("BANKAPP_DRAIN_DELAY", time.Second, 10*time.Second),
-		GroupCommit:            boolean("GROUP_COMMIT", true),
-		GroupCommitWorkers:     integer("GROUP_COMMIT_WORKERS", 1, 1, 64),
-		GroupCommitMax:         integer("GROUP_COMMIT_MAX", 64, 1, 1000),
-		GroupCommitWindow:      duration("GROUP_COMMIT_WINDOW", 0, 2*time.Millisecond),
-		SavingsInterestBPS:     int64(integer("SAVINGS_INTEREST_BPS", 200, 0, 10_000)),
-	}
-
 	switch c.Env {
 	case "development", "production":
 	default:
@@ -181,22 +170,15 @@ func Load(getenv func(string) string) (Config, error) {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		bad("BANKAPP_ADDR", "must be host:port or :port")
 	}
-	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
-		bad("DATABASE_URL", "must be a postgres:// URL, or unset for the embedded SQLite database")
+	if _, _, err := dsn.Parse(c.DatabaseURL); err != nil {
+		bad("DATABASE_URL", "%v", err)
 	}
 	if c.DatabaseReadURL != "" {
-		if c.DatabaseURL == "" {
-			bad("DATABASE_READ_URL", "needs DATABASE_URL (a read replica of PostgreSQL)")
-		} else if !strings.HasPrefix(c.DatabaseReadURL, "postgres://") && !strings.HasPrefix(c.DatabaseReadURL, "postgresql://") {
+		if engine, _, _ := dsn.Parse(c.DatabaseURL); engine != dsn.Postgres {
+			bad("DATABASE_READ_URL", "needs DATABASE_URL to be PostgreSQL (a read replica of it)")
+		} else if engine, _, err := dsn.Parse(c.DatabaseReadURL); err != nil || engine != dsn.Postgres {
 			bad("DATABASE_READ_URL", "must be a postgres:// URL")
 		}
-	}
-	if k := getenv("JWT_SIGNING_KEY"); k != "" {
-		key, err := decodeKey(k)
-		if err != nil {
-			bad("JWT_SIGNING_KEY", "%v", err)
-		}
-		c.JWTSigningKey = key
 	}
 	switch c.MarketDataProvider {
 	case "simulated", "live":
@@ -206,16 +188,18 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.BlobStore != "file" && !strings.HasPrefix(c.BlobStore, "s3://") && !strings.HasPrefix(c.BlobStore, "file://") {
 		bad("BLOB_STORE", "must be file, file:///dir or s3://bucket/prefix")
 	}
-	for _, s := range strings.Split(getenv("TRUSTED_PROXY_CIDRS"), ",") {
-		if s = strings.TrimSpace(s); s == "" {
-			continue
+	if c.SessionIdleTimeout < c.AccessTokenTTL {
+		bad("SESSION_IDLE_TIMEOUT", "must be at least ACCESS_TOKEN_TTL (%s): an access token outlives an idle session otherwise", c.AccessTokenTTL)
+	}
+	if c.SessionMaxAge > c.RefreshTokenTTL {
+		bad("SESSION_MAX_AGE", "must be at most REFRESH_TOKEN_TTL (%s)", c.RefreshTokenTTL)
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("METRICS_ADDR", "must be host:port (e.g. 127.0.0.1:9090), or off")
+		} else if c.MetricsAddr == c.Addr {
+			bad("METRICS_ADDR", "must not be the API listener BANKAPP_ADDR: metrics are never public")
 		}
-		p, err := netip.ParsePrefix(s)
-		if err != nil {
-			bad("TRUSTED_PROXY_CIDRS", "%q is not a CIDR such as 10.2.1.0/24", s)
-			continue
-		}
-		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 	}
 	if c.JobsLease < 5*time.Second {
 		bad("BANKAPP_JOBS_LEASE", "must be at least 5s: a shorter claim lets another instance take over jobs still running")
@@ -237,20 +221,25 @@ func Load(getenv func(string) string) (Config, error) {
 		if len(c.JWTSigningKey) == 0 {
 			bad("JWT_SIGNING_KEY", "is required in production (at least 32 random bytes, base64); the development key is refused")
 		}
-		if c.DatabaseURL == "" {
-			bad("DATABASE_URL", "is required in production; the embedded SQLite database is for development only")
+		if engine, _, _ := dsn.Parse(c.DatabaseURL); engine != dsn.Postgres {
+			bad("DATABASE_URL", "must be PostgreSQL in production; the embedded SQLite database is for development only")
 		}
 		if c.MarketDataProvider == "simulated" && !c.AllowSimulatedMarket {
 			bad("MARKET_DATA_PROVIDER", "is simulated; production needs live, or ALLOW_SIMULATED_MARKET=true to opt in")
 		}
-		if c.LogFormat == "" {
-			c.LogFormat = "json"
-		}
 	}
-	if len(errs) > 0 {
-		return c, errors.Join(errs...)
+	return errs
+}
+
+// metricsAddr is METRICS_ADDR with its default; "off" turns the listener off.
+func metricsAddr(v string) string {
+	switch v = strings.TrimSpace(v); v {
+	case "":
+		return "127.0.0.1:9090"
+	case "off":
+		return ""
 	}
-	return c, nil
+	return v
 }
 
 // decodeKey reads a signing key given as base64 (standard or URL alphabet) or

@@ -98,7 +98,7 @@ func TestHistoryStartsAtFirstActivity(t *testing.T) {
 	q := fakeQuoter{quotes: map[string]market.Quote{"AAPL": {Symbol: "AAPL", Price: dec("100"), Currency: "USD", AsOf: now}}}
 	in := HistoryInput{
 		Currency: ledger.USD, Range: market.Range("5y"), Now: now,
-		Cash: []CashChange{{AccountID: "b1", At: funded, Balance: 100000}, {AccountID: "b1", At: funded.Add(time.Hour), Balance: 50000}},
+		Cash:   []CashChange{{AccountID: "b1", At: funded, Balance: 100000}, {AccountID: "b1", At: funded.Add(time.Hour), Balance: 50000}},
 		Orders: []Order{{Symbol: "AAPL", Side: SideBuy, Quantity: dec("5"), Price: dec("100"), Total: 50000, CreatedAt: funded.Add(time.Hour)}},
 	}
 	pts, err := History(context.Background(), q, in)

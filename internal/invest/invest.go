@@ -44,7 +44,10 @@ type Order struct {
 	Quantity  decimal.Decimal // exact, 8 fractional digits
 	Price     decimal.Decimal // the quote it filled at
 	Total     int64           // cash moved, minor units of Currency
-	Currency  ledger.Currency
+	// Rounding is the rule Total was rounded with (RoundBank, or
+	// RoundHalfEven for orders older than migration 8).
+	Rounding string
+	Currency ledger.Currency
 	// RealizedPL is, for a sell, the proceeds minus the cost basis sold (minor
 	// units); zero for a buy.
 	RealizedPL int64

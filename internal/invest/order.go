@@ -39,6 +39,9 @@ type OrderRequest struct {
 	Side      string
 	Quantity  decimal.Decimal
 	Notional  int64
+	// MinValue is the smallest order value the bank accepts, in minor units
+	// (MIN_ORDER_VALUE); a sell of the whole position may be smaller.
+	MinValue int64
 }
 
 // PlaceOrder fills req at quote q inside tx: it locks the brokerage account,
@@ -60,7 +63,7 @@ func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*
 	if err := tradable(acct, q); err != nil {
 		return nil, err
 	}
-	qty, total, err := Fill(req.Quantity, req.Notional, q.Price, acct.Currency)
+	qty, total, err := Fill(req.Side, req.Quantity, req.Notional, q.Price, acct.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -68,9 +71,14 @@ func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*
 	if err != nil {
 		return nil, fmt.Errorf("invest: holding: %w", err)
 	}
+	closing := req.Side == SideSell && qty.Equal(h.Quantity)
+	if total < req.MinValue && !closing {
+		return nil, invalidQuantity(fmt.Sprintf("the order value is %s; the smallest order is %s %s (a sale of the whole position may be smaller)",
+			ledger.FormatMinor(total, acct.Currency.Digits()), ledger.FormatMinor(req.MinValue, acct.Currency.Digits()), acct.Currency))
+	}
 	now := tx.Now()
 	o := &Order{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: req.OwnerID, AccountID: acct.ID, Symbol: req.Symbol,
-		Side: req.Side, Quantity: qty, Price: q.Price, Total: total, Currency: acct.Currency, CreatedAt: now}
+		Side: req.Side, Quantity: qty, Price: q.Price, Total: total, Currency: acct.Currency, Rounding: RoundBank, CreatedAt: now}
 	settlement := ledger.SystemAccountID(ledger.SystemSettlement, acct.Currency)
 	t := &ledger.Transfer{Kind: ledger.KindTrade, Currency: acct.Currency, Amount: total, CreatedBy: req.OwnerID, CreatedAt: now,
 		Description: TradeDescription(req.Side, qty, req.Symbol, q.Price, acct.Currency)}

@@ -65,12 +65,24 @@ func ParseQuantity(s string) (decimal.Decimal, error) {
 // FormatQuantity writes a quantity with exactly 8 fractional digits.
 func FormatQuantity(q decimal.Decimal) string { return q.StringFixed(QuantityDigits) }
 
+// Rounding rules a fill's cash total was computed with. Every order since
+// migration 8 is RoundBank; orders filled before it keep RoundHalfEven so
+// that `ledger verify` can recompute them exactly as they were made.
+const (
+	RoundBank     = "bank"      // buys rounded up, sells down: never in the customer's favour
+	RoundHalfEven = "half_even" // the rule before migration 8
+)
+
 // Fill prices a market order at price. Exactly one of qty (> 0) and
 // notional (minor units, > 0) is given. A notional order buys or sells
 // notional ÷ price units, truncated (rounded down) to 8 decimals. The cash
-// total is quantity × price rounded half-even to the currency's minor unit;
-// it must be at least one minor unit and at most ledger.MaxInputMinor.
-func Fill(qty decimal.Decimal, notional int64, price decimal.Decimal, c ledger.Currency) (decimal.Decimal, int64, error) {
+// total is quantity × price rounded to the currency's minor unit in the
+// bank's favour (FillTotal): a buy is charged at least its exact value, a
+// sell credited at most its exact value. The total must be at least one
+// minor unit and at most ledger.MaxInputMinor. The minimum order value is
+// the caller's rule (PlaceOrder), since a sell that closes a position may go
+// below it.
+func Fill(side string, qty decimal.Decimal, notional int64, price decimal.Decimal, c ledger.Currency) (decimal.Decimal, int64, error) {
 	if price.Sign() <= 0 {
 		return decimal.Zero, 0, fmt.Errorf("invest: quote price %s is not positive", price)
 	}
@@ -82,7 +94,7 @@ func Fill(qty decimal.Decimal, notional int64, price decimal.Decimal, c ledger.C
 				Msg: "That amount buys less than 0.00000001 of a unit at the current price. Enter a larger amount."}
 		}
 	}
-	total, ok := toMinor(qty.Mul(price), c)
+	total, ok := FillTotal(side, RoundBank, qty, price, c)
 	switch {
 	case !ok || total > ledger.MaxInputMinor:
 		return decimal.Zero, 0, invalidQuantity("An order can be worth at most " + ledger.FormatMinor(ledger.MaxInputMinor, c.Digits()) + " " + string(c) + ".")
@@ -92,8 +104,30 @@ func Fill(qty decimal.Decimal, notional int64, price decimal.Decimal, c ledger.C
 	return qty, total, nil
 }
 
-// toMinor rounds a major-unit amount half-even to minor units; ok is false
-// when it does not fit an int64.
+// FillTotal is the cash total of qty at price under a rounding rule: for
+// RoundBank, a buy rounds up and a sell rounds down to the minor unit; for
+// RoundHalfEven, both round half-even. ok is false when the total does not
+// fit an int64. `ledger verify` recomputes every stored order with it.
+func FillTotal(side, rule string, qty, price decimal.Decimal, c ledger.Currency) (int64, bool) {
+	v := qty.Mul(price).Shift(minorDigits(c))
+	switch {
+	case rule == RoundHalfEven:
+		v = v.RoundBank(0)
+	case side == SideBuy:
+		v = v.Ceil()
+	default:
+		v = v.Floor()
+	}
+	b := v.BigInt()
+	if !b.IsInt64() {
+		return 0, false
+	}
+	return b.Int64(), true
+}
+
+// toMinor rounds a major-unit value half-even to minor units, for
+// valuations (market value, day change), never for cash that moves; ok is
+// false when it does not fit an int64.
 func toMinor(v decimal.Decimal, c ledger.Currency) (int64, bool) {
 	b := v.Shift(minorDigits(c)).RoundBank(0).BigInt()
 	if !b.IsInt64() {

@@ -62,6 +62,7 @@ func TestFill(t *testing.T) {
 	d := decimal.RequireFromString
 	tests := []struct {
 		name     string
+		side     string
 		qty      string
 		notional int64
 		price    string
@@ -69,28 +70,35 @@ func TestFill(t *testing.T) {
 		wantCash int64
 		code     string
 	}{
-		{"whole shares", "3", 0, "228.58", "3.00000000", 68574, ""},
-		// 0.5 × 10.01 = 5.005 → half-even to 5.00; 0.5 × 10.03 = 5.015 → 5.02.
-		{"half-even down", "0.5", 0, "10.01", "0.50000000", 500, ""},
-		{"half-even up", "0.5", 0, "10.03", "0.50000000", 502, ""},
-		{"fractional crypto", "0.00123456", 0, "91000.55", "0.00123456", 11235, ""},
+		{"whole shares", SideBuy, "3", 0, "228.58", "3.00000000", 68574, ""},
+		// 0.5 × 10.01 = 5.005: a buy pays 5.01, a sell gets 5.00 (half-even
+		// would give 5.00 to both).
+		{"buy rounds up", SideBuy, "0.5", 0, "10.01", "0.50000000", 501, ""},
+		{"sell rounds down", SideSell, "0.5", 0, "10.01", "0.50000000", 500, ""},
+		// 0.5 × 10.03 = 5.015: half-even would credit a sell 5.02.
+		{"sell rounds down past half", SideSell, "0.5", 0, "10.03", "0.50000000", 501, ""},
+		{"buy of 1.49 cents pays 2", SideBuy, "0.00005750", 0, "259.09", "0.00005750", 2, ""},
+		{"sell of 1.49 cents gets 1", SideSell, "0.00005750", 0, "259.09", "0.00005750", 1, ""},
+		{"sell of half a cent gets nothing", SideSell, "0.00001930", 0, "259.09", "", 0, "invalid_quantity"},
+		{"fractional crypto", SideBuy, "0.00123456", 0, "91000.55", "0.00123456", 11235, ""},
 		// 100.00 / 228.58 = 0.437483594... → truncated to 0.43748359;
-		// × 228.58 = 99.99999897... → 100.00.
-		{"notional", "", 10000, "228.58", "0.43748359", 10000, ""},
+		// × 228.58 = 99.99999897... → a buy pays 100.00, a sell gets 99.99.
+		{"notional buy", SideBuy, "", 10000, "228.58", "0.43748359", 10000, ""},
+		{"notional sell", SideSell, "", 10000, "228.58", "0.43748359", 9999, ""},
 		// 10.00 / 3 = 3.33333333|33 → truncated; × 3 = 9.99999999 → 10.00.
-		{"notional truncates", "", 1000, "3.00", "3.33333333", 1000, ""},
-		{"notional too small", "", 1, "2000000.00", "", 0, "invalid_quantity"},
-		{"notional of a cent", "", 1, "91000.00", "0.00000010", 1, ""},
-		{"value below a cent", "0.00000001", 0, "100.00", "", 0, "invalid_quantity"},
-		{"value too large", "1000000000", 0, "2.00", "", 0, "invalid_quantity"},
-		{"tiny price", "1000000", 0, "0.0000085", "1000000.00000000", 850, ""},
+		{"notional truncates", SideBuy, "", 1000, "3.00", "3.33333333", 1000, ""},
+		{"notional too small", SideBuy, "", 1, "2000000.00", "", 0, "invalid_quantity"},
+		{"notional of a cent", SideBuy, "", 1, "91000.00", "0.00000010", 1, ""},
+		{"value below a cent", SideSell, "0.00000001", 0, "100.00", "", 0, "invalid_quantity"},
+		{"value too large", SideBuy, "1000000000", 0, "2.00", "", 0, "invalid_quantity"},
+		{"tiny price", SideBuy, "1000000", 0, "0.0000085", "1000000.00000000", 850, ""},
 	}
 	for _, tt := range tests {
 		var q decimal.Decimal
 		if tt.qty != "" {
 			q = d(tt.qty)
 		}
-		gotQ, cash, err := Fill(q, tt.notional, d(tt.price), ledger.USD)
+		gotQ, cash, err := Fill(tt.side, q, tt.notional, d(tt.price), ledger.USD)
 		if got := code(err); got != tt.code {
 			t.Errorf("%s: error %v, want code %q", tt.name, err, tt.code)
 			continue
@@ -103,6 +111,12 @@ func TestFill(t *testing.T) {
 		}
 		if tt.notional > 0 && cash > tt.notional {
 			t.Errorf("%s: notional order costs %d, more than %d", tt.name, cash, tt.notional)
+		}
+		// Never in the customer's favour: a buy pays at least, a sell gets
+		// at most, the exact value.
+		exact := gotQ.Mul(d(tt.price)).Shift(2)
+		if c := decimal.New(cash, 0); (tt.side == SideBuy && c.LessThan(exact)) || (tt.side == SideSell && c.GreaterThan(exact)) {
+			t.Errorf("%s: %s of exact value %s cents moved %d", tt.name, tt.side, exact, cash)
 		}
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/jobs"
-	"github.com/bankapp/bankapp/internal/store"
 )
 
 func day(t *testing.T, s string) time.Time {
 	t.Helper()
-	d, err := jobs.ParseDate(s)
+	d, err := bank.ParseDate(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,14 +25,14 @@ func runDays(t *testing.T, freq, start, end string, n int) []string {
 		e = day(t, end)
 	}
 	s := day(t, start)
-	out := []string{jobs.FormatDate(s)}
+	out := []string{bank.FormatDate(s)}
 	cur := s
 	for len(out) < n {
-		next, ok := jobs.Next(freq, s, e, cur)
+		next, ok := bank.Next(freq, s, e, cur)
 		if !ok {
 			break
 		}
-		out = append(out, jobs.FormatDate(next))
+		out = append(out, bank.FormatDate(next))
 		cur = next
 	}
 	return out
@@ -43,25 +43,25 @@ func TestScheduleCalendar(t *testing.T) {
 		name, freq, start, end string
 		want                   []string
 	}{
-		{"once runs once", jobs.Once, "2026-12-01", "", []string{"2026-12-01"}},
-		{"once ignores the end date", jobs.Once, "2026-12-01", "2027-06-01", []string{"2026-12-01"}},
-		{"weekly crosses the year", jobs.Weekly, "2026-12-24", "", []string{"2026-12-24", "2026-12-31", "2027-01-07", "2027-01-14"}},
-		{"weekly end date inclusive", jobs.Weekly, "2027-01-01", "2027-01-15", []string{"2027-01-01", "2027-01-08", "2027-01-15"}},
-		{"weekly end date between runs", jobs.Weekly, "2027-01-01", "2027-01-14", []string{"2027-01-01", "2027-01-08"}},
-		{"monthly on the 31st becomes the last day", jobs.Monthly, "2027-01-31", "",
+		{"once runs once", bank.Once, "2026-12-01", "", []string{"2026-12-01"}},
+		{"once ignores the end date", bank.Once, "2026-12-01", "2027-06-01", []string{"2026-12-01"}},
+		{"weekly crosses the year", bank.Weekly, "2026-12-24", "", []string{"2026-12-24", "2026-12-31", "2027-01-07", "2027-01-14"}},
+		{"weekly end date inclusive", bank.Weekly, "2027-01-01", "2027-01-15", []string{"2027-01-01", "2027-01-08", "2027-01-15"}},
+		{"weekly end date between runs", bank.Weekly, "2027-01-01", "2027-01-14", []string{"2027-01-01", "2027-01-08"}},
+		{"monthly on the 31st becomes the last day", bank.Monthly, "2027-01-31", "",
 			[]string{"2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31", "2027-06-30"}},
-		{"monthly leap February", jobs.Monthly, "2028-01-31", "", []string{"2028-01-31", "2028-02-29", "2028-03-31"}},
-		{"monthly 30th in February", jobs.Monthly, "2027-01-30", "", []string{"2027-01-30", "2027-02-28", "2027-03-30"}},
-		{"monthly 29th non-leap and leap", jobs.Monthly, "2027-12-29", "", []string{"2027-12-29", "2028-01-29", "2028-02-29", "2028-03-29"}},
-		{"monthly 29 Feb start", jobs.Monthly, "2028-02-29", "", []string{"2028-02-29", "2028-03-29", "2028-04-29"}},
-		{"monthly across years", jobs.Monthly, "2026-11-15", "2027-02-15", []string{"2026-11-15", "2026-12-15", "2027-01-15", "2027-02-15"}},
-		{"monthly end before the clamped day", jobs.Monthly, "2027-01-31", "2027-02-27", []string{"2027-01-31"}},
-		{"monthly end on the clamped day", jobs.Monthly, "2027-01-31", "2027-02-28", []string{"2027-01-31", "2027-02-28"}},
+		{"monthly leap February", bank.Monthly, "2028-01-31", "", []string{"2028-01-31", "2028-02-29", "2028-03-31"}},
+		{"monthly 30th in February", bank.Monthly, "2027-01-30", "", []string{"2027-01-30", "2027-02-28", "2027-03-30"}},
+		{"monthly 29th non-leap and leap", bank.Monthly, "2027-12-29", "", []string{"2027-12-29", "2028-01-29", "2028-02-29", "2028-03-29"}},
+		{"monthly 29 Feb start", bank.Monthly, "2028-02-29", "", []string{"2028-02-29", "2028-03-29", "2028-04-29"}},
+		{"monthly across years", bank.Monthly, "2026-11-15", "2027-02-15", []string{"2026-11-15", "2026-12-15", "2027-01-15", "2027-02-15"}},
+		{"monthly end before the clamped day", bank.Monthly, "2027-01-31", "2027-02-27", []string{"2027-01-31"}},
+		{"monthly end on the clamped day", bank.Monthly, "2027-01-31", "2027-02-28", []string{"2027-01-31", "2027-02-28"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			got := runDays(t, c.freq, c.start, c.end, len(c.want)+2)
-			if len(c.end) == 0 && c.freq != jobs.Once {
+			if len(c.end) == 0 && c.freq != bank.Once {
 				got = got[:len(c.want)]
 			}
 			if len(got) != len(c.want) {
@@ -82,13 +82,13 @@ func TestOccurrenceMatchesNext(t *testing.T) {
 	start := day(t, "2027-01-31")
 	cur := start
 	for n := 1; n < 96; n++ {
-		next, _ := jobs.Next(jobs.Monthly, start, time.Time{}, cur)
-		occ, _ := jobs.Occurrence(jobs.Monthly, start, n)
+		next, _ := bank.Next(bank.Monthly, start, time.Time{}, cur)
+		occ, _ := bank.Occurrence(bank.Monthly, start, n)
 		if !next.Equal(occ) {
-			t.Fatalf("occurrence %d: Next %s, Occurrence %s", n, jobs.FormatDate(next), jobs.FormatDate(occ))
+			t.Fatalf("occurrence %d: Next %s, Occurrence %s", n, bank.FormatDate(next), bank.FormatDate(occ))
 		}
-		if last := jobs.DaysIn(next.Year(), next.Month()); next.Day() != min(31, last) {
-			t.Fatalf("occurrence %d on %s, want the month's last day", n, jobs.FormatDate(next))
+		if last := bank.DaysIn(next.Year(), next.Month()); next.Day() != min(31, last) {
+			t.Fatalf("occurrence %d on %s, want the month's last day", n, bank.FormatDate(next))
 		}
 		cur = next
 	}
@@ -101,14 +101,14 @@ func TestDatesAreUTC(t *testing.T) {
 		t.Skip("no tzdata")
 	}
 	local := time.Date(2027, 1, 31, 23, 30, 0, 0, ny)
-	if got := jobs.FormatDate(local); got != "2027-02-01" {
+	if got := bank.FormatDate(local); got != "2027-02-01" {
 		t.Fatalf("FormatDate = %s, want 2027-02-01 (UTC)", got)
 	}
-	if got := jobs.Day(local); !got.Equal(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)) {
+	if got := bank.Day(local); !got.Equal(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("Day = %s", got)
 	}
 	for _, bad := range []string{"2027-02-30", "2027-13-01", "27-01-01", "2027-1-1", ""} {
-		if _, err := jobs.ParseDate(bad); err == nil {
+		if _, err := bank.ParseDate(bad); err == nil {
 			t.Errorf("ParseDate(%q) accepted", bad)
 		}
 	}
@@ -126,25 +126,25 @@ func TestMonthlyInterest(t *testing.T) {
 	cases := []struct {
 		name    string
 		opening int64
-		points  []store.BalancePoint
+		points  []bank.BalancePoint
 		month   time.Time
 		bps     int64
 		want    int64
 	}{
-		// 1,000,000.00 at 2 % for 30 of 365 days = 1643.835616… → 1643.84
-		{"whole month", 100_000_000, nil, nov, 200, 164_384},
+		// 1,000,000.00 at 2 % for 30 of 365 days = 1643.835616… → 1643.83
+		{"whole month", 100_000_000, nil, nov, 200, 164_383},
 		{"nothing", 0, nil, nov, 200, 0},
 		{"zero rate", 100_000_000, nil, nov, 0, 0},
 		// Deposit during the 15th: days 15–30 (16 days) earn on 10,000.00 at 3.65 %:
 		// 1,000,000 cents·365 bps·16/(10,000·365) = 1600 cents.
 		{"closing balance counts from the day of the deposit", 0,
-			[]store.BalancePoint{{At: at("2026-11-15T23:59:59Z"), Balance: 1_000_000}}, nov, 365, 1600},
+			[]bank.BalancePoint{{At: at("2026-11-15T23:59:59Z"), Balance: 1_000_000}}, nov, 365, 1600},
 		// A deposit on 1 Dec 00:00 is not November's.
 		{"deposit intraday then withdrawn the same day earns nothing", 0,
-			[]store.BalancePoint{{At: at("2026-11-10T08:00:00Z"), Balance: 5_000_000}, {At: at("2026-11-10T09:00:00Z"), Balance: 0}}, nov, 500, 0},
+			[]bank.BalancePoint{{At: at("2026-11-10T08:00:00Z"), Balance: 5_000_000}, {At: at("2026-11-10T09:00:00Z"), Balance: 0}}, nov, 500, 0},
 		// Leap year: 29 Feb 2028, 366-day year. 3,660.00 at 1 bp for 29 days:
-		// 366,000·1·29/(10,000·366) = 2.9 → 3 cents.
-		{"leap February uses 366 days", 366_000, nil, day(t, "2028-02-01"), 1, 3},
+		// 366,000·1·29/(10,000·366) = 2.9 → 2 cents.
+		{"leap February uses 366 days", 366_000, nil, day(t, "2028-02-01"), 1, 2},
 		// 365 cents at 100 % for 31 of 365 days = 31 cents exactly.
 		{"exact", 365, nil, day(t, "2027-01-01"), 10_000, 31},
 	}
@@ -157,17 +157,19 @@ func TestMonthlyInterest(t *testing.T) {
 	}
 }
 
-func TestMonthlyInterestRoundsHalfToEven(t *testing.T) {
+// Interest is rounded down to the cent: in the bank's favour, never a
+// fraction of a cent paid that was not earned.
+func TestMonthlyInterestRoundsDown(t *testing.T) {
 	// November has 30 days and 2026 has 365: a constant balance at 1 bp
-	// earns bal·30/3,650,000 cents, exactly k + ½ when bal = 60,833⅓·(2k+1).
+	// earns bal·30/3,650,000 cents.
 	nov := day(t, "2026-11-01")
 	for _, c := range []struct{ bal, want int64 }{
-		{182_500, 2},    // 1.5 → 2
+		{182_500, 1},    // 1.5 → 1
 		{547_500, 4},    // 4.5 → 4
-		{912_500, 8},    // 7.5 → 8
-		{1_277_500, 10}, // 10.5 → 10
-		{182_499, 1},    // 1.49999… → 1
-		{547_501, 5},    // 4.50000… → 5
+		{912_500, 7},    // 7.5 → 7
+		{3_649_999, 29}, // 29.99999… → 29
+		{121_667, 1},    // 1.000002… → 1
+		{121_666, 0},    // 0.99999… → 0
 		{3_650_000, 30}, // 30 exactly
 	} {
 		if got := jobs.MonthlyInterest(c.bal, nil, nov, 1); got != c.want {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
 )
@@ -18,7 +19,8 @@ var cleanupBatch = 20_000
 
 // runCleanup deletes done and cancelled jobs older than the retention,
 // idempotency keys past their TTL (a replay after it runs as a new request
-// anyway) and day totals older than store.DayTotalsKept days, at most
+// anyway), day totals older than bank.DayTotalsKept days and stale
+// sign-in failure counts, at most
 // cleanupBatch of each. The retention must outlast the seeding window (the
 // previous and the current month): a month-end job deleted while it can
 // still be seeded would run again. Occurrence jobs are never re-enqueued
@@ -33,14 +35,21 @@ func (r *Runner) runCleanup(ctx context.Context, tx *store.Tx, j store.Job) erro
 	if err != nil {
 		return err
 	}
-	days, err := tx.DeleteOldDayTotals(ctx, store.DayOf(now)-(store.DayTotalsKept-1), cleanupBatch)
+	days, err := tx.DeleteOldDayTotals(ctx, bank.DayOf(now)-(bank.DayTotalsKept-1), cleanupBatch)
 	if err != nil {
 		return err
 	}
-	if n+keys+days > 0 {
-		r.log.Info("cleanup", "jobs", n, "idempotency_keys", keys, "day_totals", days)
+	// Sign-in failure counts untouched for a day and not locked: a count
+	// that old no longer matters (a lock lasts 15 minutes), and unknown
+	// emails tried by an attacker would otherwise pile up.
+	attempts, err := tx.DeleteStaleLoginAttempts(ctx, now.Add(-24*time.Hour), now, cleanupBatch)
+	if err != nil {
+		return err
 	}
-	if max(n, keys, days) < int64(cleanupBatch) {
+	if n+keys+days+attempts > 0 {
+		r.log.Info("cleanup", "jobs", n, "idempotency_keys", keys, "day_totals", days, "login_attempts", attempts)
+	}
+	if max(n, keys, days, attempts) < int64(cleanupBatch) {
 		return nil
 	}
 	// A full batch: there is more. Another run goes next, in its own short
@@ -51,6 +60,6 @@ func (r *Runner) runCleanup(ctx context.Context, tx *store.Tx, j store.Job) erro
 
 // seedCleanup queues today's cleanup at 03:00 UTC.
 func (r *Runner) seedCleanup(ctx context.Context, now time.Time) error {
-	_, err := r.db.EnqueueJob(ctx, store.Job{Kind: KindCleanup, DedupeKey: "cleanup:" + FormatDate(now), RunAt: Day(now).Add(3 * time.Hour)})
+	_, err := r.db.EnqueueJob(ctx, store.Job{Kind: KindCleanup, DedupeKey: "cleanup:" + bank.FormatDate(now), RunAt: bank.Day(now).Add(3 * time.Hour)})
 	return err
 }

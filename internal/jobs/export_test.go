@@ -7,3 +7,17 @@ func SetCleanupBatch(n int) (restore func()) {
 	cleanupBatch = n
 	return func() { cleanupBatch = old }
 }
+
+// StopSignalled is closed once Stop has told the loop to stop.
+func (r *Runner) StopSignalled() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastStop
+}
+
+// LoopDone is closed once the background loop has returned.
+func (r *Runner) LoopDone() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lastDone
+}

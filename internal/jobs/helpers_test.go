@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/jobs"
@@ -112,13 +113,13 @@ func (f *fixture) balance(id string) int64 {
 	return a.Balance
 }
 
-func (f *fixture) schedule(q jobs.ScheduleRequest) store.ScheduledTransfer {
+func (f *fixture) schedule(q bank.ScheduleRequest) bank.ScheduledTransfer {
 	f.t.Helper()
 	q.Now = f.clk.Now()
-	var s store.ScheduledTransfer
+	var s bank.ScheduledTransfer
 	err := f.db.InTx(f.ctx, func(tx *store.Tx) error {
 		var err error
-		s, err = jobs.CreateSchedule(f.ctx, tx, q)
+		s, err = bank.CreateSchedule(f.ctx, tx, q)
 		return err
 	})
 	if err != nil {
@@ -127,9 +128,9 @@ func (f *fixture) schedule(q jobs.ScheduleRequest) store.ScheduledTransfer {
 	return s
 }
 
-func (f *fixture) get(id string) store.ScheduledTransfer {
+func (f *fixture) get(id string) bank.ScheduledTransfer {
 	f.t.Helper()
-	var s store.ScheduledTransfer
+	var s bank.ScheduledTransfer
 	err := f.db.InTx(f.ctx, func(tx *store.Tx) error {
 		var err error
 		s, err = tx.ScheduledTransferForUpdate(f.ctx, "", id)
@@ -153,9 +154,9 @@ func (f *fixture) verify() {
 }
 
 // audits returns the audit events of an action.
-func (f *fixture) audits(action string) []store.AuditEvent {
+func (f *fixture) audits(action string) []audit.Event {
 	f.t.Helper()
-	ev, err := f.db.AuditEvents(f.ctx, store.AuditFilter{Action: action, Limit: 10_000})
+	ev, err := f.db.AuditEvents(f.ctx, audit.Filter{Action: action, Limit: 10_000})
 	if err != nil {
 		f.t.Fatal(err)
 	}

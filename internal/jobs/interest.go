@@ -7,6 +7,8 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
 )
@@ -36,14 +38,14 @@ func InterestKey(accountID, month string) string { return "interest:" + accountI
 
 // MonthlyInterest is the interest earned in month (any time in it) at an
 // annual rate of bps basis points: every day's closing balance earns
-// balance·bps/10000/days-in-year, and the month's exact sum is rounded half
-// to even to the minor unit. opening is the balance before the month;
+// balance·bps/10000/days-in-year, and the month's exact sum is rounded down
+// to the minor unit: the bank never pays a fraction of a cent it did not owe. opening is the balance before the month;
 // points are the balances after each posting of the month, in order.
-func MonthlyInterest(opening int64, points []store.BalancePoint, month time.Time, bps int64) int64 {
-	start := MonthStart(month)
-	days := DaysIn(start.Year(), start.Month())
+func MonthlyInterest(opening int64, points []bank.BalancePoint, month time.Time, bps int64) int64 {
+	start := bank.MonthStart(month)
+	days := bank.DaysIn(start.Year(), start.Month())
 	yearDays := 365
-	if DaysIn(start.Year(), time.February) == 29 {
+	if bank.DaysIn(start.Year(), time.February) == 29 {
 		yearDays = 366
 	}
 	sum := new(big.Int)
@@ -58,18 +60,7 @@ func MonthlyInterest(opening int64, points []store.BalancePoint, month time.Time
 	}
 	num := sum.Mul(sum, big.NewInt(bps))
 	den := big.NewInt(int64(10_000 * yearDays))
-	return roundHalfEven(num, den).Int64()
-}
-
-// roundHalfEven divides num by den (den > 0), rounding half to even.
-func roundHalfEven(num, den *big.Int) *big.Int {
-	q, m := new(big.Int).DivMod(num, den, new(big.Int)) // m ≥ 0, q floors
-	twice := m.Lsh(m, 1)
-	switch c := twice.Cmp(den); {
-	case c > 0, c == 0 && q.Bit(0) == 1:
-		q.Add(q, big.NewInt(1))
-	}
-	return q
+	return new(big.Int).Div(num, den).Int64() // num, den ≥ 0: Div floors
 }
 
 // runInterestMonth queues one payment job per savings account that existed
@@ -79,7 +70,7 @@ func (r *Runner) runInterestMonth(ctx context.Context, tx *store.Tx, j store.Job
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Permanent(fmt.Errorf("jobs: interest payload: %w", err))
 	}
-	start, err := ParsePeriod(p.Month)
+	start, err := bank.ParsePeriod(p.Month)
 	if err != nil {
 		return Permanent(err)
 	}
@@ -120,7 +111,7 @@ func (r *Runner) runInterestPay(ctx context.Context, tx *store.Tx, j store.Job) 
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Permanent(fmt.Errorf("jobs: interest payload: %w", err))
 	}
-	start, err := ParsePeriod(p.Month)
+	start, err := bank.ParsePeriod(p.Month)
 	if err != nil {
 		return Permanent(err)
 	}
@@ -153,7 +144,7 @@ func (r *Runner) runInterestPay(ctx context.Context, tx *store.Tx, j store.Job) 
 			return ledger.Response{}, err
 		}
 		amount := ledger.FormatMinor(minor, a.Currency.Digits())
-		if err := tx.InsertAudit(ctx, store.AuditEvent{Action: "interest", Target: "transfer:" + t.ID, Outcome: "success", At: now,
+		if err := tx.InsertAudit(ctx, audit.Event{Action: "interest", Target: "transfer:" + t.ID, Outcome: "success", At: now,
 			RequestID: "job:" + j.ID, Detail: key + " " + amount + " " + string(a.Currency)}); err != nil {
 			return ledger.Response{}, err
 		}

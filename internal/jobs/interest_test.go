@@ -5,6 +5,7 @@ import (
 	"io"
 	"testing"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
@@ -28,23 +29,23 @@ func TestMonthEndInterestAndStatements(t *testing.T) {
 		}
 
 		// October: 12 days (20th–31st) of 10,000.00 at 2 %:
-		// 1,000,000·200·12 / (10,000·365) = 657.53… → 658 cents.
+		// 1,000,000·200·12 / (10,000·365) = 657.53… → 657 cents (rounded down).
 		f.at("2026-11-01T00:00:00Z")
-		if got := f.balance(sav.ID); got != 1_000_658 {
+		if got := f.balance(sav.ID); got != 1_000_657 {
 			t.Fatalf("savings after October interest: %d", got)
 		}
 		if got := f.balance(chk.ID); got != 1_000_000 {
 			t.Fatalf("checking earned interest: %d", got)
 		}
-		if got := f.balance(ledger.SystemAccountID(ledger.SystemInterest, ledger.USD)); got != -658 {
+		if got := f.balance(ledger.SystemAccountID(ledger.SystemInterest, ledger.USD)); got != -657 {
 			t.Fatalf("interest expense account: %d", got)
 		}
-		h, err := db.History(f.ctx, sav.ID, store.HistoryFilter{Kind: "interest", Limit: 10})
-		if err != nil || len(h) != 1 || h[0].Amount != 658 || h[0].TransferKind != ledger.KindInterest || h[0].Description != "Interest for October 2026" {
+		h, err := db.History(f.ctx, sav.ID, bank.HistoryFilter{Kind: "interest", Limit: 10})
+		if err != nil || len(h) != 1 || h[0].Amount != 657 || h[0].TransferKind != ledger.KindInterest || h[0].Description != "Interest for October 2026" {
 			t.Fatalf("history: %+v %v", h, err)
 		}
 		ev := f.audits("interest")
-		if len(ev) != 1 || ev[0].Detail != jobs.InterestKey(sav.ID, "2026-10")+" 6.58 USD" {
+		if len(ev) != 1 || ev[0].Detail != jobs.InterestKey(sav.ID, "2026-10")+" 6.57 USD" {
 			t.Fatalf("interest audit: %+v", ev)
 		}
 		for _, a := range []ledger.Account{sav, chk} {
@@ -65,12 +66,12 @@ func TestMonthEndInterestAndStatements(t *testing.T) {
 		// Later runs in November pay nothing more for October.
 		f.at("2026-11-01T06:00:00Z")
 		f.at("2026-11-15T00:00:00Z")
-		if got := f.balance(sav.ID); got != 1_000_658 {
+		if got := f.balance(sav.ID); got != 1_000_657 {
 			t.Fatalf("October interest paid twice: %d", got)
 		}
-		// November, all 30 days on 10,006.58: 1,000,658·200·30/3,650,000 = 1644.92 → 1645.
+		// November, all 30 days on 10,006.57: 1,000,657·200·30/3,650,000 = 1644.91 → 1644.
 		f.at("2026-12-01T00:00:00Z")
-		if got := f.balance(sav.ID); got != 1_000_658+1645 {
+		if got := f.balance(sav.ID); got != 1_000_657+1644 {
 			t.Fatalf("savings after November interest: %d", got)
 		}
 		if n := len(f.audits("interest")); n != 2 {

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
@@ -50,7 +52,7 @@ func startInstance(t *testing.T, bin, dbURL, key string, jobsOn bool) *instance 
 	}
 	t.Cleanup(func() { out.Close() })
 	in.cmd = exec.Command(bin, "serve")
-	in.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BANKAPP_ADDR=" + in.addr, "DATABASE_URL=" + dbURL, "BANKAPP_DATA_DIR=" + dir,
+	in.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BANKAPP_ADDR=" + in.addr, "METRICS_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "BANKAPP_DATA_DIR=" + dir,
 		"JWT_SIGNING_KEY=" + key, "LOG_FORMAT=json", "LOG_LEVEL=info", fmt.Sprintf("BANKAPP_JOBS_ENABLED=%t", jobsOn)}
 	in.cmd.Stdout, in.cmd.Stderr = out, out
 	if err := in.cmd.Start(); err != nil {
@@ -151,7 +153,7 @@ func TestThreeInstancesSIGKILLExactlyOnce(t *testing.T) {
 		amount       int64
 	}
 	scheds := make([]sched, 0, occurrences)
-	today := jobs.FormatDate(time.Now())
+	today := bank.FormatDate(time.Now())
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		for i := 0; i < occurrences; i++ {
 			// Nobody pays customer 0, so its 5.00 runs out.
@@ -161,8 +163,8 @@ func TestThreeInstancesSIGKILLExactlyOnce(t *testing.T) {
 			}
 			from, to := parties[i%customers], parties[r]
 			amount := int64(100 + i%50)
-			s, err := jobs.CreateSchedule(ctx, tx, jobs.ScheduleRequest{UserID: from.user, FromAccountID: from.acct.ID, ToAccountNumber: to.acct.Number,
-				Amount: ledger.FormatMinor(amount, 2), Frequency: jobs.Once, StartDate: today, Now: time.Now()})
+			s, err := bank.CreateSchedule(ctx, tx, bank.ScheduleRequest{UserID: from.user, FromAccountID: from.acct.ID, ToAccountNumber: to.acct.Number,
+				Amount: ledger.FormatMinor(amount, 2), Frequency: bank.Once, StartDate: today, Now: time.Now()})
 			if err != nil {
 				return err
 			}
@@ -279,11 +281,11 @@ func TestThreeInstancesSIGKILLExactlyOnce(t *testing.T) {
 func checkExactlyOnce[S any](t *testing.T, db *store.DB, scheds []S, opening map[string]int64, fields func(S) (id, from, to string, amount int64)) {
 	t.Helper()
 	ctx := context.Background()
-	events, err := db.AuditEvents(ctx, store.AuditFilter{Action: "scheduled_transfer", Limit: 100_000})
+	events, err := db.AuditEvents(ctx, audit.Filter{Action: "scheduled_transfer", Limit: 100_000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	byKey := map[string][]store.AuditEvent{}
+	byKey := map[string][]audit.Event{}
 	for _, e := range events {
 		k, _, _ := strings.Cut(e.Detail, " ")
 		byKey[k] = append(byKey[k], e)
@@ -296,7 +298,7 @@ func checkExactlyOnce[S any](t *testing.T, db *store.DB, scheds []S, opening map
 	today := time.Now().UTC()
 	for _, s := range scheds {
 		id, from, to, amount := fields(s)
-		key := jobs.OccurrenceKey(id, today)
+		key := bank.OccurrenceKey(id, today)
 		j, err := db.JobByDedupeKey(ctx, key)
 		if err != nil || j.Status != store.JobDone {
 			t.Fatalf("job %s: %+v %v", key, j, err)

@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
@@ -54,10 +55,13 @@ type Runner struct {
 	keys     *ledger.Keys
 	handlers map[string]Handler
 
-	mu       sync.Mutex
-	stop     chan struct{}
-	done     chan struct{}
-	lastSeed time.Time
+	mu   sync.Mutex
+	stop chan struct{}
+	done chan struct{}
+	// lastStop and lastDone are the channels of the latest Start, kept
+	// after Stop so tests can wait on them instead of sleeping.
+	lastStop, lastDone chan struct{}
+	lastSeed           time.Time
 }
 
 // New builds a runner with the built-in job kinds registered.
@@ -101,7 +105,7 @@ func New(o Options) (*Runner, error) {
 		return nil, err
 	}
 	r := &Runner{o: o, db: o.DB, log: o.Logger, m: m, keys: ledger.NewKeys(), handlers: map[string]Handler{}}
-	r.Register(KindScheduledTransfer, r.runScheduledTransfer)
+	r.Register(bank.KindScheduledTransfer, r.runScheduledTransfer)
 	r.Register(KindInterestMonth, r.runInterestMonth)
 	r.Register(KindInterestPay, r.runInterestPay)
 	r.Register(KindStatementsMonth, r.runStatementsMonth)
@@ -123,6 +127,7 @@ func (r *Runner) Start(ctx context.Context) {
 		return
 	}
 	r.stop, r.done = make(chan struct{}), make(chan struct{})
+	r.lastStop, r.lastDone = r.stop, r.done
 	go r.loop(ctx, r.stop, r.done)
 	r.log.Info("job runner started", "instance", r.o.Instance, "lease", r.o.Lease.String(), "poll", r.o.PollInterval.String())
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
@@ -199,9 +200,13 @@ func TestStartStopRunsDueJobsInTheBackground(t *testing.T) {
 		if err := f.r.Stop(ctx); err != nil {
 			t.Fatal(err)
 		}
-		// Stopped: a new due job stays pending.
+		// Stopped: the loop has returned, so nothing picks up a new due job.
+		select {
+		case <-f.r.LoopDone():
+		default:
+			t.Fatal("Stop returned while the background loop still runs")
+		}
 		f.enqueue("bg", "bg:2", "2027-01-01T00:00:00Z")
-		time.Sleep(100 * time.Millisecond)
 		if j := f.job("bg:2"); j.Status != store.JobPending {
 			t.Fatalf("ran after Stop: %+v", j)
 		}
@@ -235,7 +240,7 @@ func TestStopFinishesTheJobInHandAndReturnsTheRest(t *testing.T) {
 		}
 		stopped := make(chan error, 1)
 		go func() { stopped <- f.r.Stop(context.Background()) }()
-		time.Sleep(50 * time.Millisecond) // Stop is now waiting for the job in hand
+		<-f.r.StopSignalled() // Stop has told the loop to stop and waits for the job in hand
 		close(release)
 		if err := <-stopped; err != nil {
 			t.Fatal(err)
@@ -268,8 +273,8 @@ func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
 		// An idempotency key a day and a half old and one an hour old; day
 		// totals of 8 days ago (no longer kept) and of 6 days ago.
 		cleanupAt := time.Date(2027, 4, 11, 3, 0, 0, 0, time.UTC)
-		oldDay := store.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: store.DayOf(cleanupAt) - 7}
-		keptDay := store.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: store.DayOf(cleanupAt) - 6}
+		oldDay := bank.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: bank.DayOf(cleanupAt) - 7}
+		keptDay := bank.DayKey{User: "u1", Kind: ledger.KindTransfer, Currency: ledger.USD, Day: bank.DayOf(cleanupAt) - 6}
 		err := db.InTx(f.ctx, func(tx *store.Tx) error {
 			for key, at := range map[string]time.Time{"old-key": cleanupAt.Add(-36 * time.Hour), "new-key": cleanupAt.Add(-time.Hour)} {
 				rec := ledger.IdemRecord{RequestHash: "h", Response: ledger.Response{Status: 201, Body: []byte(`{}`)}, CreatedAt: at}
@@ -277,10 +282,10 @@ func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
 					return err
 				}
 			}
-			if _, err := tx.LockDayTotals(f.ctx, []store.DayKey{oldDay, keptDay}); err != nil {
+			if _, err := tx.LockDayTotals(f.ctx, []bank.DayKey{oldDay, keptDay}); err != nil {
 				return err
 			}
-			return tx.SetDayTotals(f.ctx, map[store.DayKey]int64{oldDay: 500, keptDay: 700})
+			return tx.SetDayTotals(f.ctx, map[bank.DayKey]int64{oldDay: 500, keptDay: 700})
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -288,14 +293,14 @@ func TestCleanupDeletesOldFinishedJobsOnly(t *testing.T) {
 		// 100 days after the first jobs finished, the day's cleanup at 03:00 runs.
 		f.at("2027-04-11T03:00:00Z")
 		err = db.InTx(f.ctx, func(tx *store.Tx) error {
-			recs, err := tx.IdempotencyRecords(f.ctx, []store.OwnerKey{{Owner: "u1", Key: "old-key"}, {Owner: "u1", Key: "new-key"}})
+			recs, err := tx.IdempotencyRecords(f.ctx, []bank.OwnerKey{{Owner: "u1", Key: "old-key"}, {Owner: "u1", Key: "new-key"}})
 			if err != nil {
 				return err
 			}
 			if recs[0] != nil || recs[1] == nil {
 				t.Errorf("idempotency keys after cleanup: old %v, new %v (want only the new one)", recs[0] != nil, recs[1] != nil)
 			}
-			totals, err := tx.LockDayTotals(f.ctx, []store.DayKey{oldDay, keptDay}) // a deleted total comes back at 0
+			totals, err := tx.LockDayTotals(f.ctx, []bank.DayKey{oldDay, keptDay}) // a deleted total comes back at 0
 			if err != nil {
 				return err
 			}
@@ -346,9 +351,9 @@ func TestCleanupWorksOffABacklogInShortRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.at("2027-01-03T03:00:00Z")
-		keys := make([]store.OwnerKey, 6)
+		keys := make([]bank.OwnerKey, 6)
 		for i := range keys {
-			keys[i] = store.OwnerKey{Owner: "u1", Key: fmt.Sprintf("k%d", i)}
+			keys[i] = bank.OwnerKey{Owner: "u1", Key: fmt.Sprintf("k%d", i)}
 		}
 		err = db.InTx(f.ctx, func(tx *store.Tx) error {
 			recs, err := tx.IdempotencyRecords(f.ctx, keys)

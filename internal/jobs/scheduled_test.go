@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/jobs"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
@@ -17,32 +18,33 @@ func TestMonthlyScheduleRunsOnMonthEndsAndRecordsFailures(t *testing.T) {
 		f := newFixture(t, db, "2027-01-15T10:00:00Z")
 		uid, from := f.customer(ledger.TypeChecking, 25_00)
 		_, to := f.customer(ledger.TypeChecking, 0)
-		s := f.schedule(jobs.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "10.00",
-			Description: "rent", Frequency: jobs.Monthly, StartDate: "2027-01-31", EndDate: "2027-04-30"})
+		s := f.schedule(bank.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "10.00",
+			Description: "rent", Frequency: bank.Monthly, StartDate: "2027-01-31", EndDate: "2027-04-30"})
 		if s.NextRunDate != "2027-01-31" || s.Status != "active" {
 			t.Fatalf("new schedule: %+v", s)
 		}
 
-		f.at("2027-01-30T23:59:59Z")
-		if got := f.balance(to.ID); got != 0 {
-			t.Fatalf("paid before the day: %d", got)
-		}
-		f.at("2027-01-31T00:00:00Z")
-		if got := f.balance(to.ID); got != 10_00 {
-			t.Fatalf("after Jan 31: recipient %d", got)
-		}
-		s = f.get(s.ID)
-		if s.NextRunDate != "2027-02-28" || s.LastStatus != jobs.StatusCompleted || s.Runs != 1 {
-			t.Fatalf("after Jan 31: %+v", s)
-		}
-		// Running again the same day changes nothing.
-		f.at("2027-01-31T12:00:00Z")
-		if got := f.balance(to.ID); got != 10_00 {
-			t.Fatalf("ran twice: recipient %d", got)
-		}
-		f.at("2027-02-28T00:00:01Z")
-		if got := f.balance(to.ID); got != 20_00 {
-			t.Fatalf("after Feb 28: recipient %d", got)
+		// The recipient's balance after the clock reaches each instant: paid
+		// on Jan 31 (not before), once however often the runner looks, and
+		// on the last day of February.
+		for _, step := range []struct {
+			at   string
+			want int64
+		}{
+			{"2027-01-30T23:59:59Z", 0},
+			{"2027-01-31T00:00:00Z", 10_00},
+			{"2027-01-31T12:00:00Z", 10_00},
+			{"2027-02-28T00:00:01Z", 20_00},
+		} {
+			f.at(step.at)
+			if got := f.balance(to.ID); got != step.want {
+				t.Fatalf("at %s: recipient %d, want %d", step.at, got, step.want)
+			}
+			if step.at == "2027-01-31T00:00:00Z" {
+				if s = f.get(s.ID); s.NextRunDate != "2027-02-28" || s.LastStatus != jobs.StatusCompleted || s.Runs != 1 {
+					t.Fatalf("after Jan 31: %+v", s)
+				}
+			}
 		}
 		// 5.00 left: March fails for insufficient funds, is recorded and audited, and the schedule moves on.
 		f.at("2027-03-31T00:00:00Z")
@@ -71,7 +73,7 @@ func TestMonthlyScheduleRunsOnMonthEndsAndRecordsFailures(t *testing.T) {
 		outcomes := map[string]int{}
 		for _, e := range ev {
 			outcomes[e.Outcome]++
-			if e.ActorID != uid || !strings.HasPrefix(e.Detail, jobs.OccurrenceKeyPrefix(s.ID)) {
+			if e.ActorID != uid || !strings.HasPrefix(e.Detail, bank.OccurrenceKeyPrefix(s.ID)) {
 				t.Fatalf("audit event %+v", e)
 			}
 		}
@@ -79,7 +81,7 @@ func TestMonthlyScheduleRunsOnMonthEndsAndRecordsFailures(t *testing.T) {
 			t.Fatalf("audit outcomes %v", outcomes)
 		}
 		f.verify()
-		if got := f.metric("bankapp_jobs_run_total", "kind", jobs.KindScheduledTransfer); got != 4 {
+		if got := f.metric("bankapp_jobs_run_total", "kind", bank.KindScheduledTransfer); got != 4 {
 			t.Fatalf("jobs run metric = %v, want 4", got)
 		}
 	})
@@ -90,8 +92,8 @@ func TestWeeklyScheduleCatchesUpAndCancelStopsIt(t *testing.T) {
 		f := newFixture(t, db, "2027-01-01T08:00:00Z")
 		uid, from := f.customer(ledger.TypeChecking, 100_00)
 		_, to := f.customer(ledger.TypeSavings, 0)
-		s := f.schedule(jobs.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "1.00",
-			Frequency: jobs.Weekly, StartDate: "2027-01-01"})
+		s := f.schedule(bank.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "1.00",
+			Frequency: bank.Weekly, StartDate: "2027-01-01"})
 		// Today's start is already due.
 		f.at("2027-01-01T08:00:01Z")
 		if got := f.balance(to.ID); got != 1_00 {
@@ -105,7 +107,7 @@ func TestWeeklyScheduleCatchesUpAndCancelStopsIt(t *testing.T) {
 		if s = f.get(s.ID); s.NextRunDate != "2027-01-29" {
 			t.Fatalf("next after catch-up: %s", s.NextRunDate)
 		}
-		err := db.InTx(f.ctx, func(tx *store.Tx) error { return jobs.CancelSchedule(f.ctx, tx, uid, s.ID, f.clk.Now()) })
+		err := db.InTx(f.ctx, func(tx *store.Tx) error { return bank.CancelSchedule(f.ctx, tx, uid, s.ID, f.clk.Now()) })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +120,7 @@ func TestWeeklyScheduleCatchesUpAndCancelStopsIt(t *testing.T) {
 			t.Fatalf("pending occurrence after cancel: %+v %v", j, err)
 		}
 		// Cancelling twice, or someone else's, is not found.
-		err = db.InTx(f.ctx, func(tx *store.Tx) error { return jobs.CancelSchedule(f.ctx, tx, uid, s.ID, f.clk.Now()) })
+		err = db.InTx(f.ctx, func(tx *store.Tx) error { return bank.CancelSchedule(f.ctx, tx, uid, s.ID, f.clk.Now()) })
 		if code(err) != "not_found" {
 			t.Fatalf("second cancel: %v", err)
 		}
@@ -131,8 +133,8 @@ func TestOnceScheduleFrozenAccountIsRecorded(t *testing.T) {
 		f := newFixture(t, db, "2027-03-01T00:00:00Z")
 		uid, from := f.customer(ledger.TypeChecking, 50_00)
 		_, to := f.customer(ledger.TypeChecking, 0)
-		s := f.schedule(jobs.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "5.00",
-			Frequency: jobs.Once, StartDate: "2027-03-02", EndDate: "2027-12-31"})
+		s := f.schedule(bank.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "5.00",
+			Frequency: bank.Once, StartDate: "2027-03-02", EndDate: "2027-12-31"})
 		err := db.InTx(f.ctx, func(tx *store.Tx) error { return tx.SetAccountStatus(f.ctx, from.ID, ledger.StatusFrozen) })
 		if err != nil {
 			t.Fatal(err)
@@ -157,13 +159,13 @@ func TestCrashBetweenPaymentAndBookkeepingCannotPayTwice(t *testing.T) {
 		f := newFixture(t, db, "2027-03-01T00:00:00Z")
 		uid, from := f.customer(ledger.TypeChecking, 50_00)
 		_, to := f.customer(ledger.TypeChecking, 0)
-		s := f.schedule(jobs.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "5.00",
-			Frequency: jobs.Monthly, StartDate: "2027-03-01"})
+		s := f.schedule(bank.ScheduleRequest{UserID: uid, FromAccountID: from.ID, ToAccountNumber: to.Number, Amount: "5.00",
+			Frequency: bank.Monthly, StartDate: "2027-03-01"})
 		f.at("2027-03-01T00:00:01Z")
 		if f.balance(to.ID) != 5_00 {
 			t.Fatalf("first run did not pay: %+v", f.get(s.ID))
 		}
-		key := jobs.OccurrenceKey(s.ID, day(t, "2027-03-01"))
+		key := bank.OccurrenceKey(s.ID, day(t, "2027-03-01"))
 		rewind(t, db, s.ID, key)
 		f.at("2027-03-01T00:05:00Z")
 		if j, err := db.JobByDedupeKey(f.ctx, key+"#again"); err != nil || j.Status != store.JobDone {

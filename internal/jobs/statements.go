@@ -33,7 +33,7 @@ func (r *Runner) runStatementsMonth(ctx context.Context, tx *store.Tx, j store.J
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Permanent(fmt.Errorf("jobs: statements payload: %w", err))
 	}
-	start, err := ParsePeriod(p.Month)
+	start, err := bank.ParsePeriod(p.Month)
 	if err != nil {
 		return Permanent(err)
 	}
@@ -59,7 +59,7 @@ func (r *Runner) runStatement(ctx context.Context, tx *store.Tx, j store.Job) er
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return Permanent(fmt.Errorf("jobs: statement payload: %w", err))
 	}
-	start, err := ParsePeriod(p.Month)
+	start, err := bank.ParsePeriod(p.Month)
 	if err != nil {
 		return Permanent(err)
 	}
@@ -92,9 +92,9 @@ func (r *Runner) runStatement(ctx context.Context, tx *store.Tx, j store.Job) er
 // month (each due on the 1st of the following month at 00:00 UTC). The
 // dedupe keys make this safe to repeat on every instance.
 func (r *Runner) seedMonthly(ctx context.Context, now time.Time) error {
-	cur := MonthStart(now)
+	cur := bank.MonthStart(now)
 	for _, m := range []time.Time{cur.AddDate(0, -1, 0), cur} {
-		month := Period(m)
+		month := bank.Period(m)
 		b, _ := json.Marshal(monthPayload{Month: month})
 		due := m.AddDate(0, 1, 0)
 		if r.o.InterestBPS > 0 {

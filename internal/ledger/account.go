@@ -1,6 +1,8 @@
 package ledger
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -56,3 +58,29 @@ type Account struct {
 // accounts may go negative (funding is negative by the money it created);
 // customer accounts never do.
 func (a Account) IsSystem() bool { return a.Type == TypeSystem }
+
+// ErrNumberTaken is returned by a store when a generated account number
+// collides with an existing one; the caller draws another.
+var ErrNumberTaken = errors.New("ledger: account number taken")
+
+// AccountCreator stores a new account; a store returns ErrNumberTaken when
+// the account's number is already used.
+type AccountCreator interface {
+	CreateAccount(ctx context.Context, a Account) error
+}
+
+// CreateAccount gives a a fresh random number and stores it, drawing again
+// on the rare collision.
+func CreateAccount(ctx context.Context, tx AccountCreator, a Account) (Account, error) {
+	var err error
+	for range 5 {
+		a.Number = NewAccountNumber()
+		if err = tx.CreateAccount(ctx, a); !errors.Is(err, ErrNumberTaken) {
+			break
+		}
+	}
+	if err != nil {
+		return Account{}, err
+	}
+	return a, nil
+}

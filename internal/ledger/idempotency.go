@@ -111,13 +111,9 @@ func RunIdempotent[T IdemTx](ctx context.Context, inTx func(context.Context, fun
 		if err != nil {
 			return fmt.Errorf("ledger: idempotency record: %w", err)
 		}
-		if rec != nil {
-			if rec.RequestHash != requestHash {
-				return ErrKeyReused
-			}
-			out = rec.Response
-			out.Replayed = true
-			return nil
+		if res, ok, err := Replay(rec, requestHash, now); ok || err != nil {
+			out = res
+			return err
 		}
 		if out, err = fn(tx); err != nil {
 			return err
@@ -125,4 +121,34 @@ func RunIdempotent[T IdemTx](ctx context.Context, inTx func(context.Context, fun
 		return tx.PutIdempotencyRecord(ctx, owner, key, IdemRecord{RequestHash: requestHash, Response: out, CreatedAt: now})
 	})
 	return out, err
+}
+
+// Replay says what a stored record means for a request with requestHash
+// at now: ok false when there is no live record (the request runs);
+// otherwise the stored response, marked Replayed, or ErrKeyReused when the
+// key came with another request.
+func Replay(rec *IdemRecord, requestHash string, now time.Time) (res Response, ok bool, err error) {
+	if rec == nil || rec.CreatedAt.Before(now.Add(-IdempotencyTTL)) {
+		return Response{}, false, nil
+	}
+	if rec.RequestHash != requestHash {
+		return Response{}, true, ErrKeyReused
+	}
+	res = rec.Response
+	res.Replayed = true
+	return res, true, nil
+}
+
+// Idem is a money request's idempotency (API.md "Idempotency"): the
+// client's key and a fingerprint of the request. The same key with another
+// fingerprint is ErrKeyReused.
+type Idem struct {
+	Key  string
+	Hash string
+}
+
+// IdemPut is one record of a batch written at once (group commit).
+type IdemPut struct {
+	Owner, Key string
+	Record     IdemRecord
 }

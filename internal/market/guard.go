@@ -6,18 +6,19 @@ import (
 	"time"
 )
 
-// guarded wraps one upstream provider with a timeout per call, a circuit
-// breaker and metrics.
+// guarded wraps one upstream (its prices, its exchange rates, or both) with
+// a timeout per call, one circuit breaker and metrics.
 type guarded struct {
 	name    string
-	p       Provider
+	p       Provider   // nil for an exchange-rate-only upstream
+	fx      FXProvider // nil when the upstream has no exchange rates
 	timeout time.Duration
 	br      *breaker
 	m       *metrics
 }
 
-func newGuarded(name string, p Provider, o *Options, m *metrics) *guarded {
-	g := &guarded{name: name, p: p, timeout: o.Timeout, m: m}
+func newGuarded(name string, p Provider, f FXProvider, o *Options, m *metrics) *guarded {
+	g := &guarded{name: name, p: p, fx: f, timeout: o.Timeout, m: m}
 	g.br = &breaker{
 		now: o.Now, threshold: o.BreakerThreshold, coolDown: o.BreakerCoolDown,
 		onChange: func(s BreakerState) { m.breaker.WithLabelValues(name).Set(float64(s)) },
@@ -82,6 +83,18 @@ func (g *guarded) Search(ctx context.Context, q string) ([]Instrument, error) {
 	var out []Instrument
 	err := g.do(ctx, "search", func(ctx context.Context) (err error) {
 		out, err = g.p.Search(ctx, q)
+		return err
+	})
+	return out, err
+}
+
+func (g *guarded) FXRates(ctx context.Context) (FXRates, error) {
+	if g.fx == nil {
+		return FXRates{}, fmt.Errorf("market: %s has no exchange rates", g.name)
+	}
+	var out FXRates
+	err := g.do(ctx, "fx_rates", func(ctx context.Context) (err error) {
+		out, err = g.fx.FXRates(ctx)
 		return err
 	})
 	return out, err

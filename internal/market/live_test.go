@@ -1,6 +1,7 @@
 package market_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ type fakeUpstreams struct {
 	mu        sync.Mutex
 	reqs      []*http.Request
 	cgFailure atomic.Value // "", "429", "200-error"
+	fxFailure atomic.Value // "", "429", "404", "wrong-currency", "wrong-symbol" (for GBPUSD=X)
 }
 
 func newFakeUpstreams(t *testing.T) *fakeUpstreams {
@@ -33,6 +35,7 @@ func newFakeUpstreams(t *testing.T) *fakeUpstreams {
 	}
 	f := &fakeUpstreams{}
 	f.cgFailure.Store("")
+	f.fxFailure.Store("")
 	mux := http.NewServeMux()
 	serve := func(status int, body []byte) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -42,6 +45,22 @@ func newFakeUpstreams(t *testing.T) *fakeUpstreams {
 	}
 	mux.Handle("GET /v8/finance/chart/AAPL", serve(200, file("yahoo/testdata/chart-AAPL-1mo.json")))
 	mux.Handle("GET /v8/finance/chart/{sym}", serve(404, file("yahoo/testdata/chart-not-found.json")))
+	mux.Handle("GET /v8/finance/chart/EURUSD=X", serve(200, file("yahoo/testdata/chart-EURUSD=X-1d.json")))
+	gbp, eur := file("yahoo/testdata/chart-GBPUSD=X-1d.json"), file("yahoo/testdata/chart-EURUSD=X-1d.json")
+	mux.HandleFunc("GET /v8/finance/chart/GBPUSD=X", func(w http.ResponseWriter, r *http.Request) {
+		switch f.fxFailure.Load() {
+		case "429":
+			serve(429, file("yahoo/testdata/rate-limited-429.txt"))(w, r)
+		case "404":
+			serve(404, file("yahoo/testdata/chart-not-found.json"))(w, r)
+		case "wrong-currency":
+			serve(200, bytes.Replace(gbp, []byte(`"currency": "USD"`), []byte(`"currency": "GBP"`), 1))(w, r)
+		case "wrong-symbol": // EURUSD=X's body under GBPUSD=X
+			serve(200, eur)(w, r)
+		default:
+			serve(200, gbp)(w, r)
+		}
+	})
 	mux.Handle("GET /v1/finance/search", serve(200, file("yahoo/testdata/search-apple.json")))
 	mux.Handle("GET /api/v3/coins/bitcoin/market_chart", serve(200, file("coingecko/testdata/market-chart-bitcoin-usd-30d.json")))
 	mux.Handle("GET /api/v3/search", serve(200, file("coingecko/testdata/search-bitcoin.json")))

@@ -26,7 +26,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		upstream: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bankapp_market_upstream_requests_total",
-			Help: "Calls to market-data providers by provider, operation and outcome (ok, not_found, error, breaker_open, canceled).",
+			Help: "Calls to market-data providers by provider, operation (quotes, history, search, fx_rates) and outcome (ok, not_found, error, breaker_open, canceled).",
 		}, []string{"provider", "operation", "outcome"}),
 		upstreamDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "bankapp_market_upstream_request_duration_seconds",
@@ -39,7 +39,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}, []string{"provider", "kind"}),
 		cache: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bankapp_market_cache_requests_total",
-			Help: "Market cache lookups by cache (quotes, history, search) and result (hit, miss, stale).",
+			Help: "Market cache lookups by cache (quotes, history, search, fx) and result (hit, miss, stale).",
 		}, []string{"cache", "result"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bankapp_market_errors_total",

@@ -54,8 +54,14 @@ type Options struct {
 	// seed share prices.
 	SimulatedSeed uint64
 	// Upstream, when set, replaces the provider chosen by Provider (tests,
-	// custom wiring); it is still guarded by a timeout and a breaker.
+	// custom wiring); it is still guarded by a timeout and a breaker. If it
+	// implements FXProvider it also supplies the exchange rates.
 	Upstream Provider
+	// FXUpstream, when set, supplies the exchange rates instead (tests,
+	// custom wiring), guarded as "custom_fx". With neither, the rates come
+	// from the provider Provider names: the simulated walk, or Yahoo's
+	// EURUSD=X and GBPUSD=X.
+	FXUpstream FXProvider
 
 	// Tuning; zero means the Default… constant.
 	QuoteTTL, HistoryTTL, SearchTTL time.Duration
@@ -99,20 +105,53 @@ func (o *Options) setDefaults() {
 	}
 }
 
-// upstream builds the guarded provider tree that opts describe.
-func (o *Options) upstream(m *metrics) (Provider, error) {
+// upstream builds the guarded providers of prices and of exchange rates
+// that opts describe.
+func (o *Options) upstream(m *metrics) (Provider, FXProvider, error) {
+	var p Provider
+	var f FXProvider
 	if o.Upstream != nil {
-		return newGuarded("custom", o.Upstream, o, m), nil
+		uf, _ := o.Upstream.(FXProvider)
+		g := newGuarded("custom", o.Upstream, uf, o, m)
+		p = g
+		if uf != nil {
+			f = g
+		}
 	}
+	if o.FXUpstream != nil {
+		f = newGuarded("custom_fx", nil, o.FXUpstream, o, m)
+	}
+	if p != nil && f != nil {
+		return p, f, nil
+	}
+	bp, bf, err := o.builtin(m)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p == nil {
+		p = bp
+	}
+	if f == nil {
+		f = bf
+	}
+	return p, f, nil
+}
+
+// builtin builds the provider that Provider names. Yahoo's prices and
+// exchange rates share one breaker: they are the same upstream.
+func (o *Options) builtin(m *metrics) (Provider, FXProvider, error) {
 	switch o.Provider {
 	case ProviderSimulated:
-		return newGuarded(SourceSimulated, NewSimulated(o.SimulatedSeed, o.Now), o, m), nil
+		sim := NewSimulated(o.SimulatedSeed, o.Now)
+		g := newGuarded(SourceSimulated, sim, sim, o, m)
+		return g, g, nil
 	case ProviderLive:
 		y := NewYahoo(yahoo.New(o.YahooBaseURL, o.HTTPClient))
 		cg := NewCoinGecko(coingecko.New(coingecko.Config{
 			BaseURL: o.CoinGeckoBaseURL, APIKey: o.CoinGeckoAPIKey, Pro: o.CoinGeckoPro, HTTPClient: o.HTTPClient,
 		}), o.Now)
-		return NewLive(newGuarded(SourceYahoo, y, o, m), newGuarded(SourceCoinGecko, cg, o, m)), nil
+		gy := newGuarded(SourceYahoo, y, y, o, m)
+		return NewLive(gy, newGuarded(SourceCoinGecko, cg, nil, o, m)), gy, nil
 	}
-	return nil, fmt.Errorf("market: unknown provider %q (want simulated or live)", o.Provider)
+	return nil, nil, fmt.Errorf("market: unknown provider %q (want simulated or live)", o.Provider)
 }

@@ -20,18 +20,20 @@ const (
 	maxQueryLen     = 64
 )
 
-// Service is the market as the rest of BankApp uses it: a Provider with a
-// cache (quotes 30 s, history 10 min, search 1 h), request coalescing (one
-// upstream call for any number of concurrent askers of the same key),
-// per-provider timeouts and circuit breakers, stale-if-error and metrics.
-// It is safe for concurrent use.
+// Service is the market as the rest of BankApp uses it: a Provider and an
+// FXProvider with a cache (quotes and exchange rates 30 s, history 10 min,
+// search 1 h), request coalescing (one upstream call for any number of
+// concurrent askers of the same key), per-provider timeouts and circuit
+// breakers, stale-if-error and metrics. It is safe for concurrent use.
 type Service struct {
 	o       Options
 	up      Provider
+	fxUp    FXProvider
 	m       *metrics
 	quotes  *store[Quote]
 	history *store[[]Point]
 	search  *store[[]Instrument]
+	fx      *store[FXRates]
 	sf      singleflight.Group
 }
 
@@ -48,15 +50,16 @@ func New(opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	up, err := opts.upstream(m)
+	up, fxUp, err := opts.upstream(m)
 	if err != nil {
 		return nil, err
 	}
 	return &Service{
-		o: opts, up: up, m: m,
+		o: opts, up: up, fxUp: fxUp, m: m,
 		quotes:  newStore[Quote](opts.StaleFor),
 		history: newStore[[]Point](historyStaleFor),
 		search:  newStore[[]Instrument](searchStaleFor),
+		fx:      newStore[FXRates](opts.StaleFor),
 	}, nil
 }
 

@@ -211,6 +211,11 @@ func simulatedDump(at time.Time) string {
 		p, _ := sim.PriceAt(l.Symbol, at)
 		fmt.Fprintf(&b, "%s=%s\n", l.Symbol, p)
 	}
+	fxr := sim.FXRatesAt(at)
+	for _, c := range market.FXCurrencies()[1:] {
+		p, _ := fxr.USDPrice(c)
+		fmt.Fprintf(&b, "%sUSD=%s\n", c, p)
+	}
 	return b.String()
 }
 
@@ -225,7 +230,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestSimulatedAcrossProcesses runs this test binary again as a separate
-// process and compares every catalogue price at a given instant.
+// process and compares every catalogue price and exchange rate at a given
+// instant.
 func TestSimulatedAcrossProcesses(t *testing.T) {
 	at := time.Date(2026, 11, 28, 9, 41, 0, 0, time.UTC)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -237,7 +243,7 @@ func TestSimulatedAcrossProcesses(t *testing.T) {
 	if want := simulatedDump(at); string(out) != want {
 		t.Errorf("child process prices differ:\n%s\nwant\n%s", out, want)
 	}
-	if n := strings.Count(string(out), "\n"); n != len(market.Catalog()) {
+	if n := strings.Count(string(out), "\n"); n != len(market.Catalog())+2 || !strings.Contains(string(out), "\nGBPUSD=1.") {
 		t.Errorf("%d lines", n)
 	}
 }

@@ -1,11 +1,14 @@
-// Package market provides stock and crypto prices to the rest of BankApp.
+// Package market provides stock and crypto prices and currency exchange
+// rates to the rest of BankApp.
 //
 // Provider is the interface every price source implements: the simulated
 // market (the default, deterministic and offline), Yahoo Finance for stocks
-// and ETFs, and CoinGecko for crypto (combined by Live). Service sits in
-// front of a provider and adds caching, request coalescing, per-provider
-// timeouts and circuit breakers, stale-if-error and Prometheus metrics.
-// Prices are exact decimals; see docs/market-data.md for the rounding rules.
+// and ETFs, and CoinGecko for crypto (combined by Live). FXProvider is the
+// same for exchange rates: the simulated walk, or Yahoo's EURUSD=X and
+// GBPUSD=X. Service sits in front of both and adds caching, request
+// coalescing, per-provider timeouts and circuit breakers, stale-if-error and
+// Prometheus metrics. Prices are exact decimals and rates exact fixed-point
+// (fx.Rate); see docs/market-data.md and docs/fx.md.
 package market
 
 import (
@@ -92,4 +95,8 @@ var (
 	_ Provider = (*Yahoo)(nil)
 	_ Provider = (*CoinGecko)(nil)
 	_ Provider = (*Live)(nil)
+
+	_ FXProvider = (*Service)(nil)
+	_ FXProvider = (*Simulated)(nil)
+	_ FXProvider = (*Yahoo)(nil)
 )

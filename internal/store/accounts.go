@@ -9,9 +9,6 @@ import (
 	"github.com/bankapp/bankapp/internal/ledger"
 )
 
-// ErrNumberTaken is returned when a generated account number collides.
-var ErrNumberTaken = errors.New("store: account number taken")
-
 // CreateAccount inserts a customer account with a zero balance.
 func (tx *Tx) CreateAccount(ctx context.Context, a ledger.Account) error {
 	// ON CONFLICT keeps a number collision from aborting a PostgreSQL
@@ -23,7 +20,7 @@ func (tx *Tx) CreateAccount(ctx context.Context, a ledger.Account) error {
 		return fmt.Errorf("store: create account: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return ErrNumberTaken
+		return ledger.ErrNumberTaken
 	}
 	return nil
 }
@@ -158,4 +155,16 @@ func (tx *Tx) LockUser(ctx context.Context, id string) error {
 		return fmt.Errorf("store: lock user: %w", err)
 	}
 	return nil
+}
+
+// CustomerAccountsAfter pages every customer account by id (jobs that visit
+// all accounts: interest, statements).
+func (tx *Tx) CustomerAccountsAfter(ctx context.Context, after string, limit int) ([]ledger.Account, error) {
+	return accountsWhere(ctx, tx.tx, `type <> 'system' AND id > $1 ORDER BY id LIMIT $2`, after, limit)
+}
+
+// CustomerAccount reads a customer account whoever owns it, without locking
+// it (jobs that only read, such as statements).
+func (tx *Tx) CustomerAccount(ctx context.Context, id string) (ledger.Account, error) {
+	return oneAccount(ctx, tx.tx, `id = $1 AND type <> 'system'`, id)
 }

@@ -6,36 +6,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/google/uuid"
 )
 
-// AuditEvent is one line of the audit log.
-type AuditEvent struct {
-	Seq       int64
-	ID        string
-	At        time.Time
-	ActorID   string
-	Action    string
-	Target    string
-	IP        string
-	RequestID string
-	Outcome   string // "success" or "failure" (or a reason code)
-	Detail    string
-}
-
 // InsertAudit writes an audit event in the transaction of the change it
 // records.
-func (tx *Tx) InsertAudit(ctx context.Context, e AuditEvent) error {
+func (tx *Tx) InsertAudit(ctx context.Context, e audit.Event) error {
 	return insertAudit(ctx, tx.tx, e, tx.Now())
 }
 
 // InsertAudit writes an audit event on its own (events with no other change,
 // such as a failed login or an admin read).
-func (db *DB) InsertAudit(ctx context.Context, e AuditEvent) error {
+func (db *DB) InsertAudit(ctx context.Context, e audit.Event) error {
 	return insertAudit(ctx, db.w, e, db.Now())
 }
 
-func insertAudit(ctx context.Context, q querier, e AuditEvent, now time.Time) error {
+func insertAudit(ctx context.Context, q querier, e audit.Event, now time.Time) error {
 	if e.ID == "" {
 		e.ID = uuid.Must(uuid.NewV7()).String()
 	}
@@ -51,16 +38,8 @@ func insertAudit(ctx context.Context, q querier, e AuditEvent, now time.Time) er
 	return nil
 }
 
-// AuditFilter narrows the audit log.
-type AuditFilter struct {
-	ActorID string
-	Action  string
-	Before  int64 // cursor: events with seq below this
-	Limit   int
-}
-
 // AuditEvents pages the audit log, newest first.
-func (db *DB) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, error) {
+func (db *DB) AuditEvents(ctx context.Context, f audit.Filter) ([]audit.Event, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -87,9 +66,9 @@ func (db *DB) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 		return nil, fmt.Errorf("store: audit events: %w", err)
 	}
 	defer rows.Close()
-	var out []AuditEvent
+	var out []audit.Event
 	for rows.Next() {
-		var e AuditEvent
+		var e audit.Event
 		var at int64
 		if err := rows.Scan(&e.Seq, &e.ID, &at, &e.ActorID, &e.Action, &e.Target, &e.IP, &e.RequestID, &e.Outcome, &e.Detail); err != nil {
 			return nil, fmt.Errorf("store: audit events: %w", err)
@@ -101,7 +80,7 @@ func (db *DB) AuditEvents(ctx context.Context, f AuditFilter) ([]AuditEvent, err
 }
 
 // InsertAudits writes many audit events with one statement (group commit).
-func (tx *Tx) InsertAudits(ctx context.Context, es []AuditEvent) error {
+func (tx *Tx) InsertAudits(ctx context.Context, es []audit.Event) error {
 	const cols = 9
 	now := tx.Now()
 	for _, c := range chunks(len(es), 1000) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
 
@@ -20,30 +21,9 @@ import (
 // whole batch go in one statement of data-modifying CTEs. SQLite, in process
 // and with a single writer, runs the same steps as simple loops.
 
-// OwnerKey is an idempotency key with the user it belongs to.
-type OwnerKey struct{ Owner, Key string }
-
-// DayKey names a day total: a user's movements of one kind (deposit or
-// transfer sent) in one currency on one UTC day.
-type DayKey struct {
-	User     string
-	Kind     string // ledger.KindDeposit or ledger.KindTransfer
-	Currency ledger.Currency
-	Day      int64 // days since 1970-01-01, UTC
-}
-
-func (k DayKey) name() string {
+func dayKeyName(k bank.DayKey) string {
 	return k.User + "|" + k.Kind + "|" + string(k.Currency) + "|" + strconv.FormatInt(k.Day, 10)
 }
-
-// DayOf is the UTC day number of t.
-func DayOf(t time.Time) int64 { return t.UnixMicro() / 86_400_000_000 }
-
-// DayTotalsKept is how many UTC days of day totals are kept (today
-// included): the limits need only today's, the rest are for looking back;
-// the daily cleanup job deletes older ones and `ledger verify` checks these
-// days only.
-const DayTotalsKept = 7
 
 // DeleteOldDayTotals removes up to limit day totals of days before day.
 func (tx *Tx) DeleteOldDayTotals(ctx context.Context, day int64, limit int) (int64, error) {
@@ -59,7 +39,7 @@ func (tx *Tx) DeleteOldDayTotals(ctx context.Context, day int64, limit int) (int
 // keys (see AcquireIdempotencyKey) in one statement; got[i] reports whether
 // keys[i] was free. It must run in its own statement before
 // IdempotencyRecords, so that the records are read after the locks are held.
-func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []OwnerKey) ([]bool, error) {
+func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []bank.OwnerKey) ([]bool, error) {
 	got := make([]bool, len(keys))
 	if tx.dialect != Postgres {
 		for i := range got {
@@ -94,7 +74,7 @@ func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []OwnerKey) ([]bool,
 // IdempotencyRecords returns the stored records of the keys, index-aligned
 // (nil where there is none), however old; the caller decides what has
 // expired.
-func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []OwnerKey) ([]*ledger.IdemRecord, error) {
+func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []bank.OwnerKey) ([]*ledger.IdemRecord, error) {
 	out := make([]*ledger.IdemRecord, len(keys))
 	if len(keys) == 0 {
 		return out, nil
@@ -138,7 +118,7 @@ func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []OwnerKey) ([]*ledge
 // the senders' accounts — each only if it belongs to the user who asks
 // (from[i].Owner owns account from[i].Key) — and the customer accounts with
 // the given numbers.
-func (tx *Tx) LockTransferAccounts(ctx context.Context, from []OwnerKey, numbers []string) ([]ledger.Account, error) {
+func (tx *Tx) LockTransferAccounts(ctx context.Context, from []bank.OwnerKey, numbers []string) ([]ledger.Account, error) {
 	if tx.dialect != Postgres {
 		seen := map[string]bool{}
 		var out []ledger.Account
@@ -203,11 +183,11 @@ func isNotFound(err error) bool {
 // LockDayTotals locks day totals (creating missing ones at zero) in key
 // order and returns each one's total so far. Deposits and transfers lock
 // rows of their own kind only.
-func (tx *Tx) LockDayTotals(ctx context.Context, keys []DayKey) (map[DayKey]int64, error) {
+func (tx *Tx) LockDayTotals(ctx context.Context, keys []bank.DayKey) (map[bank.DayKey]int64, error) {
 	keys = slices.Clone(keys)
 	slices.SortFunc(keys, compareDayKeys)
 	keys = slices.Compact(keys)
-	out := make(map[DayKey]int64, len(keys))
+	out := make(map[bank.DayKey]int64, len(keys))
 	if len(keys) == 0 {
 		return out, nil
 	}
@@ -241,7 +221,7 @@ func (tx *Tx) LockDayTotals(ctx context.Context, keys []DayKey) (map[DayKey]int6
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k DayKey
+		var k bank.DayKey
 		var cur string
 		var total int64
 		if err := rows.Scan(&k.User, &k.Kind, &cur, &k.Day, &total); err != nil {
@@ -253,7 +233,7 @@ func (tx *Tx) LockDayTotals(ctx context.Context, keys []DayKey) (map[DayKey]int6
 	return out, rows.Err()
 }
 
-func compareDayKeys(a, b DayKey) int {
+func compareDayKeys(a, b bank.DayKey) int {
 	if c := strings.Compare(a.User, b.User); c != 0 {
 		return c
 	}
@@ -273,7 +253,7 @@ func compareDayKeys(a, b DayKey) int {
 }
 
 // SetDayTotals writes day totals the transaction has locked.
-func (tx *Tx) SetDayTotals(ctx context.Context, totals map[DayKey]int64) error {
+func (tx *Tx) SetDayTotals(ctx context.Context, totals map[bank.DayKey]int64) error {
 	for k, total := range totals {
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE day_totals SET total = $5 WHERE user_id = $1 AND kind = $2 AND currency = $3 AND day = $4`,
 			k.User, k.Kind, string(k.Currency), k.Day, total); err != nil {
@@ -283,20 +263,8 @@ func (tx *Tx) SetDayTotals(ctx context.Context, totals map[DayKey]int64) error {
 	return nil
 }
 
-// TransferWrites is everything a batch of transfers writes: the transfers
-// and their postings, the accounts' new balances, the senders' new day
-// totals, the idempotency records and the audit events.
-type TransferWrites struct {
-	Transfers []*ledger.Transfer
-	Entries   []ledger.Entry
-	Balances  map[string]int64
-	DayTotals map[DayKey]int64
-	Idem      []IdemPut
-	Audits    []AuditEvent
-}
-
 // WriteTransfers writes a batch: on PostgreSQL in one statement.
-func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
+func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) error {
 	if len(w.Transfers) == 0 && len(w.Idem) == 0 && len(w.Audits) == 0 {
 		return nil
 	}
@@ -325,6 +293,16 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 		return tx.InsertAudits(ctx, w.Audits)
 	}
 
+	q, args := writeTransfersPG(w)
+	if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("store: write transfers: %w", err)
+	}
+	return nil
+}
+
+// writeTransfersPG is the one statement of data-modifying CTEs that writes a
+// whole batch on PostgreSQL, with its array parameters.
+func writeTransfersPG(w bank.TransferWrites) (string, []any) {
 	n := len(w.Transfers)
 	tID, tKind, tCur, tFrom, tTo, tDesc, tBy := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	tAmt, tAt := make([]int64, n), make([]int64, n)
@@ -348,7 +326,7 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 	for i, id := range bID {
 		bBal[i] = w.Balances[id]
 	}
-	dKeys := make([]DayKey, 0, len(w.DayTotals))
+	dKeys := make([]bank.DayKey, 0, len(w.DayTotals))
 	for k := range w.DayTotals {
 		dKeys = append(dKeys, k)
 	}
@@ -357,7 +335,7 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 	// the primary key's index finds them by its columns.
 	dName, dUser, dCur, dDay, dTotal := make([]string, len(dKeys)), make([]string, len(dKeys)), make([]string, len(dKeys)), make([]int64, len(dKeys)), make([]int64, len(dKeys))
 	for i, k := range dKeys {
-		dName[i] = k.name()
+		dName[i] = dayKeyName(k)
 		dUser[i], dCur[i], dDay[i], dTotal[i] = k.User, string(k.Currency), k.Day, w.DayTotals[k]
 	}
 	k := len(w.Idem)
@@ -377,7 +355,7 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 	// Postings go in in the order they were applied (WITH ORDINALITY … ORDER
 	// BY), so that seq follows each account's balance_after. Foreign keys are
 	// checked at the end of the statement, when the transfers are in.
-	_, err := tx.tx.ExecContext(ctx, `WITH
+	return `WITH
 	t AS (INSERT INTO transfers (id, kind, currency, amount, from_account_id, to_account_id, description, created_by, created_at)
 		SELECT id, kind, currency, amount, NULLIF(from_id, ''), NULLIF(to_id, ''), description, NULLIF(created_by, ''), created_at
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[])
@@ -400,15 +378,10 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w TransferWrites) error {
 		SELECT id, at, NULLIF(actor_id, ''), action, target, ip, request_id, outcome, detail
 		FROM unnest($29::text[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[])
 			AS u(id, at, actor_id, action, target, ip, request_id, outcome, detail))
-	SELECT 1`,
-		tID, tKind, tCur, tAmt, tFrom, tTo, tDesc, tBy, tAt,
-		pT, pA, pAmt, pCur, pAfter, pAt,
-		bID, bBal,
-		dName, dUser, dCur, dTotal, dDay,
-		iOwner, iKey, iHash, iStatus, iBody, iAt,
-		aID, aAt, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail)
-	if err != nil {
-		return fmt.Errorf("store: write transfers: %w", err)
-	}
-	return nil
+	SELECT 1`, []any{tID, tKind, tCur, tAmt, tFrom, tTo, tDesc, tBy, tAt,
+			pT, pA, pAmt, pCur, pAfter, pAt,
+			bID, bBal,
+			dName, dUser, dCur, dTotal, dDay,
+			iOwner, iKey, iHash, iStatus, iBody, iAt,
+			aID, aAt, aActor, aAction, aTarget, aIP, aReq, aOutcome, aDetail}
 }

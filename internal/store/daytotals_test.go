@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/store/storetest"
@@ -76,13 +77,13 @@ func TestDayTotalsMigrationBackfills(t *testing.T) {
 			if err != nil || !rep.OK {
 				t.Fatalf("verify after the migration: %+v %v", rep, err)
 			}
-			want := map[store.DayKey]int64{
-				{User: uid, Kind: ledger.KindDeposit, Currency: ledger.USD, Day: store.DayOf(day1)}:  3500_00,
-				{User: uid, Kind: ledger.KindTransfer, Currency: ledger.USD, Day: store.DayOf(day1)}: 700_00,
-				{User: uid, Kind: ledger.KindTransfer, Currency: ledger.USD, Day: store.DayOf(day2)}: 300_00,
-				{User: uid, Kind: ledger.KindDeposit, Currency: ledger.USD, Day: store.DayOf(day2)}:  50_00,
+			want := map[bank.DayKey]int64{
+				{User: uid, Kind: ledger.KindDeposit, Currency: ledger.USD, Day: bank.DayOf(day1)}:  3500_00,
+				{User: uid, Kind: ledger.KindTransfer, Currency: ledger.USD, Day: bank.DayOf(day1)}: 700_00,
+				{User: uid, Kind: ledger.KindTransfer, Currency: ledger.USD, Day: bank.DayOf(day2)}: 300_00,
+				{User: uid, Kind: ledger.KindDeposit, Currency: ledger.USD, Day: bank.DayOf(day2)}:  50_00,
 			}
-			keys := make([]store.DayKey, 0, len(want))
+			keys := make([]bank.DayKey, 0, len(want))
 			for k := range want {
 				keys = append(keys, k)
 			}
@@ -104,7 +105,7 @@ func TestDayTotalsMigrationBackfills(t *testing.T) {
 			// A tampered total is what verify is for.
 			err = db.InTx(ctx, func(tx *store.Tx) error {
 				k := keys[0]
-				return tx.SetDayTotals(ctx, map[store.DayKey]int64{k: want[k] - 1})
+				return tx.SetDayTotals(ctx, map[bank.DayKey]int64{k: want[k] - 1})
 			})
 			if err != nil {
 				t.Fatal(err)

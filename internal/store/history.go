@@ -2,40 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
-
-// HistoryEntry is one posting on an account with its transfer and the
-// customer on the other side, if any.
-type HistoryEntry struct {
-	Seq                 int64
-	TransferID          string
-	TransferKind        string
-	Amount              int64
-	Currency            string
-	BalanceAfter        int64
-	Description         string
-	CreatedAt           time.Time
-	CounterpartyName    string
-	CounterpartyNumber  string
-	CounterpartyAccount string
-}
-
-// HistoryFilter narrows an account's history. Kind is an entry kind of the
-// contract (deposit, transfer_in, trade_buy, …).
-type HistoryFilter struct {
-	From, To  time.Time // [From, To); zero = open
-	Kind      string
-	Query     string
-	BeforeSeq int64 // cursor
-	AfterSeq  int64 // statements: entries after this seq, oldest first
-	Limit     int
-	Ascending bool
-}
 
 // entryKindCondition maps a contract entry kind to transfer kind and sign.
 var entryKindCondition = map[string]string{
@@ -55,11 +30,11 @@ func ValidEntryKind(k string) bool { _, ok := entryKindCondition[k]; return ok }
 // History pages the postings of one account, newest first (or oldest first
 // with Ascending). The caller has checked the account belongs to the user.
 // It reads the replica when one is configured.
-func (db *DB) History(ctx context.Context, accountID string, f HistoryFilter) ([]HistoryEntry, error) {
+func (db *DB) History(ctx context.Context, accountID string, f bank.HistoryFilter) ([]bank.HistoryEntry, error) {
 	return history(ctx, db.reader(ctx), accountID, f)
 }
 
-func history(ctx context.Context, q querier, accountID string, f HistoryFilter) ([]HistoryEntry, error) {
+func history(ctx context.Context, q querier, accountID string, f bank.HistoryFilter) ([]bank.HistoryEntry, error) {
 	args := []any{accountID}
 	where := []string{"p.account_id = $1"}
 	add := func(cond string, v any) {
@@ -105,9 +80,9 @@ func history(ctx context.Context, q querier, accountID string, f HistoryFilter) 
 		return nil, fmt.Errorf("store: history: %w", err)
 	}
 	defer rows.Close()
-	var out []HistoryEntry
+	var out []bank.HistoryEntry
 	for rows.Next() {
-		var e HistoryEntry
+		var e bank.HistoryEntry
 		var at int64
 		if err := rows.Scan(&e.Seq, &e.TransferID, &e.TransferKind, &e.Amount, &e.Currency, &e.BalanceAfter, &e.Description, &at,
 			&e.CounterpartyName, &e.CounterpartyNumber, &e.CounterpartyAccount); err != nil {
@@ -135,19 +110,11 @@ func (db *DB) BalanceBefore(ctx context.Context, accountID string, t time.Time) 
 	return bal, seq, nil
 }
 
-// TransferView is a transfer as a customer sees it.
-type TransferView struct {
-	ledger.Transfer
-	ToAccountNumber string
-	FromOwner       string
-	ToOwner         string
-}
-
 const transferViewColumns = `t.id, t.kind, t.currency, t.amount, COALESCE(t.from_account_id, ''), COALESCE(t.to_account_id, ''),
 	t.description, COALESCE(t.created_by, ''), t.created_at, COALESCE(ta.number, ''), COALESCE(fa.owner_id, ''), COALESCE(ta.owner_id, '')`
 
-func scanTransferView(row interface{ Scan(...any) error }) (TransferView, error) {
-	var v TransferView
+func scanTransferView(row interface{ Scan(...any) error }) (bank.TransferView, error) {
+	var v bank.TransferView
 	var cur string
 	var at int64
 	err := row.Scan(&v.ID, &v.Kind, &cur, &v.Amount, &v.FromAccount, &v.ToAccount, &v.Description, &v.CreatedBy, &at,
@@ -159,7 +126,7 @@ func scanTransferView(row interface{ Scan(...any) error }) (TransferView, error)
 
 // TransfersOfUser pages the transfers where the user owns either side,
 // newest first; cursor is the last transfer id seen (ids are time-ordered).
-func (db *DB) TransfersOfUser(ctx context.Context, userID, cursor string, limit int) ([]TransferView, error) {
+func (db *DB) TransfersOfUser(ctx context.Context, userID, cursor string, limit int) ([]bank.TransferView, error) {
 	args := []any{userID, limit}
 	cond := ""
 	if cursor != "" {
@@ -177,7 +144,7 @@ func (db *DB) TransfersOfUser(ctx context.Context, userID, cursor string, limit 
 		return nil, fmt.Errorf("store: transfers: %w", err)
 	}
 	defer rows.Close()
-	var out []TransferView
+	var out []bank.TransferView
 	for rows.Next() {
 		v, err := scanTransferView(rows)
 		if err != nil {
@@ -189,7 +156,7 @@ func (db *DB) TransfersOfUser(ctx context.Context, userID, cursor string, limit 
 }
 
 // TransferOfUser returns one transfer if the user owns either side.
-func (db *DB) TransferOfUser(ctx context.Context, userID, id string) (TransferView, error) {
+func (db *DB) TransferOfUser(ctx context.Context, userID, id string) (bank.TransferView, error) {
 	v, err := scanTransferView(db.w.QueryRowContext(ctx, `SELECT `+transferViewColumns+` FROM transfers t
 		LEFT JOIN accounts fa ON fa.id = t.from_account_id
 		LEFT JOIN accounts ta ON ta.id = t.to_account_id
@@ -198,4 +165,41 @@ func (db *DB) TransferOfUser(ctx context.Context, userID, id string) (TransferVi
 		return v, notFound("transfer")
 	}
 	return v, nil
+}
+
+// BalancesDuring returns the account's balance before from and its balance
+// after each posting in [from, to), in posting order, read in the
+// transaction (the primary), so nothing committed before is missed.
+func (tx *Tx) BalancesDuring(ctx context.Context, accountID string, from, to time.Time) (int64, []bank.BalancePoint, error) {
+	var opening sql.NullInt64
+	err := tx.tx.QueryRowContext(ctx, `SELECT balance_after FROM postings WHERE account_id = $1 AND created_at < $2
+		ORDER BY seq DESC LIMIT 1`, accountID, micros(from)).Scan(&opening)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, fmt.Errorf("store: opening balance: %w", err)
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT created_at, balance_after FROM postings
+		WHERE account_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY seq`, accountID, micros(from), micros(to))
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: balances: %w", err)
+	}
+	defer rows.Close()
+	var out []bank.BalancePoint
+	for rows.Next() {
+		var at int64
+		var p bank.BalancePoint
+		if err := rows.Scan(&at, &p.Balance); err != nil {
+			return 0, nil, fmt.Errorf("store: balances: %w", err)
+		}
+		p.At = fromMicros(at)
+		out = append(out, p)
+	}
+	return opening.Int64, out, rows.Err()
+}
+
+// EntriesDuring returns the account's postings in [from, to), oldest first,
+// with the customer on the other side, read in the transaction (the
+// statements job, which must not wait for a second connection while it
+// holds one: SQLite has a single writer connection).
+func (tx *Tx) EntriesDuring(ctx context.Context, accountID string, from, to time.Time) ([]bank.HistoryEntry, error) {
+	return history(ctx, tx.tx, accountID, bank.HistoryFilter{From: from, To: to, Ascending: true, Limit: 1_000_000})
 }

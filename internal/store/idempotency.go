@@ -72,16 +72,10 @@ func (tx *Tx) DeleteExpiredIdempotencyKeys(ctx context.Context, before time.Time
 	return res.RowsAffected()
 }
 
-// IdemPut is one record for PutIdempotencyRecords.
-type IdemPut struct {
-	Owner, Key string
-	Record     ledger.IdemRecord
-}
-
 // PutIdempotencyRecords stores many records with one statement (group
 // commit). The keys are new: the batch holds their advisory locks and found
 // no live record.
-func (tx *Tx) PutIdempotencyRecords(ctx context.Context, recs []IdemPut) error {
+func (tx *Tx) PutIdempotencyRecords(ctx context.Context, recs []ledger.IdemPut) error {
 	const cols = 6
 	for _, c := range chunks(len(recs), 1000) {
 		var b strings.Builder

@@ -87,26 +87,21 @@ func holdingsWhere(ctx context.Context, q querier, where string, args ...any) ([
 
 // InsertOrder implements invest.Tx and sets o.Seq.
 func (tx *Tx) InsertOrder(ctx context.Context, o *invest.Order) error {
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO orders (id, owner_id, account_id, symbol, side, quantity, price, total, currency, realized_pl, transfer_id, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`,
+	if o.Rounding == "" {
+		return fmt.Errorf("store: insert order %s: no rounding rule", o.ID)
+	}
+	err := tx.tx.QueryRowContext(ctx, `INSERT INTO orders (id, owner_id, account_id, symbol, side, quantity, price, total, currency, realized_pl, transfer_id, created_at, rounding)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq`,
 		o.ID, o.OwnerID, o.AccountID, o.Symbol, o.Side, invest.FormatQuantity(o.Quantity), o.Price.String(), o.Total,
-		string(o.Currency), o.RealizedPL, o.TransferID, micros(o.CreatedAt)).Scan(&o.Seq)
+		string(o.Currency), o.RealizedPL, o.TransferID, micros(o.CreatedAt), o.Rounding).Scan(&o.Seq)
 	if err != nil {
 		return fmt.Errorf("store: insert order: %w", err)
 	}
 	return nil
 }
 
-// OrderFilter selects a page of a user's orders, newest first.
-type OrderFilter struct {
-	OwnerID   string
-	AccountID string // optional
-	Before    int64  // cursor: orders with seq below this (0 = from the newest)
-	Limit     int
-}
-
 // Orders pages the owner's orders, newest first.
-func (db *DB) Orders(ctx context.Context, f OrderFilter) ([]invest.Order, error) {
+func (db *DB) Orders(ctx context.Context, f invest.OrderFilter) ([]invest.Order, error) {
 	q := `owner_id = $1`
 	args := []any{f.OwnerID}
 	if f.AccountID != "" {
@@ -131,7 +126,7 @@ func (db *DB) OrdersByAccounts(ctx context.Context, accountIDs []string) ([]inve
 }
 
 func ordersWhere(ctx context.Context, q querier, where string, args ...any) ([]invest.Order, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, id, owner_id, account_id, symbol, side, quantity, price, total, currency, realized_pl, transfer_id, created_at
+	rows, err := q.QueryContext(ctx, `SELECT seq, id, owner_id, account_id, symbol, side, quantity, price, total, currency, realized_pl, transfer_id, created_at, rounding
 		FROM orders WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: orders: %w", err)
@@ -143,7 +138,7 @@ func ordersWhere(ctx context.Context, q querier, where string, args ...any) ([]i
 		var qty, price, cur string
 		var at int64
 		if err := rows.Scan(&o.Seq, &o.ID, &o.OwnerID, &o.AccountID, &o.Symbol, &o.Side, &qty, &price, &o.Total, &cur,
-			&o.RealizedPL, &o.TransferID, &at); err != nil {
+			&o.RealizedPL, &o.TransferID, &at, &o.Rounding); err != nil {
 			return nil, fmt.Errorf("store: orders: %w", err)
 		}
 		if o.Quantity, err = investDecimal(qty, "quantity"); err != nil {

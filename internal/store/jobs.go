@@ -6,11 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/bankapp/bankapp/internal/ledger"
 )
 
 // Job statuses.
@@ -119,19 +118,9 @@ func (db *DB) ClaimJobs(ctx context.Context, token string, now time.Time, lease 
 		if c := a.RunAt.Compare(b.RunAt); c != 0 {
 			return c
 		}
-		return compareStrings(a.ID, b.ID)
+		return strings.Compare(a.ID, b.ID)
 	})
 	return out, nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // FenceJob locks the job row for the rest of the transaction and reports
@@ -247,179 +236,6 @@ func (db *DB) OldestDueJob(ctx context.Context, now time.Time) (time.Time, bool,
 	return fromMicros(v.Int64), v.Valid, nil
 }
 
-// Savepoint starts a savepoint, so that part of a transaction can be undone
-// (a failed occurrence of a scheduled transfer) while the rest commits.
-func (tx *Tx) Savepoint(ctx context.Context, name string) error {
-	if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT `+name); err != nil {
-		return fmt.Errorf("store: savepoint: %w", err)
-	}
-	return nil
-}
-
-// RollbackToSavepoint undoes everything since the savepoint.
-func (tx *Tx) RollbackToSavepoint(ctx context.Context, name string) error {
-	if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT `+name); err != nil {
-		return fmt.Errorf("store: rollback to savepoint: %w", err)
-	}
-	return nil
-}
-
-// ReleaseSavepoint keeps what was done since the savepoint.
-func (tx *Tx) ReleaseSavepoint(ctx context.Context, name string) error {
-	if _, err := tx.tx.ExecContext(ctx, `RELEASE SAVEPOINT `+name); err != nil {
-		return fmt.Errorf("store: release savepoint: %w", err)
-	}
-	return nil
-}
-
-// ScheduledTransfer is a customer's standing order. Dates are UTC calendar
-// days "YYYY-MM-DD"; "" means none.
-type ScheduledTransfer struct {
-	ID              string
-	OwnerID         string
-	FromAccountID   string
-	ToAccountNumber string
-	Amount          int64
-	Currency        ledger.Currency
-	Description     string
-	Frequency       string
-	StartDate       string
-	EndDate         string
-	NextRunDate     string
-	LastRunAt       time.Time // zero: never ran
-	LastStatus      string
-	Runs            int
-	Status          string // active, completed, cancelled
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-}
-
-const scheduledColumns = `id, owner_id, from_account_id, to_account_number, amount, currency, description, frequency, start_date,
-	COALESCE(end_date, ''), COALESCE(next_run_date, ''), COALESCE(last_run_at, 0), COALESCE(last_status, ''), runs, status, created_at, updated_at`
-
-func scanScheduled(row interface{ Scan(...any) error }) (ScheduledTransfer, error) {
-	var s ScheduledTransfer
-	var cur string
-	var last, created, updated int64
-	err := row.Scan(&s.ID, &s.OwnerID, &s.FromAccountID, &s.ToAccountNumber, &s.Amount, &cur, &s.Description, &s.Frequency, &s.StartDate,
-		&s.EndDate, &s.NextRunDate, &last, &s.LastStatus, &s.Runs, &s.Status, &created, &updated)
-	s.Currency = ledger.Currency(cur)
-	if last != 0 {
-		s.LastRunAt = fromMicros(last)
-	}
-	s.CreatedAt, s.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return s, err
-}
-
-// InsertScheduledTransfer stores a new standing order.
-func (tx *Tx) InsertScheduledTransfer(ctx context.Context, s ScheduledTransfer) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO scheduled_transfers (id, owner_id, from_account_id, to_account_number, amount, currency,
-		description, frequency, start_date, end_date, next_run_date, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
-		s.ID, s.OwnerID, s.FromAccountID, s.ToAccountNumber, s.Amount, string(s.Currency), s.Description, s.Frequency, s.StartDate,
-		nullable(s.EndDate), nullable(s.NextRunDate), s.Status, micros(s.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("store: insert scheduled transfer: %w", err)
-	}
-	return nil
-}
-
-// CountActiveScheduledTransfers counts the owner's active standing orders.
-func (tx *Tx) CountActiveScheduledTransfers(ctx context.Context, owner string) (int, error) {
-	var n int
-	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM scheduled_transfers WHERE owner_id = $1 AND status = 'active'`, owner).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: count scheduled transfers: %w", err)
-	}
-	return n, nil
-}
-
-// ScheduledTransfersOfUser pages the owner's standing orders that are not
-// cancelled, newest first, before the cursor id ("" = from the newest).
-func (db *DB) ScheduledTransfersOfUser(ctx context.Context, owner, before string, limit int) ([]ScheduledTransfer, error) {
-	rows, err := db.w.QueryContext(ctx, `SELECT `+scheduledColumns+` FROM scheduled_transfers
-		WHERE owner_id = $1 AND status <> 'cancelled' AND ($2 = '' OR id < $2) ORDER BY id DESC LIMIT $3`, owner, before, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: scheduled transfers: %w", err)
-	}
-	defer rows.Close()
-	var out []ScheduledTransfer
-	for rows.Next() {
-		s, err := scanScheduled(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: scheduled transfers: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}
-
-// ScheduledTransferForUpdate returns and locks a standing order; owner ""
-// matches any owner (the job runner).
-func (tx *Tx) ScheduledTransferForUpdate(ctx context.Context, owner, id string) (ScheduledTransfer, error) {
-	q := `SELECT ` + scheduledColumns + ` FROM scheduled_transfers WHERE id = $1 AND ($2 = '' OR owner_id = $2)` + tx.dialect.forUpdate()
-	s, err := scanScheduled(tx.tx.QueryRowContext(ctx, q, id, owner))
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, notFound("scheduled transfer")
-	}
-	if err != nil {
-		return s, fmt.Errorf("store: scheduled transfer: %w", err)
-	}
-	return s, nil
-}
-
-// UpdateScheduledTransfer writes a standing order's run state: next run,
-// last run and its status, run count and status.
-func (tx *Tx) UpdateScheduledTransfer(ctx context.Context, s ScheduledTransfer, now time.Time) error {
-	var last any
-	if !s.LastRunAt.IsZero() {
-		last = micros(s.LastRunAt)
-	}
-	return execOne(ctx, tx.tx, `UPDATE scheduled_transfers SET next_run_date = $2, last_run_at = $3, last_status = $4, runs = $5,
-		status = $6, updated_at = $7 WHERE id = $1`, s.ID, nullable(s.NextRunDate), last, nullable(s.LastStatus), s.Runs, s.Status, micros(now))
-}
-
-// CustomerAccountsAfter pages every customer account by id (jobs that visit
-// all accounts: interest, statements).
-func (tx *Tx) CustomerAccountsAfter(ctx context.Context, after string, limit int) ([]ledger.Account, error) {
-	return accountsWhere(ctx, tx.tx, `type <> 'system' AND id > $1 ORDER BY id LIMIT $2`, after, limit)
-}
-
-// BalancePoint is an account's balance right after a posting.
-type BalancePoint struct {
-	At      time.Time
-	Balance int64
-}
-
-// BalancesDuring returns the account's balance before from and its balance
-// after each posting in [from, to), in posting order, read in the
-// transaction (the primary), so nothing committed before is missed.
-func (tx *Tx) BalancesDuring(ctx context.Context, accountID string, from, to time.Time) (int64, []BalancePoint, error) {
-	var opening sql.NullInt64
-	err := tx.tx.QueryRowContext(ctx, `SELECT balance_after FROM postings WHERE account_id = $1 AND created_at < $2
-		ORDER BY seq DESC LIMIT 1`, accountID, micros(from)).Scan(&opening)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, nil, fmt.Errorf("store: opening balance: %w", err)
-	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT created_at, balance_after FROM postings
-		WHERE account_id = $1 AND created_at >= $2 AND created_at < $3 ORDER BY seq`, accountID, micros(from), micros(to))
-	if err != nil {
-		return 0, nil, fmt.Errorf("store: balances: %w", err)
-	}
-	defer rows.Close()
-	var out []BalancePoint
-	for rows.Next() {
-		var at int64
-		var p BalancePoint
-		if err := rows.Scan(&at, &p.Balance); err != nil {
-			return 0, nil, fmt.Errorf("store: balances: %w", err)
-		}
-		p.At = fromMicros(at)
-		out = append(out, p)
-	}
-	return opening.Int64, out, rows.Err()
-}
-
 // RequeueJob puts a dead job back in the queue as pending at runAt with its
 // attempts reset: how an operator retries a dead-lettered job once its cause
 // is fixed. Only dead jobs qualify: none of their attempts committed
@@ -428,14 +244,6 @@ func (tx *Tx) BalancesDuring(ctx context.Context, accountID string, from, to tim
 func (db *DB) RequeueJob(ctx context.Context, id string, runAt time.Time) error {
 	return execOne(ctx, db.w, `UPDATE jobs SET status = 'pending', attempts = 0, run_at = $2, lease_until = 0, locked_by = '', updated_at = $3
 		WHERE id = $1 AND status = 'dead'`, id, micros(runAt), micros(db.Now()))
-}
-
-// EntriesDuring returns the account's postings in [from, to), oldest first,
-// with the customer on the other side, read in the transaction (the
-// statements job, which must not wait for a second connection while it
-// holds one: SQLite has a single writer connection).
-func (tx *Tx) EntriesDuring(ctx context.Context, accountID string, from, to time.Time) ([]HistoryEntry, error) {
-	return history(ctx, tx.tx, accountID, HistoryFilter{From: from, To: to, Ascending: true, Limit: 1_000_000})
 }
 
 // DeleteFinishedJobs deletes up to limit done or cancelled jobs that
@@ -448,12 +256,6 @@ func (tx *Tx) DeleteFinishedJobs(ctx context.Context, before time.Time, limit in
 		return 0, fmt.Errorf("store: delete finished jobs: %w", err)
 	}
 	return res.RowsAffected()
-}
-
-// CustomerAccount reads a customer account whoever owns it, without locking
-// it (jobs that only read, such as statements).
-func (tx *Tx) CustomerAccount(ctx context.Context, id string) (ledger.Account, error) {
-	return oneAccount(ctx, tx.tx, `id = $1 AND type <> 'system'`, id)
 }
 
 // ReleaseJob hands a claimed job that was never started back to the queue

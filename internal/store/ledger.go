@@ -8,6 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/bankapp/bankapp/internal/bank"
+	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
 
@@ -162,9 +166,9 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM transfers`).Scan(&rep.TransfersChecked); err != nil {
 		return rep, fmt.Errorf("store: verify: %w", err)
 	}
-	// Day totals are kept for the last DayTotalsKept days (the cleanup job
+	// Day totals are kept for the last bank.DayTotalsKept days (the cleanup job
 	// deletes older ones), so those are the days checked.
-	firstDay := DayOf(db.Now()) - (DayTotalsKept - 1)
+	firstDay := bank.DayOf(db.Now()) - (bank.DayTotalsKept - 1)
 	args := map[string][]any{"day_total_mismatch": {firstDay * 86_400_000_000, firstDay}}
 	checks := []struct {
 		kind, query string
@@ -187,6 +191,17 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 				GROUP BY created_by, kind, currency, created_at / 86400000000) s
 			FULL JOIN (SELECT * FROM day_totals WHERE day >= $2) d ON d.user_id = s.user_id AND d.kind = s.kind AND d.currency = s.currency AND d.day = s.day
 			WHERE COALESCE(s.total, 0) <> COALESCE(d.total, 0)`},
+		{"order_transfer_mismatch", `SELECT o.id, 'order total ' || CAST(o.total AS TEXT) || ' but its transfer moved ' || CAST(t.amount AS TEXT)
+			FROM orders o JOIN transfers t ON t.id = o.transfer_id WHERE t.amount <> o.total`},
+		// The settlement account holds, per currency, what customers paid for
+		// the positions they hold less what sells paid out beyond cost:
+		// buys add their total to it and to the cost basis; a sell takes its
+		// proceeds from it, removes cost and books proceeds - cost as
+		// realized P&L. So settlement = sum of (cost basis - realized P&L).
+		{"settlement_mismatch", `SELECT a.id, 'balance ' || CAST(a.balance AS TEXT) || ' but the holdings it backs account for ' || CAST(COALESCE(h.net, 0) AS TEXT)
+			FROM accounts a LEFT JOIN (SELECT c.currency, SUM(h.cost_basis - h.realized_pl) AS net
+				FROM holdings h JOIN accounts c ON c.id = h.account_id GROUP BY c.currency) h ON h.currency = a.currency
+			WHERE a.type = 'system' AND a.id = 'system:settlement:' || a.currency AND a.balance <> COALESCE(h.net, 0)`},
 		{"balance_after_mismatch", `SELECT p.account_id, 'last balance_after ' || CAST(p.balance_after AS TEXT) || ' but balance ' || CAST(a.balance AS TEXT)
 			FROM postings p JOIN accounts a ON a.id = p.account_id
 			WHERE p.seq = (SELECT MAX(seq) FROM postings WHERE account_id = p.account_id) AND p.balance_after <> a.balance`},
@@ -196,8 +211,42 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 			return rep, err
 		}
 	}
+	if err := verifyFills(ctx, q, &rep); err != nil {
+		return rep, err
+	}
 	rep.OK = len(rep.Problems) == 0
 	return rep, nil
+}
+
+// verifyFills recomputes every order's cash total from its stored quantity
+// and price with the rounding rule it was filled under (invest.FillTotal):
+// a fill rounded the customer's way is a problem.
+func verifyFills(ctx context.Context, q *sql.DB, rep *ledger.Report) error {
+	rows, err := q.QueryContext(ctx, `SELECT id, side, quantity, price, total, currency, rounding FROM orders`)
+	if err != nil {
+		return fmt.Errorf("store: verify fills: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, side, qty, price, cur, rule string
+		var total int64
+		if err := rows.Scan(&id, &side, &qty, &price, &total, &cur, &rule); err != nil {
+			return fmt.Errorf("store: verify fills: %w", err)
+		}
+		q, qerr := decimal.NewFromString(qty)
+		p, perr := decimal.NewFromString(price)
+		want, ok := invest.FillTotal(side, rule, q, p, ledger.Currency(cur))
+		switch {
+		case qerr != nil || perr != nil || !ok || (rule != invest.RoundBank && rule != invest.RoundHalfEven):
+			rep.Problems = append(rep.Problems, ledger.Problem{Kind: "fill_rounding", Ref: id,
+				Detail: fmt.Sprintf("cannot recompute %s × %s under rule %q", qty, price, rule)})
+		case want != total:
+			rep.Problems = append(rep.Problems, ledger.Problem{Kind: "fill_rounding", Ref: id,
+				Detail: fmt.Sprintf("%s %s × %s is %s under rule %s but the order moved %s", side, qty, price,
+					ledger.FormatMinor(want, ledger.Currency(cur).Digits()), rule, ledger.FormatMinor(total, ledger.Currency(cur).Digits()))})
+		}
+	}
+	return rows.Err()
 }
 
 func collectProblems(ctx context.Context, q *sql.DB, kind, query string, rep *ledger.Report, args ...any) error {

@@ -3,20 +3,15 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
-)
 
-// Payee is a saved recipient.
-type Payee struct {
-	ID, OwnerID, Name, AccountNumber string
-	CreatedAt                        time.Time
-}
+	"github.com/bankapp/bankapp/internal/bank"
+)
 
 // ErrPayeeExists is returned for a second payee with the same number.
 var ErrPayeeExists = errorCode("payee_exists", "a payee with this account number already exists")
 
 // CreatePayee stores a payee.
-func (tx *Tx) CreatePayee(ctx context.Context, p Payee) error {
+func (tx *Tx) CreatePayee(ctx context.Context, p bank.Payee) error {
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO payees (id, owner_id, name, account_number, created_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (owner_id, account_number) DO NOTHING`, p.ID, p.OwnerID, p.Name, p.AccountNumber, micros(p.CreatedAt))
 	if err != nil {
@@ -38,15 +33,15 @@ func (tx *Tx) CountPayees(ctx context.Context, owner string) (int, error) {
 }
 
 // Payees lists the owner's payees by name.
-func (db *DB) Payees(ctx context.Context, owner string) ([]Payee, error) {
+func (db *DB) Payees(ctx context.Context, owner string) ([]bank.Payee, error) {
 	rows, err := db.w.QueryContext(ctx, `SELECT id, owner_id, name, account_number, created_at FROM payees WHERE owner_id = $1 ORDER BY name, id`, owner)
 	if err != nil {
 		return nil, fmt.Errorf("store: payees: %w", err)
 	}
 	defer rows.Close()
-	var out []Payee
+	var out []bank.Payee
 	for rows.Next() {
-		var p Payee
+		var p bank.Payee
 		var at int64
 		if err := rows.Scan(&p.ID, &p.OwnerID, &p.Name, &p.AccountNumber, &at); err != nil {
 			return nil, fmt.Errorf("store: payees: %w", err)

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bankapp/bankapp/internal/audit"
 )
 
 // Read-replica routing. Read-only queries (history, statements, transfer
@@ -24,18 +26,14 @@ const (
 	replicaPoll       = 250 * time.Millisecond
 )
 
-type userKey struct{}
-
 // WithUser marks ctx as acting for a user, so the store can route that
-// user's reads (read-your-writes).
+// user's reads (read-your-writes). The HTTP layer does the same through
+// audit.WithCaller.
 func WithUser(ctx context.Context, userID string) context.Context {
-	return context.WithValue(ctx, userKey{}, userID)
+	return audit.WithCaller(ctx, audit.Caller{UserID: userID})
 }
 
-func userOf(ctx context.Context) string {
-	u, _ := ctx.Value(userKey{}).(string)
-	return u
-}
+func userOf(ctx context.Context) string { return audit.CallerFrom(ctx).UserID }
 
 // replica tracks whether the read pool may be used.
 type replica struct {

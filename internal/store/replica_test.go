@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/store/storetest"
@@ -82,7 +84,7 @@ func TestReplicaRouting(t *testing.T) {
 	if !db.ReadsFromReplica(bob) {
 		t.Fatal("another user's reads left the replica")
 	}
-	if _, err := db.History(bob, "none", store.HistoryFilter{Limit: 10}); err != nil {
+	if _, err := db.History(bob, "none", bank.HistoryFilter{Limit: 10}); err != nil {
 		t.Fatalf("read through the replica: %v", err)
 	}
 
@@ -104,7 +106,7 @@ func TestReplicaRouting(t *testing.T) {
 				return
 			case <-time.After(100 * time.Millisecond):
 				_ = db.InTx(ctx, func(tx *store.Tx) error {
-					return tx.InsertAudit(ctx, store.AuditEvent{Action: "tick", Outcome: "success"})
+					return tx.InsertAudit(ctx, audit.Event{Action: "tick", Outcome: "success"})
 				})
 			}
 		}
@@ -128,7 +130,7 @@ func TestReplicaRouting(t *testing.T) {
 	if dead.ReadsFromReplica(bob) {
 		t.Fatal("an unreachable replica is used")
 	}
-	if _, err := dead.History(bob, "none", store.HistoryFilter{Limit: 10}); err != nil {
+	if _, err := dead.History(bob, "none", bank.HistoryFilter{Limit: 10}); err != nil {
 		t.Fatalf("read with the replica down: %v", err)
 	}
 }

@@ -41,49 +41,40 @@ func (tx *Tx) addRefreshToken(ctx context.Context, sessionID, hash string, at ti
 	return nil
 }
 
-// RefreshOutcome says what presenting a refresh token did.
-type RefreshOutcome int
-
-// Outcomes of RotateRefreshToken.
-const (
-	RefreshUnknown RefreshOutcome = iota // no such token, or its session is over
-	RefreshReused                        // the token was already spent: the session is now revoked
-	RefreshRotated                       // spent, and a new token issued
-)
-
 // RotateRefreshToken spends the token with hash old and issues newHash in the
-// same session. A token presented a second time revokes the whole session.
-func (tx *Tx) RotateRefreshToken(ctx context.Context, old, newHash string, now time.Time) (auth.Session, RefreshOutcome, error) {
+// same session. A token presented a second time revokes the whole session;
+// a session unused for idle (or past its end) is over.
+func (tx *Tx) RotateRefreshToken(ctx context.Context, old, newHash string, now time.Time, idle time.Duration) (auth.Session, auth.RefreshOutcome, error) {
 	var sessionID string
 	var spent int64
 	err := tx.tx.QueryRowContext(ctx, `SELECT session_id, spent_at FROM refresh_tokens WHERE hash = $1`+tx.dialect.forUpdate(), old).Scan(&sessionID, &spent)
 	if errors.Is(err, sql.ErrNoRows) {
-		return auth.Session{}, RefreshUnknown, nil
+		return auth.Session{}, auth.RefreshUnknown, nil
 	}
 	if err != nil {
-		return auth.Session{}, RefreshUnknown, fmt.Errorf("store: refresh token: %w", err)
+		return auth.Session{}, auth.RefreshUnknown, fmt.Errorf("store: refresh token: %w", err)
 	}
 	s, err := scanSession(tx.tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, sessionID))
 	if err != nil {
-		return s, RefreshUnknown, fmt.Errorf("store: refresh session: %w", err)
+		return s, auth.RefreshUnknown, fmt.Errorf("store: refresh session: %w", err)
 	}
-	if !s.Active(now) {
-		return s, RefreshUnknown, nil
+	if !s.Active(now) || !now.Before(s.LastUsedAt.Add(idle)) {
+		return s, auth.RefreshUnknown, nil
 	}
 	if spent != 0 {
 		if err := tx.RevokeSession(ctx, s.UserID, s.ID, now); err != nil {
-			return s, RefreshUnknown, err
+			return s, auth.RefreshUnknown, err
 		}
-		return s, RefreshReused, nil
+		return s, auth.RefreshReused, nil
 	}
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE refresh_tokens SET spent_at = $2 WHERE hash = $1`, old, micros(now)); err != nil {
-		return s, RefreshUnknown, fmt.Errorf("store: spend refresh token: %w", err)
+		return s, auth.RefreshUnknown, fmt.Errorf("store: spend refresh token: %w", err)
 	}
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE sessions SET last_used_at = $2 WHERE id = $1`, s.ID, micros(now)); err != nil {
-		return s, RefreshUnknown, fmt.Errorf("store: touch session: %w", err)
+		return s, auth.RefreshUnknown, fmt.Errorf("store: touch session: %w", err)
 	}
 	s.LastUsedAt = now
-	return s, RefreshRotated, tx.addRefreshToken(ctx, s.ID, newHash, now)
+	return s, auth.RefreshRotated, tx.addRefreshToken(ctx, s.ID, newHash, now)
 }
 
 // RevokeSession ends the user's session; a missing or foreign one is not_found.
@@ -114,9 +105,10 @@ func (db *DB) SessionByID(ctx context.Context, id string) (auth.Session, error) 
 
 // ActiveSessions lists the user's sessions that are neither revoked nor
 // expired, newest first.
-func (db *DB) ActiveSessions(ctx context.Context, userID string, now time.Time) ([]auth.Session, error) {
+func (db *DB) ActiveSessions(ctx context.Context, userID string, now time.Time, idle time.Duration) ([]auth.Session, error) {
 	rows, err := db.w.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions
-		WHERE user_id = $1 AND revoked_at = 0 AND expires_at > $2 ORDER BY created_at DESC, id DESC LIMIT 200`, userID, micros(now))
+		WHERE user_id = $1 AND revoked_at = 0 AND expires_at > $2 AND last_used_at > $3
+		ORDER BY created_at DESC, id DESC LIMIT 200`, userID, micros(now), micros(now.Add(-idle)))
 	if err != nil {
 		return nil, fmt.Errorf("store: sessions: %w", err)
 	}
@@ -132,16 +124,10 @@ func (db *DB) ActiveSessions(ctx context.Context, userID string, now time.Time) 
 	return out, rows.Err()
 }
 
-// SessionPrincipal is a session with its user's current role.
-type SessionPrincipal struct {
-	Session auth.Session
-	Role    string
-}
-
 // SessionPrincipal reads a session and its user's role in one query (the
 // per-request check behind every access token).
-func (db *DB) SessionPrincipal(ctx context.Context, id string) (SessionPrincipal, error) {
-	var sp SessionPrincipal
+func (db *DB) SessionPrincipal(ctx context.Context, id string) (auth.SessionPrincipal, error) {
+	var sp auth.SessionPrincipal
 	var expires, revoked int64
 	err := db.queryRow(ctx, db.fresh(), `SELECT s.user_id, s.expires_at, s.revoked_at, u.role
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`, id).Scan(&sp.Session.UserID, &expires, &revoked, &sp.Role)

@@ -11,9 +11,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/store/dsn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
@@ -45,17 +45,26 @@ type Options struct {
 	DataDir string // where the SQLite file lives
 	// MaxConns bounds the PostgreSQL write pool (0 = 32).
 	MaxConns int
+	// Password, when set, gives the PostgreSQL password of every new
+	// connection of both pools (a password that rotates while the server
+	// runs); the URLs then carry none.
+	Password PasswordSource
 }
 
 // Open connects to the database that opts describe. It does not migrate.
 func Open(ctx context.Context, opts Options) (*DB, error) {
-	if opts.URL == "" || strings.HasPrefix(opts.URL, "sqlite:") || strings.HasPrefix(opts.URL, "file:") {
-		return openSQLite(ctx, opts)
+	engine, path, err := dsn.Parse(opts.URL)
+	if err != nil {
+		return nil, fmt.Errorf("store: DATABASE_URL %w", err)
 	}
-	if !strings.HasPrefix(opts.URL, "postgres://") && !strings.HasPrefix(opts.URL, "postgresql://") {
-		return nil, errors.New("store: DATABASE_URL must start with postgres:// (or be empty for SQLite)")
+	if engine == dsn.SQLite {
+		return openSQLite(ctx, path, opts)
 	}
-	w, err := sql.Open("pgx", opts.URL)
+	var creds *credentials
+	if opts.Password != nil {
+		creds = &credentials{src: opts.Password, now: time.Now}
+	}
+	w, err := openPostgres(opts.URL, creds)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
@@ -68,7 +77,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	w.SetConnMaxIdleTime(5 * time.Minute)
 	r := w
 	if opts.ReadURL != "" {
-		if r, err = sql.Open("pgx", opts.ReadURL); err != nil {
+		if r, err = openPostgres(opts.ReadURL, creds); err != nil {
 			_ = w.Close()
 			return nil, fmt.Errorf("store: open read replica: %w", err)
 		}
@@ -88,8 +97,20 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	return db, nil
 }
 
-func openSQLite(ctx context.Context, opts Options) (*DB, error) {
-	path := strings.TrimPrefix(strings.TrimPrefix(opts.URL, "sqlite:"), "file:")
+// openPostgres opens a pool on url; with creds, each new connection takes
+// its password from them.
+func openPostgres(url string, creds *credentials) (*sql.DB, error) {
+	if creds == nil {
+		return sql.Open("pgx", url)
+	}
+	c, err := newRotatingConnector(url, creds)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
+}
+
+func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		dir := opts.DataDir
 		if dir == "" {
@@ -99,6 +120,9 @@ func openSQLite(ctx context.Context, opts Options) (*DB, error) {
 			return nil, fmt.Errorf("store: create data dir: %w", err)
 		}
 		path = filepath.Join(dir, "bankapp.db")
+	}
+	if err := privateFiles(path); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
@@ -129,6 +153,25 @@ func openSQLite(ctx context.Context, opts Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// privateFiles makes the SQLite database and its -wal and -shm files
+// readable by the owner only (0600), whatever the data directory's mode:
+// they hold password hashes and TOTP secrets. SQLite creates -wal and -shm
+// with the database file's mode, so creating that file 0600 first covers
+// them; files left 0644 by an older version are tightened.
+func privateFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600) // #nosec G304 -- the configured database path
+	if err != nil {
+		return fmt.Errorf("store: create sqlite file: %w", err)
+	}
+	_ = f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("store: restrict %s: %w", filepath.Base(p), err)
+		}
+	}
+	return nil
 }
 
 // Dialect reports the engine.

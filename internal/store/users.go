@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
 
@@ -133,15 +134,9 @@ func (db *DB) ResetLoginFailures(ctx context.Context, id string) error {
 	return nil
 }
 
-// UserWithCount is a user and how many accounts they hold.
-type UserWithCount struct {
-	User         auth.User
-	AccountCount int
-}
-
 // AdminUsers lists users newest first, optionally matching q against email
 // and name, starting after the user id cursor.
-func (db *DB) AdminUsers(ctx context.Context, q, cursor string, limit int) ([]UserWithCount, error) {
+func (db *DB) AdminUsers(ctx context.Context, q, cursor string, limit int) ([]bank.UserWithCount, error) {
 	args := []any{}
 	where := []string{"1 = 1"}
 	if q != "" {
@@ -161,9 +156,9 @@ func (db *DB) AdminUsers(ctx context.Context, q, cursor string, limit int) ([]Us
 		return nil, fmt.Errorf("store: admin users: %w", err)
 	}
 	defer rows.Close()
-	var out []UserWithCount
+	var out []bank.UserWithCount
 	for rows.Next() {
-		var u UserWithCount
+		var u bank.UserWithCount
 		var locked, created, updated int64
 		err := rows.Scan(&u.User.ID, &u.User.Email, &u.User.PasswordHash, &u.User.FullName, &u.User.Role, &u.User.TOTPSecret, &u.User.TOTPPending,
 			&u.User.TOTPEnabled, &u.User.TOTPLastStep, &u.User.FailedLogins, &locked, &created, &updated, &u.AccountCount)

@@ -10,6 +10,8 @@ import (
 
 // NewLogger returns a logger writing to w at level ("debug", "info", "warn",
 // "error") in format ("json", "text", or "" = text on a terminal, else JSON).
+// Records logged with a context that carries a span get trace_id and
+// span_id (WithTrace).
 func NewLogger(w io.Writer, level, format string) *slog.Logger {
 	var lv slog.Level
 	_ = lv.UnmarshalText([]byte(level))
@@ -23,7 +25,7 @@ func NewLogger(w io.Writer, level, format string) *slog.Logger {
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		return slog.New(WithTrace(slog.NewTextHandler(w, opts)))
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(WithTrace(slog.NewJSONHandler(w, opts)))
 }

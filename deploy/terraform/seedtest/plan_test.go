@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -12,7 +13,11 @@ import (
 type plan struct {
 	resources map[string]map[string]any // address -> planned values
 	outputs   map[string]any            // root output -> value
-	config    map[string]map[string]any // module path + "." + resource address -> expressions
+	// outputAfter and outputUnknown: root output -> its known part and
+	// its "known after apply" marks (output_changes), for outputs that are
+	// only partly known at plan time.
+	outputAfter, outputUnknown map[string]any
+	config                     map[string]map[string]any // module path + "." + resource address -> expressions
 }
 
 type jsonPlan struct {
@@ -25,6 +30,10 @@ type jsonPlan struct {
 	Configuration struct {
 		RootModule jsonConfigModule `json:"root_module"`
 	} `json:"configuration"`
+	OutputChanges map[string]struct {
+		After        any `json:"after"`
+		AfterUnknown any `json:"after_unknown"`
+	} `json:"output_changes"`
 }
 
 type jsonModule struct {
@@ -60,9 +69,13 @@ func loadPlan(t *testing.T, env string) *plan {
 	if err := json.Unmarshal(buf, &jp); err != nil {
 		t.Fatalf("decode plan of %s: %v", env, err)
 	}
-	p := &plan{resources: map[string]map[string]any{}, config: map[string]map[string]any{}, outputs: map[string]any{}}
+	p := &plan{resources: map[string]map[string]any{}, config: map[string]map[string]any{}, outputs: map[string]any{},
+		outputAfter: map[string]any{}, outputUnknown: map[string]any{}}
 	for name, o := range jp.PlannedValues.Outputs {
 		p.outputs[name] = o.Value
+	}
+	for name, o := range jp.OutputChanges {
+		p.outputAfter[name], p.outputUnknown[name] = o.After, o.AfterUnknown
 	}
 	var walk func(m jsonModule)
 	walk = func(m jsonModule) {
@@ -122,6 +135,7 @@ func (p *plan) count(addr string) int {
 func (p *plan) refs(t *testing.T, addr, attr string) []string {
 	t.Helper()
 	mod, res := splitAddr(addr)
+	res, _, _ = strings.Cut(res, "[") // the configuration has no instance keys
 	exprs, ok := p.config["module.bankapp.module."+mod+"."+res]
 	if !ok {
 		t.Fatalf("configuration has no %s", addr)
@@ -192,4 +206,37 @@ func eq(t *testing.T, what string, got, want any) {
 	if string(gb) != string(wb) {
 		t.Errorf("%s = %s, seed says %s", what, gb, wb)
 	}
+}
+
+// outputKeys returns the keys of a root output that is an object, known
+// or known only after apply.
+func (p *plan) outputKeys(name string) []string {
+	var out []string
+	for _, m := range []any{p.outputAfter[name], p.outputUnknown[name]} {
+		if mm, ok := m.(map[string]any); ok {
+			for k := range mm {
+				if !slices.Contains(out, k) {
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// resourcesOf returns the planned values of every resource of a type in
+// the stack, by address.
+func (p *plan) resourcesOf(typ string) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for addr, v := range p.resources {
+		parts := strings.Split(addr, ".")
+		for i := 0; i+1 < len(parts); i++ {
+			if parts[i] == typ && (i == 0 || parts[i-1] != "module") {
+				out[addr] = v
+				break
+			}
+		}
+	}
+	return out
 }

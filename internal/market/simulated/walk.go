@@ -58,13 +58,40 @@ func Minute(t time.Time) time.Time {
 	return time.Unix(m*60, 0).UTC()
 }
 
+// fxOctaves sum to ±7.9 % around the centre: about a major currency pair's
+// range over a few years, a few tenths of a percent in a day, and a move in
+// the fifth decimal from one minute to the next.
+func fxOctaves() []octave {
+	return []octave{
+		{1, 30},
+		{15, 100},
+		{120, 300},
+		{1_440, 1_500},
+		{10_080, 4_000},
+		{43_200, 8_000},
+		{525_600, 25_000},
+		{2_102_400, 40_000},
+	}
+}
+
 // FactorPPM returns the price multiplier, in parts per million, of symbol
 // at t (truncated to the minute).
 func (w Walk) FactorPPM(symbol string, crypto bool, t time.Time) int64 {
+	return w.factor(symbol, octaves(crypto), t)
+}
+
+// FXFactorPPM returns the multiplier, in parts per million, of an exchange
+// rate (pair is its ticker, "EURUSD=X") at t (truncated to the minute): the
+// same walk as prices with the gentler amplitudes of currencies.
+func (w Walk) FXFactorPPM(pair string, t time.Time) int64 {
+	return w.factor(pair, fxOctaves(), t)
+}
+
+func (w Walk) factor(symbol string, octs []octave, t time.Time) int64 {
 	m := floorDiv(t.Unix(), 60)
 	sh := symbolHash(symbol) ^ w.Seed
 	f := int64(ppm)
-	for i, o := range octaves(crypto) {
+	for i, o := range octs {
 		b := floorDiv(m, o.minutes)
 		h0 := noise(sh, uint64(i), b)
 		h1 := noise(sh, uint64(i), b+1)

@@ -53,3 +53,40 @@ func TestFactorBoundsAndResolution(t *testing.T) {
 		t.Errorf("price %s", p)
 	}
 }
+
+func TestFXFactorBounds(t *testing.T) {
+	w := simulated.Walk{}
+	start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	lo, hi := int64(921_000), int64(1_079_000)
+	minuteMoves := 0
+	var dayMax int64
+	for i := range 20_000 {
+		at := start.Add(time.Duration(i) * 97 * time.Minute)
+		f := w.FXFactorPPM("EURUSD=X", at)
+		if f < lo || f > hi {
+			t.Fatalf("factor %d at %s out of [%d, %d]", f, at, lo, hi)
+		}
+		if g := w.FXFactorPPM("EURUSD=X", at.Add(59*time.Second)); g != f {
+			t.Fatalf("rate changed within a minute at %s", at)
+		}
+		if w.FXFactorPPM("EURUSD=X", at.Add(time.Minute)) != f {
+			minuteMoves++
+		}
+		d := w.FXFactorPPM("EURUSD=X", at.Add(24*time.Hour)) - f
+		dayMax = max(dayMax, d, -d)
+	}
+	if minuteMoves < 19_000 {
+		t.Errorf("the rate barely moves from minute to minute (%d of 20000)", minuteMoves)
+	}
+	// A day moves it by well under 2 % (stocks: up to ~10 %).
+	if dayMax == 0 || dayMax > 20_000 {
+		t.Errorf("largest one-day move %d ppm", dayMax)
+	}
+	if w.FXFactorPPM("EURUSD=X", start) == w.FXFactorPPM("GBPUSD=X", start) {
+		t.Error("pairs share a walk")
+	}
+	// Stock factors are unchanged by the FX walk (same hash, own octaves).
+	if w.FactorPPM("AAPL", false, start) == w.FXFactorPPM("AAPL", start) {
+		t.Error("FX octaves are the stock octaves")
+	}
+}

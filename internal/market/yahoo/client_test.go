@@ -219,3 +219,29 @@ func TestSearchErrors(t *testing.T) {
 		t.Errorf("garbage: got %v", err)
 	}
 }
+
+// TestChartParsesFXFixture: a currency ticker has the same chart shape;
+// its price keeps every printed digit, and the float noise of the bars
+// (1.0842299461364746) is kept exactly too, not re-rounded through float64.
+func TestChartParsesFXFixture(t *testing.T) {
+	srv, rec := fakeYahoo(t, 200, "chart-EURUSD=X-1d.json", "", nil)
+	ch, err := yahoo.New(srv.URL, nil).Chart(context.Background(), "EURUSD=X", "1d", "1d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.rawPath != "/v8/finance/chart/EURUSD=X" || rec.query != "interval=1d&range=1d" {
+		t.Errorf("request %s?%s", rec.rawPath, rec.query)
+	}
+	if ch.Price.String() != "1.08423" || ch.PreviousClose.String() != "1.0831" {
+		t.Errorf("price %s previous %s", ch.Price, ch.PreviousClose)
+	}
+	if ch.Symbol != "EURUSD=X" || ch.Currency != "USD" || ch.InstrumentType != "CURRENCY" || ch.ExchangeName != "CCY" {
+		t.Errorf("meta %+v", ch)
+	}
+	if !ch.MarketTime.Equal(time.Unix(1764366840, 0)) {
+		t.Errorf("market time %s", ch.MarketTime)
+	}
+	if len(ch.Bars) != 1 || ch.Bars[0].Close.String() != "1.0842299461364746" {
+		t.Errorf("bars %+v", ch.Bars)
+	}
+}

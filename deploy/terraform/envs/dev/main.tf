@@ -67,7 +67,8 @@ module "bankapp" {
   }
 
   blue_green           = false
-  dns_failover         = false
+  trace_sampling_ratio = 1.0
+  maintenance_page     = false
   market_data_provider = "simulated"
   log_retention_days   = 14
   feature_flags = {

@@ -67,7 +67,8 @@ module "bankapp" {
   }
 
   blue_green           = true
-  dns_failover         = true
+  trace_sampling_ratio = 0.05
+  maintenance_page     = true
   market_data_provider = "live"
   log_retention_days   = 90
   feature_flags = {

@@ -67,7 +67,8 @@ module "bankapp" {
   }
 
   blue_green           = false
-  dns_failover         = true
+  trace_sampling_ratio = 0.5
+  maintenance_page     = true
   market_data_provider = "live"
   log_retention_days   = 30
   feature_flags = {

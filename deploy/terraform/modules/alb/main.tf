@@ -1,7 +1,10 @@
+# Every name that reaches the ALB must be on its certificate: the origin
+# name, and in dev (no CloudFront) the public name, which aliases the ALB.
 resource "aws_acm_certificate" "this" {
-  domain_name       = var.domain_name
-  validation_method = "DNS"
-  tags              = merge(var.tags, { Name = var.domain_name })
+  domain_name               = var.domain_name
+  subject_alternative_names = var.alternative_names
+  validation_method         = "DNS"
+  tags                      = merge(var.tags, { Name = var.domain_name })
 
   lifecycle {
     create_before_destroy = true
@@ -11,7 +14,7 @@ resource "aws_acm_certificate" "this" {
 # Keyed by the (known) domain name rather than by the certificate's
 # validation options, so that the plan does not need them.
 resource "aws_route53_record" "validation" {
-  for_each = toset([var.domain_name])
+  for_each = toset(concat([var.domain_name], var.alternative_names))
 
   zone_id         = var.zone_id
   allow_overwrite = true

@@ -23,6 +23,12 @@ variable "domain_name" {
   type        = string
 }
 
+variable "alternative_names" {
+  description = "Other names that alias the ALB (dev: the public name): subject alternative names of its certificate."
+  type        = list(string)
+  default     = []
+}
+
 variable "zone_id" {
   description = "Route 53 zone that validates the certificate."
   type        = string
@@ -35,9 +41,9 @@ variable "app_port" {
 }
 
 variable "health_check_path" {
-  description = "Readiness path (503 while the task drains)."
+  description = "Liveness path: a brief database blip must not take every task out at once (readiness is /readyz)."
   type        = string
-  default     = "/readyz"
+  default     = "/healthz"
 }
 
 variable "health_check_interval" {

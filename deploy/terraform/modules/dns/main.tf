@@ -3,6 +3,8 @@ locals {
   primary_target = local.via_cloudfront ? { name = var.cloudfront_domain_name, zone = var.cloudfront_zone_id } : { name = var.alb_dns_name, zone = var.alb_zone_id }
 }
 
+# origin.<domain>: the ALB, the name on its certificate that CloudFront
+# connects to.
 resource "aws_route53_record" "origin" {
   zone_id = var.zone_id
   name    = var.origin_domain_name
@@ -15,20 +17,13 @@ resource "aws_route53_record" "origin" {
   }
 }
 
-resource "aws_route53_health_check" "app" {
-  fqdn              = var.origin_domain_name
-  type              = "HTTPS"
-  port              = 443
-  resource_path     = var.health_check_path
-  request_interval  = 30
-  failure_threshold = 3
-  measure_latency   = true
-  tags              = merge(var.tags, { Name = "${var.name}-readyz" })
-}
-
+# The public name: CloudFront where it fronts the app (staging, prod),
+# otherwise the ALB (dev; its certificate carries this name too). No DNS
+# failover: the site is HTTPS-only with HSTS preload, so a failover target
+# must serve HTTPS for this name, and two CloudFront distributions cannot
+# share it. CloudFront itself shows the maintenance page when the ALB fails
+# (modules/frontend).
 resource "aws_route53_record" "app" {
-  count = var.failover_enabled ? 0 : 1
-
   zone_id = var.zone_id
   name    = var.domain_name
   type    = "A"
@@ -40,41 +35,17 @@ resource "aws_route53_record" "app" {
   }
 }
 
-resource "aws_route53_record" "app_primary" {
-  count = var.failover_enabled ? 1 : 0
-
-  zone_id         = var.zone_id
-  name            = var.domain_name
-  type            = "A"
-  set_identifier  = "primary"
-  health_check_id = aws_route53_health_check.app.id
-
-  failover_routing_policy {
-    type = "PRIMARY"
-  }
-
-  alias {
-    name                   = local.primary_target.name
-    zone_id                = local.primary_target.zone
-    evaluate_target_health = false
-  }
-}
-
-resource "aws_route53_record" "app_secondary" {
-  count = var.failover_enabled ? 1 : 0
-
-  zone_id        = var.zone_id
-  name           = var.domain_name
-  type           = "A"
-  set_identifier = "maintenance"
-
-  failover_routing_policy {
-    type = "SECONDARY"
-  }
-
-  alias {
-    name                   = aws_s3_bucket_website_configuration.maintenance[0].website_domain
-    zone_id                = aws_s3_bucket.maintenance[0].hosted_zone_id
-    evaluate_target_health = false
-  }
+# What users see: liveness (/healthz: the process answers; a database
+# blip is not an outage of the site) of the public name, through CloudFront
+# where it fronts the app. Its status is a CloudWatch metric
+# (AWS/Route53 HealthCheckStatus) for dashboards and alarms.
+resource "aws_route53_health_check" "app" {
+  fqdn              = var.domain_name
+  type              = "HTTPS"
+  port              = 443
+  resource_path     = var.health_check_path
+  request_interval  = 30
+  failure_threshold = 3
+  measure_latency   = true
+  tags              = merge(var.tags, { Name = "${var.name}-healthz" })
 }

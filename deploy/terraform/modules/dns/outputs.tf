@@ -1,5 +1,5 @@
 output "health_check_id" {
-  description = "Route 53 health check of the origin."
+  description = "Route 53 health check of the public name."
   value       = aws_route53_health_check.app.id
 }
 

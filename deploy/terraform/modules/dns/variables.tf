@@ -41,14 +41,9 @@ variable "cloudfront_zone_id" {
 }
 
 variable "health_check_path" {
-  description = "Path the Route 53 health check requests."
+  description = "Path the Route 53 health check requests (liveness)."
   type        = string
-  default     = "/readyz"
-}
-
-variable "failover_enabled" {
-  description = "Fail the app name over to a static maintenance page when the health check fails."
-  type        = bool
+  default     = "/healthz"
 }
 
 variable "tags" {

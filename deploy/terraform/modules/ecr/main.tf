@@ -43,3 +43,29 @@ resource "aws_ecr_lifecycle_policy" "this" {
     ]
   })
 }
+
+# Basic scanning finds nothing in a distroless image (no OS packages), so a
+# HIGH/CRITICAL gate on it gates nothing. Enhanced scanning (Amazon
+# Inspector) also reads the Go binary's module list and standard-library
+# version. It is a registry-wide setting (one account per environment):
+# every push is scanned, and images are scanned again as new CVEs appear.
+data "aws_caller_identity" "current" {}
+
+resource "aws_inspector2_enabler" "ecr" {
+  account_ids    = [data.aws_caller_identity.current.account_id]
+  resource_types = ["ECR"]
+}
+
+resource "aws_ecr_registry_scanning_configuration" "this" {
+  scan_type = "ENHANCED"
+
+  rule {
+    scan_frequency = "CONTINUOUS_SCAN"
+    repository_filter {
+      filter      = var.name
+      filter_type = "WILDCARD"
+    }
+  }
+
+  depends_on = [aws_inspector2_enabler.ecr]
+}

@@ -12,3 +12,8 @@ output "scan_on_push" {
   description = "Whether images are scanned on push."
   value       = aws_ecr_repository.this.image_scanning_configuration[0].scan_on_push
 }
+
+output "scan_type" {
+  description = "Registry scan type (ENHANCED: Amazon Inspector)."
+  value       = aws_ecr_registry_scanning_configuration.this.scan_type
+}

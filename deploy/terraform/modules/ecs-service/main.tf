@@ -39,7 +39,21 @@ locals {
   # given back to the system. A GOMEMLIMIT in var.environment wins.
   environment = merge({ GOMEMLIMIT = "${floor(var.memory * 3 / 4)}MiB" }, var.environment)
 
-  container = {
+  # Sidecars (the OpenTelemetry collector) log to the same group under
+  # their own stream prefix; the app starts after them.
+  sidecars = [for c in var.sidecars : merge(c, {
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = c.name
+      }
+    }
+  })]
+  depends_on = length(var.sidecars) == 0 ? {} : { dependsOn = [for c in var.sidecars : { containerName = c.name, condition = "START" }] }
+
+  container = merge(local.depends_on, {
     name                   = "bankapp"
     image                  = var.image
     essential              = true
@@ -67,7 +81,7 @@ locals {
         awslogs-stream-prefix = "app"
       }
     }
-  }
+  })
 }
 
 resource "aws_ecs_task_definition" "this" {
@@ -78,7 +92,7 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = var.memory
   execution_role_arn       = var.execution_role_arn
   task_role_arn            = var.task_role_arn
-  container_definitions    = jsonencode([local.container])
+  container_definitions    = jsonencode(concat([local.container], local.sidecars))
 
   volume {
     name = "tmp"
@@ -92,12 +106,21 @@ resource "aws_ecs_task_definition" "this" {
   tags = var.tags
 }
 
+# Two resources for the two deployment controllers, because what Terraform
+# may change differs. Rolling (ECS controller, dev/staging): the circuit
+# breaker rolls failed deployments back; deploys own the task definition
+# and autoscaling the count. Blue/green (CODE_DEPLOY, prod): UpdateService
+# cannot change the network configuration, load balancers, platform version
+# or capacity providers of such a service (only a CodeDeploy deployment
+# can), so Terraform ignores them too, or an apply would fail.
 resource "aws_ecs_service" "this" {
+  count = var.blue_green ? 0 : 1
+
   name                              = var.name
   cluster                           = aws_ecs_cluster.this.id
   task_definition                   = aws_ecs_task_definition.this.arn
   desired_count                     = var.desired_count
-  health_check_grace_period_seconds = 60
+  health_check_grace_period_seconds = var.health_check_grace_seconds
   enable_execute_command            = false
   propagate_tags                    = "SERVICE"
 
@@ -107,18 +130,12 @@ resource "aws_ecs_service" "this" {
   }
 
   deployment_controller {
-    type = var.blue_green ? "CODE_DEPLOY" : "ECS"
+    type = "ECS"
   }
 
-  # Rolling deployments stop and roll back on their own when new tasks keep
-  # failing; blue/green rolls back through CodeDeploy's alarms instead (the
-  # circuit breaker is only allowed with the ECS controller).
-  dynamic "deployment_circuit_breaker" {
-    for_each = var.blue_green ? [] : [1]
-    content {
-      enable   = true
-      rollback = true
-    }
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
   }
 
   deployment_minimum_healthy_percent = 100
@@ -136,13 +153,60 @@ resource "aws_ecs_service" "this" {
     container_port   = var.container_port
   }
 
-  # Deploys register new task definitions and scaling moves the count;
-  # Terraform must not undo either.
   lifecycle {
-    ignore_changes = [task_definition, desired_count, load_balancer]
+    ignore_changes = [task_definition, desired_count]
   }
 
   tags = var.tags
 
   depends_on = [aws_ecs_cluster_capacity_providers.this]
+}
+
+resource "aws_ecs_service" "blue_green" {
+  count = var.blue_green ? 1 : 0
+
+  name                              = var.name
+  cluster                           = aws_ecs_cluster.this.id
+  task_definition                   = aws_ecs_task_definition.this.arn
+  desired_count                     = var.desired_count
+  health_check_grace_period_seconds = var.health_check_grace_seconds
+  enable_execute_command            = false
+  propagate_tags                    = "SERVICE"
+
+  capacity_provider_strategy {
+    capacity_provider = var.use_spot ? "FARGATE_SPOT" : "FARGATE"
+    weight            = 1
+  }
+
+  deployment_controller {
+    type = "CODE_DEPLOY"
+  }
+
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
+  network_configuration {
+    subnets          = var.private_subnet_ids
+    security_groups  = [var.security_group_id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = var.target_group_arn
+    container_name   = "bankapp"
+    container_port   = var.container_port
+  }
+
+  lifecycle {
+    ignore_changes = [task_definition, desired_count, load_balancer, network_configuration, platform_version, capacity_provider_strategy]
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_ecs_cluster_capacity_providers.this]
+}
+
+locals {
+  service_name          = one(concat(aws_ecs_service.this[*].name, aws_ecs_service.blue_green[*].name))
+  service_desired_count = one(concat(aws_ecs_service.this[*].desired_count, aws_ecs_service.blue_green[*].desired_count))
 }

@@ -5,7 +5,7 @@ output "cluster_name" {
 
 output "service_name" {
   description = "ECS service name."
-  value       = aws_ecs_service.this.name
+  value       = local.service_name
 }
 
 output "task_family" {
@@ -31,7 +31,7 @@ output "stop_timeout" {
 output "scaling" {
   description = "Scaling limits, target and step rules."
   value = {
-    desired      = aws_ecs_service.this.desired_count
+    desired      = local.service_desired_count
     min          = aws_appautoscaling_target.this.min_capacity
     max          = aws_appautoscaling_target.this.max_capacity
     cpu_target   = var.cpu_target
@@ -48,5 +48,12 @@ output "container_contract" {
     health_check = local.container.healthCheck.command
     user         = local.container.user
     read_only    = local.container.readonlyRootFilesystem
+    # Names only (values hold ARNs unknown at plan time).
+    environment_names = sort(keys(local.environment))
+    secret_names      = sort(keys(var.secrets))
+    # Tracing settings (all known at plan time) and the sidecars by name.
+    otel     = { for k, v in local.environment : k => v if startswith(k, "OTEL_") || k == "METRICS_ADDR" }
+    sidecars = [for c in var.sidecars : c.name]
+    ports    = [for m in local.container.portMappings : m.containerPort]
   }
 }

@@ -1,6 +1,6 @@
 resource "aws_appautoscaling_target" "this" {
   service_namespace  = "ecs"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this.name}"
+  resource_id        = "service/${aws_ecs_cluster.this.name}/${local.service_name}"
   scalable_dimension = "ecs:service:DesiredCount"
   min_capacity       = var.min_capacity
   max_capacity       = var.max_capacity
@@ -84,7 +84,7 @@ resource "aws_cloudwatch_metric_alarm" "step_up" {
   period              = 60
   evaluation_periods  = var.step_scaling.up_minutes
   datapoints_to_alarm = var.step_scaling.up_minutes
-  dimensions          = { ClusterName = aws_ecs_cluster.this.name, ServiceName = aws_ecs_service.this.name }
+  dimensions          = { ClusterName = aws_ecs_cluster.this.name, ServiceName = local.service_name }
   alarm_actions       = [aws_appautoscaling_policy.step_up[0].arn]
   tags                = var.tags
 }
@@ -103,7 +103,7 @@ resource "aws_cloudwatch_metric_alarm" "step_down" {
   period              = 60
   evaluation_periods  = var.step_scaling.down_minutes
   datapoints_to_alarm = var.step_scaling.down_minutes
-  dimensions          = { ClusterName = aws_ecs_cluster.this.name, ServiceName = aws_ecs_service.this.name }
+  dimensions          = { ClusterName = aws_ecs_cluster.this.name, ServiceName = local.service_name }
   alarm_actions       = [aws_appautoscaling_policy.step_down[0].arn]
   tags                = var.tags
 }

@@ -98,6 +98,12 @@ variable "container_port" {
   default     = 3001
 }
 
+variable "health_check_grace_seconds" {
+  description = "Seconds ECS ignores failed load-balancer health checks of a new task (start-up, migrations check)."
+  type        = number
+  default     = 60
+}
+
 variable "drain_seconds" {
   description = "How long the app drains after SIGTERM before it exits."
   type        = number
@@ -112,6 +118,12 @@ variable "environment" {
 variable "secrets" {
   description = "Environment variable name to Secrets Manager valueFrom (ARN[:json-key::])."
   type        = map(string)
+}
+
+variable "sidecars" {
+  description = "Extra container definitions (non-essential sidecars such as the OpenTelemetry collector); logConfiguration is added."
+  type        = list(any)
+  default     = []
 }
 
 variable "log_retention_days" {

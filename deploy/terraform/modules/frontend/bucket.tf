@@ -1,24 +1,33 @@
-# The web app's static build. SSE-S3 (seed), versioned, with the seed's
-# lifecycle: old versions go to Glacier after 90 days; prod keeps current
-# objects in Intelligent-Tiering.
+# The web app's static build behind CloudFront (staging, prod). SSE-S3
+# (seed), versioned, with the seed's lifecycle: old versions go to Glacier
+# after 90 days; prod keeps current objects in Intelligent-Tiering.
+#
+# Without CloudFront (dev) there is no bucket: an S3 website endpoint speaks
+# plain HTTP only and cannot carry the HTTPS name, so dev's name aliases the
+# ALB, and the app serves the web build embedded in its image
+# (docs/decisions.md). The seed's "direct S3 access" for dev is dropped.
 #tfsec:ignore:aws-s3-encryption-customer-key The seed specifies SSE-S3 for the public static build; nothing secret is stored here.
 #tfsec:ignore:aws-s3-enable-bucket-logging CloudFront access logs (staging/prod) record every read of this bucket.
 resource "aws_s3_bucket" "site" {
+  count = var.cloudfront_enabled ? 1 : 0
+
   bucket_prefix = "${var.name}-web-"
   force_destroy = false
   tags          = var.tags
 }
 
 resource "aws_s3_bucket_versioning" "site" {
-  bucket = aws_s3_bucket.site.id
+  count  = var.cloudfront_enabled ? 1 : 0
+  bucket = aws_s3_bucket.site[0].id
   versioning_configuration {
     status = "Enabled"
   }
 }
 
-#tfsec:ignore:aws-s3-encryption-customer-key The seed specifies SSE-S3 for the static build, which is public content (and the dev S3 website cannot serve KMS objects).
+#tfsec:ignore:aws-s3-encryption-customer-key The seed specifies SSE-S3 for the static build, which is public content.
 resource "aws_s3_bucket_server_side_encryption_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
+  count  = var.cloudfront_enabled ? 1 : 0
+  bucket = aws_s3_bucket.site[0].id
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm = "AES256"
@@ -27,14 +36,16 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "site" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "site" {
-  bucket = aws_s3_bucket.site.id
+  count  = var.cloudfront_enabled ? 1 : 0
+  bucket = aws_s3_bucket.site[0].id
   rule {
     object_ownership = "BucketOwnerEnforced"
   }
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "site" {
-  bucket = aws_s3_bucket.site.id
+  count  = var.cloudfront_enabled ? 1 : 0
+  bucket = aws_s3_bucket.site[0].id
 
   rule {
     id     = "old-versions-to-glacier"
@@ -70,32 +81,21 @@ resource "aws_s3_bucket_lifecycle_configuration" "site" {
   }
 }
 
-# With CloudFront (staging/prod) the bucket is private and only the
-# distribution reads it. Without it (dev, seed: "direct S3 access") the
-# bucket is an S3 website that anyone may read.
+# Private: only the distribution reads it.
 resource "aws_s3_bucket_public_access_block" "site" {
-  bucket                  = aws_s3_bucket.site.id
+  count                   = var.cloudfront_enabled ? 1 : 0
+  bucket                  = aws_s3_bucket.site[0].id
   block_public_acls       = true
   ignore_public_acls      = true
-  block_public_policy     = var.cloudfront_enabled #tfsec:ignore:aws-s3-block-public-policy Dev only: the seed serves the dev frontend directly from S3.
-  restrict_public_buckets = var.cloudfront_enabled #tfsec:ignore:aws-s3-no-public-buckets Dev only: the seed serves the dev frontend directly from S3.
+  block_public_policy     = true
+  restrict_public_buckets = true
 }
 
-resource "aws_s3_bucket_website_configuration" "site" {
-  count  = var.cloudfront_enabled ? 0 : 1
-  bucket = aws_s3_bucket.site.id
+resource "aws_s3_bucket_policy" "site" {
+  count = var.cloudfront_enabled ? 1 : 0
 
-  index_document {
-    suffix = "index.html"
-  }
-
-  error_document {
-    key = "index.html"
-  }
-}
-
-locals {
-  site_policy_private = {
+  bucket = aws_s3_bucket.site[0].id
+  policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
@@ -103,7 +103,7 @@ locals {
         Effect    = "Deny"
         Principal = "*"
         Action    = "s3:*"
-        Resource  = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"]
+        Resource  = [aws_s3_bucket.site[0].arn, "${aws_s3_bucket.site[0].arn}/*"]
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
       },
       {
@@ -111,28 +111,22 @@ locals {
         Effect    = "Allow"
         Principal = { Service = "cloudfront.amazonaws.com" }
         Action    = "s3:GetObject"
-        Resource  = "${aws_s3_bucket.site.arn}/*"
-        Condition = { StringEquals = { "AWS:SourceArn" = one(aws_cloudfront_distribution.this[*].arn) } }
+        Resource  = "${aws_s3_bucket.site[0].arn}/*"
+        Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.this[0].arn } }
       },
     ]
-  }
-
-  # S3 website endpoints speak plain HTTP only, so the dev website cannot
-  # carry the TLS-only rule.
-  site_policy_website = {
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "PublicWebsiteRead"
-      Effect    = "Allow"
-      Principal = "*"
-      Action    = "s3:GetObject"
-      Resource  = "${aws_s3_bucket.site.arn}/*"
-    }]
-  }
+  })
+  depends_on = [aws_s3_bucket_public_access_block.site]
 }
 
-resource "aws_s3_bucket_policy" "site" {
-  bucket     = aws_s3_bucket.site.id
-  policy     = var.cloudfront_enabled ? jsonencode(local.site_policy_private) : jsonencode(local.site_policy_website)
-  depends_on = [aws_s3_bucket_public_access_block.site]
+# The maintenance page CloudFront shows when the ALB origin fails (502/504,
+# cloudfront.tf). The deploy's sync leaves maintenance/ alone.
+resource "aws_s3_object" "maintenance" {
+  count = var.cloudfront_enabled && var.maintenance_page ? 1 : 0
+
+  bucket        = aws_s3_bucket.site[0].id
+  key           = "maintenance/index.html"
+  content_type  = "text/html; charset=utf-8"
+  cache_control = "no-store"
+  content       = "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>BankApp maintenance</title><h1>BankApp is briefly unavailable</h1><p>Your money is safe. Please try again in a few minutes.</p></html>"
 }

@@ -9,6 +9,7 @@ locals {
   all_viewer_except_host_id    = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
   cloudfront_hosted_zone_id    = "Z2FDTNDATAQYW2"
   failover_status_codes        = [500, 502, 503, 504, 403, 404]
+  maintenance_error_codes      = [502, 504]
   cloudfront_minimum_tls_level = "TLSv1.2_2021"
 }
 
@@ -72,7 +73,7 @@ resource "aws_cloudfront_distribution" "this" {
 
   origin {
     origin_id                = local.s3_origin_id
-    domain_name              = aws_s3_bucket.site.bucket_regional_domain_name
+    domain_name              = aws_s3_bucket.site[0].bucket_regional_domain_name
     origin_access_control_id = aws_cloudfront_origin_access_control.this[0].id
   }
 
@@ -129,10 +130,47 @@ resource "aws_cloudfront_distribution" "this" {
     response_headers_policy_id = aws_cloudfront_response_headers_policy.security[0].id
   }
 
-  custom_error_response {
-    error_code         = 404
-    response_code      = 200
-    response_page_path = "/index.html"
+  # Liveness of the ALB origin through the edge, for the Route 53 health
+  # check of the public name (modules/dns): never cached.
+  ordered_cache_behavior {
+    path_pattern             = "/healthz"
+    target_origin_id         = local.alb_origin_id
+    viewer_protocol_policy   = "https-only"
+    allowed_methods          = ["GET", "HEAD"]
+    cached_methods           = ["GET", "HEAD"]
+    cache_policy_id          = local.caching_disabled_policy_id
+    origin_request_policy_id = local.all_viewer_except_host_id
+  }
+
+  # The maintenance page comes from S3 alone, never through the ALB that
+  # has failed.
+  dynamic "ordered_cache_behavior" {
+    for_each = var.maintenance_page ? [1] : []
+    content {
+      path_pattern               = "/maintenance/*"
+      target_origin_id           = local.s3_origin_id
+      viewer_protocol_policy     = "redirect-to-https"
+      allowed_methods            = ["GET", "HEAD"]
+      cached_methods             = ["GET", "HEAD"]
+      cache_policy_id            = local.caching_optimized_policy_id
+      response_headers_policy_id = aws_cloudfront_response_headers_policy.security[0].id
+    }
+  }
+
+  # No distribution-wide rewrite of 403/404 to the SPA (it would answer
+  # /api/* 404s with the web page and 200): deep links that S3 does not
+  # have fail over to the ALB (origin group above), which serves the SPA.
+  # Only gateway failures of the origin — the ALB unreachable (502) or
+  # timing out (504), which the app itself never answers — show the
+  # maintenance page, with status 503.
+  dynamic "custom_error_response" {
+    for_each = var.maintenance_page ? local.maintenance_error_codes : []
+    content {
+      error_code            = custom_error_response.value
+      response_code         = 503
+      response_page_path    = "/maintenance/index.html"
+      error_caching_min_ttl = 10
+    }
   }
 
   restrictions {

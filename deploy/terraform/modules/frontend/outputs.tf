@@ -1,21 +1,11 @@
 output "bucket_name" {
-  description = "Site bucket."
-  value       = aws_s3_bucket.site.id
+  description = "Site bucket (empty without CloudFront: the app serves its embedded build)."
+  value       = var.cloudfront_enabled ? aws_s3_bucket.site[0].id : ""
 }
 
 output "bucket_arn" {
-  description = "Site bucket ARN."
-  value       = aws_s3_bucket.site.arn
-}
-
-output "website_endpoint" {
-  description = "S3 website endpoint (dev, CloudFront off)."
-  value       = var.cloudfront_enabled ? "" : aws_s3_bucket_website_configuration.site[0].website_endpoint
-}
-
-output "website_domain" {
-  description = "S3 website domain for alias records (dev)."
-  value       = var.cloudfront_enabled ? "" : aws_s3_bucket_website_configuration.site[0].website_domain
+  description = "Site bucket ARN (empty without CloudFront)."
+  value       = var.cloudfront_enabled ? aws_s3_bucket.site[0].arn : ""
 }
 
 output "distribution_id" {
@@ -47,6 +37,7 @@ output "summary" {
   description = "Per-environment switches, for tests."
   value = {
     cloudfront          = var.cloudfront_enabled
+    maintenance_page    = var.cloudfront_enabled && var.maintenance_page
     waf                 = var.waf_enabled
     intelligent_tiering = var.intelligent_tiering
     glacier_after_days  = var.glacier_after_days

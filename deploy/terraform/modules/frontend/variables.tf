@@ -3,8 +3,14 @@ variable "name" {
   type        = string
 }
 
+variable "maintenance_page" {
+  description = "Show a static maintenance page (from S3, status 503) when the ALB origin fails with 502/504."
+  type        = bool
+  default     = true
+}
+
 variable "cloudfront_enabled" {
-  description = "Serve through CloudFront (seed: off in dev, on in staging and prod). Off means direct S3 website access."
+  description = "Serve through CloudFront (seed: off in dev, on in staging and prod). Off: no site bucket, the ALB serves the app's embedded web build."
   type        = bool
 }
 

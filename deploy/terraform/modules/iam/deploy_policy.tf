@@ -18,7 +18,7 @@ data "aws_iam_policy_document" "deploy" {
     actions = [
       "ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
       "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage", "ecr:DescribeImages",
-      "ecr:DescribeImageScanFindings",
+      "ecr:DescribeImageScanFindings", "ecr:ListImages",
     ]
     resources = [var.ecr_repository_arn]
   }
@@ -82,10 +82,13 @@ data "aws_iam_policy_document" "deploy" {
     resources = [var.db_instance_arn, "arn:${local.partition}:rds:${local.region}:${local.account}:snapshot:${var.name}-predeploy-*"]
   }
 
-  statement {
-    sid       = "FrontendSync"
-    actions   = ["s3:PutObject", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket"]
-    resources = [var.frontend_bucket_arn, "${var.frontend_bucket_arn}/*"]
+  dynamic "statement" {
+    for_each = var.frontend_bucket_arn == "" ? [] : [var.frontend_bucket_arn]
+    content {
+      sid       = "FrontendSync"
+      actions   = ["s3:PutObject", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket"]
+      resources = [statement.value, "${statement.value}/*"]
+    }
   }
 
   dynamic "statement" {

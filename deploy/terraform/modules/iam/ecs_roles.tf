@@ -30,7 +30,8 @@ resource "aws_iam_role_policy_attachment" "execution_managed" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-# Read exactly the two secrets the task definition injects.
+# Read exactly what the task definition injects: the app secret, and the
+# collector's configuration parameter.
 resource "aws_iam_role_policy" "execution_secrets" {
   name = "read-injected-secrets"
   role = aws_iam_role.execution.id
@@ -40,7 +41,12 @@ resource "aws_iam_role_policy" "execution_secrets" {
       {
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue"]
-        Resource = [var.app_secret_arn, var.db_secret_arn]
+        Resource = [var.app_secret_arn]
+      },
+      {
+        Effect   = "Allow"
+        Action   = ["ssm:GetParameters"]
+        Resource = [var.collector_config_arn]
       },
       {
         Effect   = "Allow"
@@ -65,7 +71,7 @@ resource "aws_iam_role" "task" {
   tags = var.tags
 }
 
-#tfsec:ignore:aws-iam-no-policy-wildcards Wildcards only name the objects of the one blob bucket, the parameters under the one environment path, and PutMetricData (no resource-level permissions; pinned by a namespace condition).
+#tfsec:ignore:aws-iam-no-policy-wildcards Wildcards only name the objects of the one blob bucket, the parameters under the one environment path, the streams of the one metrics log group, PutMetricData (no resource-level permissions; pinned by a namespace condition) and X-Ray's two write actions (no resource-level permissions).
 resource "aws_iam_role_policy" "task" {
   name = "bankapp-runtime"
   role = aws_iam_role.task.id
@@ -73,10 +79,12 @@ resource "aws_iam_role_policy" "task" {
     Version = "2012-10-17"
     Statement = [
       {
+        # The app secret at start-up; the database secret for each new
+        # connection (its password rotates).
         Sid      = "Settings"
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue"]
-        Resource = [var.app_secret_arn]
+        Resource = [var.app_secret_arn, var.db_secret_arn]
       },
       {
         Sid      = "Parameters"
@@ -111,6 +119,44 @@ resource "aws_iam_role_policy" "task" {
         Resource  = ["*"]
         Condition = { StringEquals = { "cloudwatch:namespace" = var.metrics_namespace } }
       },
+      {
+        # The collector sidecar's trace export. X-Ray's write actions have
+        # no resource-level permissions; sampling is decided in the app,
+        # so no sampling-rule reads.
+        Sid      = "Traces"
+        Effect   = "Allow"
+        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+        Resource = ["*"]
+      },
+      {
+        # The collector's metrics (embedded metric format) into its one
+        # log group.
+        Sid      = "MetricLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+        Resource = [var.metrics_log_group_arn, "${var.metrics_log_group_arn}:*"]
+      },
     ]
+  })
+}
+
+# Mail: SES v2 SendEmail for the environment's domain identity and
+# configuration set only, from no-reply@ that domain only. Built from
+# values known at plan time (seedtest reads it from the plan).
+resource "aws_iam_role_policy" "task_email" {
+  name = "bankapp-send-email"
+  role = aws_iam_role.task.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid    = "SendEmail"
+      Effect = "Allow"
+      Action = ["ses:SendEmail"]
+      Resource = [
+        "arn:${local.partition}:ses:${local.region}:${local.account}:identity/${var.email_domain}",
+        "arn:${local.partition}:ses:${local.region}:${local.account}:configuration-set/${var.email_configuration_set}",
+      ]
+      Condition = { StringEquals = { "ses:FromAddress" = "no-reply@${var.email_domain}" } }
+    }]
   })
 }

@@ -30,7 +30,11 @@ resource "aws_iam_role" "deploy" {
       }
     }]
   })
-  max_session_duration = 3600
+  # Longer than the longest deploy job (prod: snapshot, build, migrations,
+  # CodeDeploy canary and the 15-minute blue hold, then the S3 sync and the
+  # invalidation): _deploy.yml asks for this duration and stops the job
+  # before it runs out (seedtest checks the three numbers agree).
+  max_session_duration = var.deploy_session_seconds
   tags                 = var.tags
 
   depends_on = [aws_iam_openid_connect_provider.github]

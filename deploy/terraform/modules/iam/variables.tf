@@ -31,7 +31,27 @@ variable "app_secret_arn" {
 }
 
 variable "db_secret_arn" {
-  description = "RDS-managed master user secret."
+  description = "Rotated master user secret the task reads (DATABASE_SECRET_ID)."
+  type        = string
+}
+
+variable "email_domain" {
+  description = "SES domain identity the task may send from (no-reply@ this domain only)."
+  type        = string
+}
+
+variable "email_configuration_set" {
+  description = "SES configuration set every message must name."
+  type        = string
+}
+
+variable "collector_config_arn" {
+  description = "SSM parameter with the OpenTelemetry collector's configuration (injected by the execution role)."
+  type        = string
+}
+
+variable "metrics_log_group_arn" {
+  description = "Log group the collector writes embedded-metric-format metrics to."
   type        = string
 }
 
@@ -56,8 +76,9 @@ variable "ecr_repository_arn" {
 }
 
 variable "frontend_bucket_arn" {
-  description = "Frontend bucket the deploy role syncs."
+  description = "Frontend bucket the deploy role syncs (empty without CloudFront)."
   type        = string
+  default     = ""
 }
 
 variable "cloudfront_distribution_arn" {
@@ -69,6 +90,12 @@ variable "cloudfront_distribution_arn" {
 variable "db_instance_arn" {
   description = "Primary DB instance (prod deploys snapshot it first)."
   type        = string
+}
+
+variable "deploy_session_seconds" {
+  description = "Maximum session of the deploy role (_deploy.yml's role-duration-seconds)."
+  type        = number
+  default     = 7200
 }
 
 variable "metrics_namespace" {

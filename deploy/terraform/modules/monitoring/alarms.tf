@@ -161,19 +161,44 @@ resource "aws_cloudwatch_metric_alarm" "api_latency_p99" {
 # Warning: failed health checks > 2 consecutive. The target group marks a
 # task unhealthy after (count + 1) consecutive failed checks (alb module's
 # unhealthy_threshold), so any unhealthy host means the seed's condition.
+# Blue/green (prod) serves from blue and green in turn: the alarm watches
+# every target group (the most unhealthy hosts of any), or it would be
+# blind after every other deployment.
 resource "aws_cloudwatch_metric_alarm" "unhealthy_hosts" {
   alarm_name          = "${var.name}-warning-failed-health-checks"
   alarm_description   = "WARNING: a task failed more than ${var.alarms.failed_health_checks_count} consecutive health checks"
-  namespace           = "AWS/ApplicationELB"
-  metric_name         = "UnHealthyHostCount"
-  dimensions          = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
+  evaluation_periods  = 1
+  datapoints_to_alarm = 1
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.actions
   ok_actions          = local.actions
-  tags                = merge(var.tags, { Severity = "warning" })
+
+  metric_query {
+    id          = "unhealthy"
+    expression  = "MAX([${join(", ", [for k in local.target_groups : "tg_${k}"])}])"
+    label       = "Unhealthy hosts (any target group)"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = local.target_groups
+    content {
+      id = "tg_${metric_query.value}"
+      metric {
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "UnHealthyHostCount"
+        dimensions  = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffixes[metric_query.value] }
+        stat        = "Maximum"
+        period      = 60
+      }
+    }
+  }
+
+  tags = merge(var.tags, { Severity = "warning" })
+}
+
+locals {
+  target_groups = sort(keys(var.target_group_arn_suffixes))
 }

@@ -50,10 +50,10 @@ resource "aws_cloudwatch_dashboard" "application" {
       } },
       { type = "metric", x = 12, y = 6, width = 12, height = 6, properties = {
         title = "Healthy and unhealthy tasks", region = local.region, stat = "Maximum", period = 60,
-        metrics = [
-          ["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", var.target_group_arn_suffix, "LoadBalancer", var.alb_arn_suffix],
-          [".", "UnHealthyHostCount", ".", ".", ".", "."],
-        ]
+        metrics = concat([for k in local.target_groups : [
+          ["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", var.target_group_arn_suffixes[k], "LoadBalancer", var.alb_arn_suffix, { label = "healthy (${k})" }],
+          ["AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", var.target_group_arn_suffixes[k], "LoadBalancer", var.alb_arn_suffix, { label = "unhealthy (${k})" }],
+        ]]...)
       } },
     ]
   })

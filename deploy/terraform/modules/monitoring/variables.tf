@@ -39,9 +39,9 @@ variable "alb_arn_suffix" {
   type        = string
 }
 
-variable "target_group_arn_suffix" {
-  description = "Serving target group ARN suffix (dimension TargetGroup)."
-  type        = string
+variable "target_group_arn_suffixes" {
+  description = "ARN suffix (dimension TargetGroup) of every target group by colour: blue, and green with blue/green."
+  type        = map(string)
 }
 
 variable "app_log_group_name" {

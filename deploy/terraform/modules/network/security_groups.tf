@@ -1,5 +1,8 @@
-# Security groups exactly as the seed's "Security Groups" section:
-#   ALB: in 443 and 80 from 0.0.0.0/0; out 3001 to ECS.
+# Security groups as the seed's "Security Groups" section:
+#   ALB: in 443 and 80 from 0.0.0.0/0; out 3001 to ECS. Where CloudFront
+#        fronts the app (staging, prod), in 443 only from CloudFront's
+#        origin-facing prefix list instead: nobody reaches the ALB around
+#        CloudFront (and its WAF), and CloudFront speaks HTTPS only to it.
 #   ECS: in 3001 from ALB; out 5432 to RDS and 443 to 0.0.0.0/0.
 #   RDS: in 5432 from ECS; no egress.
 # No inline rules: every rule is its own resource (Terraform removes the
@@ -26,18 +29,21 @@ resource "aws_security_group" "rds" {
   tags        = merge(var.tags, { Name = "${var.name}-rds" })
 }
 
-#tfsec:ignore:aws-ec2-no-public-ingress-sgr Public HTTPS entry point of a customer-facing app (seed: 443 from 0.0.0.0/0).
+#tfsec:ignore:aws-ec2-no-public-ingress-sgr Public HTTPS entry point of a customer-facing app where no CloudFront fronts it (seed: 443 from 0.0.0.0/0).
 resource "aws_vpc_security_group_ingress_rule" "alb_https" {
   security_group_id = aws_security_group.alb.id
-  description       = "HTTPS from anywhere"
+  description       = var.alb_ingress_prefix_list_id == "" ? "HTTPS from anywhere" : "HTTPS from CloudFront (origin-facing prefix list)"
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
+  cidr_ipv4         = var.alb_ingress_prefix_list_id == "" ? "0.0.0.0/0" : null
+  prefix_list_id    = var.alb_ingress_prefix_list_id == "" ? null : var.alb_ingress_prefix_list_id
 }
 
 #tfsec:ignore:aws-ec2-no-public-ingress-sgr Port 80 only answers with a 301 to HTTPS (seed: 80 from 0.0.0.0/0, redirect to 443).
 resource "aws_vpc_security_group_ingress_rule" "alb_http" {
+  count = var.alb_ingress_prefix_list_id == "" ? 1 : 0
+
   security_group_id = aws_security_group.alb.id
   description       = "HTTP from anywhere, redirected to HTTPS"
   ip_protocol       = "tcp"

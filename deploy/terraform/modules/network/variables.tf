@@ -34,6 +34,12 @@ variable "app_port" {
   default     = 3001
 }
 
+variable "alb_ingress_prefix_list_id" {
+  description = "Managed prefix list allowed to reach the ALB on 443 instead of 0.0.0.0/0 (CloudFront's origin-facing list; empty: the internet, and port 80 too)."
+  type        = string
+  default     = ""
+}
+
 variable "db_port" {
   description = "PostgreSQL port."
   type        = number

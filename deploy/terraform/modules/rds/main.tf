@@ -38,10 +38,12 @@ resource "aws_db_instance" "primary" {
   instance_class = var.instance_class
   multi_az       = var.multi_az
 
-  db_name                       = var.database_name
-  username                      = var.master_username
-  manage_master_user_password   = true
-  master_user_secret_kms_key_id = var.kms_key_arn
+  db_name  = var.database_name
+  username = var.master_username
+  # A self-managed secret (secret.tf), not manage_master_user_password: RDS
+  # refuses to create a read replica of an instance whose master password it
+  # manages. The rotation function replaces this first password at once.
+  password = data.aws_secretsmanager_random_password.initial.random_password
 
   allocated_storage     = var.allocated_storage_gb
   max_allocated_storage = var.max_allocated_storage_gb
@@ -75,6 +77,12 @@ resource "aws_db_instance" "primary" {
   monitoring_role_arn                   = var.enhanced_monitoring ? aws_iam_role.monitoring[0].arn : null
 
   tags = merge(var.tags, { Name = var.name })
+
+  # The data source draws a new password at every plan; only the first one
+  # is ever used (the rotation owns the password after that).
+  lifecycle {
+    ignore_changes = [password]
+  }
 }
 
 resource "aws_db_instance" "replica" {

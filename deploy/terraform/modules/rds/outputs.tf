@@ -24,8 +24,8 @@ output "replica_identifier" {
 }
 
 output "master_user_secret_arn" {
-  description = "Secrets Manager secret that RDS manages for the master user."
-  value       = try(aws_db_instance.primary.master_user_secret[0].secret_arn, "")
+  description = "Secrets Manager secret of the master user (rotated; DATABASE_SECRET_ID)."
+  value       = aws_secretsmanager_secret.master.arn
 }
 
 output "database_name" {
@@ -53,5 +53,6 @@ output "settings" {
     deletion_protection   = aws_db_instance.primary.deletion_protection
     storage_encrypted     = aws_db_instance.primary.storage_encrypted
     auto_minor_upgrade    = aws_db_instance.primary.auto_minor_version_upgrade
+    rotation_days         = var.rotation_days
   }
 }

@@ -59,7 +59,7 @@ variable "database_name" {
 }
 
 variable "master_username" {
-  description = "Master user; its password is managed by RDS in Secrets Manager."
+  description = "Master user; its password is in the module's rotated secret."
   type        = string
   default     = "bankapp"
 }
@@ -89,4 +89,27 @@ variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
   default     = {}
+}
+
+variable "vpc_id" {
+  description = "VPC of the rotation function's security group."
+  type        = string
+}
+
+variable "rotation_days" {
+  description = "Days between rotations of the master password."
+  type        = number
+  default     = 30
+}
+
+variable "rotation_application_id" {
+  description = "Serverless Application Repository id of AWS's single-user PostgreSQL rotation function."
+  type        = string
+  default     = "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser"
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted master secret can still be restored."
+  type        = number
+  default     = 30
 }

@@ -31,7 +31,7 @@ resource "aws_kms_key" "this" {
       {
         Sid       = "AlarmsPublishToEncryptedTopic"
         Effect    = "Allow"
-        Principal = { Service = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com"] }
+        Principal = { Service = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "codestar-notifications.amazonaws.com", "ses.amazonaws.com"] }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
       },

@@ -74,6 +74,7 @@ output "trail" {
 output "deploy" {
   description = "Names the deploy workflows need (set them as GitHub environment variables)."
   value = {
+    AWS_REGION              = data.aws_region.current.name
     AWS_DEPLOY_ROLE_ARN     = module.iam.deploy_role_arn
     ECR_REPOSITORY_URL      = module.ecr.repository_url
     ECS_CLUSTER             = module.ecs.cluster_name

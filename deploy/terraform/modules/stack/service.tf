@@ -28,17 +28,19 @@ locals {
       BANKAPP_ADDR                  = ":3001"
       LOG_FORMAT                    = "json"
       DATABASE_URL                  = local.db_url
+      DATABASE_SECRET_ID            = module.rds.master_user_secret_arn
       AWS_SECRETS_MANAGER_SECRET_ID = module.secrets.app_secret_name
       SSM_PARAMETER_PATH            = module.ssm.path
       TRUSTED_PROXY_CIDRS           = local.trusted_proxy_cidrs
     },
     var.rds.read_replica ? { DATABASE_READ_URL = local.db_read_url } : {},
+    local.otel_env,
   )
 
-  # pgx takes the password from PGPASSWORD when the URL has none; RDS keeps
-  # it in its managed secret.
+  # The database password is not injected: it rotates, so the app reads
+  # DATABASE_SECRET_ID for each new connection (a value injected at start
+  # would be stale after the first rotation).
   container_secrets = {
-    PGPASSWORD      = "${module.rds.master_user_secret_arn}:password::"
     JWT_SIGNING_KEY = "${module.secrets.app_secret_arn}:JWT_SIGNING_KEY::"
   }
 }
@@ -64,6 +66,7 @@ module "ecs" {
   task_role_arn      = module.iam.task_role_arn
   environment        = local.container_env
   secrets            = local.container_secrets
+  sidecars           = [local.otel_sidecar]
   log_retention_days = var.log_retention_days
   kms_key_arn        = module.secrets.kms_key_arn
   tags               = local.tags
@@ -72,19 +75,19 @@ module "ecs" {
 module "monitoring" {
   source = "../monitoring"
 
-  name                    = local.name
-  alarm_email             = var.alarm_email
-  kms_key_arn             = module.secrets.kms_key_arn
-  cluster_name            = module.ecs.cluster_name
-  service_name            = module.ecs.service_name
-  db_instance_id          = module.rds.identifier
-  db_allocated_storage_gb = module.rds.allocated_storage_gb
-  alb_arn_suffix          = module.alb.arn_suffix
-  target_group_arn_suffix = module.alb.target_group_arn_suffixes["blue"]
-  app_log_group_name      = module.ecs.log_group_name
-  web_acl_name            = module.frontend.web_acl_name
-  alarms                  = var.alarms
-  tags                    = local.tags
+  name                      = local.name
+  alarm_email               = var.alarm_email
+  kms_key_arn               = module.secrets.kms_key_arn
+  cluster_name              = module.ecs.cluster_name
+  service_name              = module.ecs.service_name
+  db_instance_id            = module.rds.identifier
+  db_allocated_storage_gb   = module.rds.allocated_storage_gb
+  alb_arn_suffix            = module.alb.arn_suffix
+  target_group_arn_suffixes = module.alb.target_group_arn_suffixes
+  app_log_group_name        = module.ecs.log_group_name
+  web_acl_name              = module.frontend.web_acl_name
+  alarms                    = var.alarms
+  tags                      = local.tags
 }
 
 module "codedeploy" {
@@ -111,7 +114,6 @@ module "dns" {
   alb_dns_name           = module.alb.dns_name
   alb_zone_id            = module.alb.zone_id
   cloudfront_domain_name = module.frontend.distribution_domain_name
-  failover_enabled       = var.dns_failover
   tags                   = local.tags
 }
 

@@ -87,8 +87,8 @@ variable "blue_green" {
   type        = bool
 }
 
-variable "dns_failover" {
-  description = "Route 53 failover to a maintenance page."
+variable "maintenance_page" {
+  description = "CloudFront shows a static maintenance page (503) when the ALB origin fails (needs CloudFront)."
   type        = bool
 }
 
@@ -114,9 +114,9 @@ variable "github_branch" {
 }
 
 variable "create_github_oidc_provider" {
-  description = "Create the account's GitHub OIDC provider."
+  description = "Create the account's GitHub OIDC provider (bootstrap/ creates it: leave false unless bootstrap was told not to)."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "image_tag" {
@@ -144,4 +144,20 @@ variable "alarm_email" {
   description = "Address that receives alarms (empty: none)."
   type        = string
   default     = ""
+}
+
+variable "trace_sampling_ratio" {
+  description = "OTEL_TRACES_SAMPLER_ARG: share of new traces sampled (dev 1.0, staging 0.5, prod 0.05)."
+  type        = number
+
+  validation {
+    condition     = var.trace_sampling_ratio >= 0 && var.trace_sampling_ratio <= 1
+    error_message = "trace_sampling_ratio is a ratio between 0 and 1."
+  }
+}
+
+variable "otel_collector_image" {
+  description = "AWS Distro for OpenTelemetry collector image (pinned)."
+  type        = string
+  default     = "public.ecr.aws/aws-observability/aws-otel-collector:v0.45.0"
 }

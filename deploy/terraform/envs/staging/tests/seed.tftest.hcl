@@ -1,7 +1,22 @@
 # terraform test: the staging root against a mocked AWS provider (no network).
 # Each assertion is a value of the seed document for staging.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  # The rotation function's stack output, which a real apply gets from the
+  # Serverless Application Repository template.
+  mock_resource "aws_serverlessapplicationrepository_cloudformation_stack" {
+    defaults = {
+      outputs = { RotationLambdaARN = "arn:aws:lambda:us-east-1:123456789012:function:bankapp-db-rotation" }
+    }
+  }
+
+  # The three Easy DKIM tokens SES returns.
+  mock_resource "aws_sesv2_email_identity" {
+    defaults = {
+      dkim_signing_attributes = { tokens = ["tokenone", "tokentwo", "tokenthree"] }
+    }
+  }
+}
 
 variables {
   zone_id = "Z0000000000000000000"
@@ -56,8 +71,8 @@ run "seed_values" {
   }
 
   assert {
-    condition     = module.bankapp.health_check.path == "/readyz" && module.bankapp.health_check.interval == 30
-    error_message = "ALB health check: /readyz every 30 s."
+    condition     = module.bankapp.health_check.path == "/healthz" && module.bankapp.health_check.interval == 30
+    error_message = "ALB health check: /healthz (liveness) every 30 s."
   }
 
   assert {

@@ -1,4 +1,4 @@
-package jobs
+package bank
 
 import (
 	"fmt"
@@ -17,7 +17,7 @@ const (
 func ParseDate(s string) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, s, time.UTC)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("jobs: %q is not a date YYYY-MM-DD", s)
+		return time.Time{}, fmt.Errorf("bank: %q is not a date YYYY-MM-DD", s)
 	}
 	return t, nil
 }
@@ -91,7 +91,7 @@ func Period(t time.Time) string { return t.UTC().Format("2006-01") }
 func ParsePeriod(s string) (time.Time, error) {
 	t, err := time.ParseInLocation("2006-01", s, time.UTC)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("jobs: %q is not a month YYYY-MM", s)
+		return time.Time{}, fmt.Errorf("bank: %q is not a month YYYY-MM", s)
 	}
 	return t, nil
 }
