@@ -41,26 +41,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Prometheus metrics
-         * @description Prometheus text exposition: bankapp_http_requests_total{route,method,status} (route is the route pattern, never a raw path), bankapp_http_request_duration_seconds, bankapp_login_failures_total, bankapp_account_lockouts_total, bankapp_money_movements_total, database pool and Go runtime metrics. Not exposed to the internet by the load balancer.
-         */
-        get: operations["metrics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -109,7 +89,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Checks the password (argon2id) and, when 2FA is on, totp_code. An unknown email and a wrong password get the same answer (401 invalid_credentials) in about the same time. 10 consecutive failures (wrong password or wrong TOTP code) lock the account for 15 minutes: 429 account_locked with Retry-After, even with the right password. Missing code with 2FA on → 401 totp_required (not counted as a failure); a wrong or already used code → 401 invalid_totp. With "session": "cookie" the refresh token is set as the __Host-bankapp_refresh cookie and left out of the body. Per-IP rate limited (429 rate_limited).
+         * @description Checks the password (argon2id) and, when 2FA is on, totp_code. An unknown email and a wrong password get the same answer (401 invalid_credentials) in about the same time. Every attempt counts toward the lockout of its email (the normalised string, whether or not an account has it) before anything is checked, so parallel guesses get no more than 10: 10 attempts in a row that do not sign in (wrong password, missing or wrong TOTP code) lock the email for 15 minutes — 429 account_locked with Retry-After, even with the right password, and the same for an unknown email. A right password whose attempt started before others locked the email is refused too. A success clears the count. Missing code with 2FA on → 401 totp_required; a wrong or already used code → 401 invalid_totp. With "session": "cookie" the refresh token is set as the __Host-bankapp_refresh cookie (Max-Age = the session's remaining life, SESSION_MAX_AGE) and left out of the body. Per-IP rate limited (429 rate_limited).
          */
         post: operations["login"];
         delete?: never;
@@ -129,7 +109,7 @@ export interface paths {
         put?: never;
         /**
          * Rotate the refresh token
-         * @description Spends the refresh token (from the body, or — when the body is empty or {} — from the __Host-bankapp_refresh cookie) and returns a new access token and a new refresh token (in the body, or rotated in the cookie). Presenting a spent refresh token revokes its whole session (reuse detection): its access tokens fail at once. Cookie use from another origin (Sec-Fetch-Site cross-site, or a foreign Origin) → 403 cross_origin_refused. Per-IP rate limited.
+         * @description Spends the refresh token (from the body, or — when the body is empty or {} — from the __Host-bankapp_refresh cookie) and returns a new access token and a new refresh token (in the body, or rotated in the cookie). Presenting a spent refresh token revokes its whole session (reuse detection): its access tokens fail at once. Cookie use from another origin (Sec-Fetch-Site cross-site, or a foreign Origin) → 403 cross_origin_refused. Per-IP rate limited. A session ends when its refresh token has not been used for SESSION_IDLE_TIMEOUT (default 30 minutes) and, for a browser (cookie) session, SESSION_MAX_AGE after sign-in (default 12 hours; the cookie's Max-Age counts down to it); a token-mode session lives at most REFRESH_TOKEN_TTL (30 days). After that refresh answers 401 unauthorized.
          */
         post: operations["refresh"];
         delete?: never;
@@ -190,7 +170,7 @@ export interface paths {
         put?: never;
         /**
          * Change the password
-         * @description Needs the current password (wrong → 401 invalid_credentials; a client must not treat this 401 as an ended session). Every other session of the user is revoked; the calling session stays signed in.
+         * @description Needs the current password (wrong → 401 invalid_credentials; a client must not treat this 401 as an ended session). Every other session of the user is revoked; the calling session stays signed in. A wrong password counts toward the sign-in lockout of the user's email (10 failures → 429 account_locked for 15 minutes, here and at sign-in).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -250,7 +230,7 @@ export interface paths {
         put?: never;
         /**
          * Turn 2FA off
-         * @description Needs the password (wrong → 401 invalid_credentials). Also clears a pending setup. Answers 204 when 2FA was already off.
+         * @description Needs the password (wrong → 401 invalid_credentials). Also clears a pending setup. Answers 204 when 2FA was already off. A wrong password counts toward the sign-in lockout of the user's email (10 failures → 429 account_locked for 15 minutes, here and at sign-in).
          */
         post: operations["totpDisable"];
         delete?: never;
@@ -672,7 +652,7 @@ export interface paths {
         put?: never;
         /**
          * Place a market order
-         * @description Fills at once at the current quote on an own brokerage account (another account type → 422 validation_failed). A buy debits the account's cash, a sell credits it; both are ledger transfers against the settlement account. No fresh quote → 503 market_data_unavailable (stale prices are never traded on). An unknown symbol → 422 validation_failed (field symbol); account_id unknown or another user's → 404 not_found.
+         * @description Fills at once at the current quote on an own brokerage account (another account type → 422 validation_failed). A buy debits the account's cash, a sell credits it; both are ledger transfers against the settlement account. No fresh quote → 503 market_data_unavailable (stale prices are never traded on). An unknown symbol → 422 validation_failed (field symbol); account_id unknown or another user's → 404 not_found. The cash total is quantity × price rounded to the cent in the bank's favour: a buy is charged at least its exact value (rounded up), a sell credited at most (rounded down). An order worth less than MIN_ORDER_VALUE (default 1.00 of the account's currency) → 422 invalid_quantity, except a sell of the whole position; a sell worth less than one cent → 422 invalid_quantity.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -1353,7 +1333,7 @@ export interface components {
         RegisterRequest: {
             /** Format: email */
             email: string;
-            /** @description 12–128 characters, not on the embedded list of common passwords, not containing the email's local part. */
+            /** @description 12–128 characters, not only spaces, not on the embedded list of common passwords, not containing the email's local part, and a zxcvbn strength score of at least 3 (no repeats, sequences or keyboard walks such as 111111111111 or qwertyuiopas). */
             password: string;
             full_name: string;
         };
@@ -1749,6 +1729,22 @@ export interface components {
                 } & components["schemas"]["Problem"];
             };
         };
+        /** @description Too many requests: account_locked, rate_limited */
+        AccountLockedOrRateLimited: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @enum {unknown} */
+                    code?: "account_locked" | "rate_limited";
+                    /** @constant */
+                    status?: 429;
+                } & components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Page size, 1–200 (default 50). Out of range or not a number → 422 invalid_parameter. */
@@ -1847,32 +1843,6 @@ export interface operations {
                     } & components["schemas"]["Status"];
                 };
             };
-        };
-    };
-    metrics: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Optional client request id, echoed when valid. */
-                "X-Request-Id"?: components["parameters"]["RequestId"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Metrics. */
-            200: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                    "application/openmetrics-text": string;
-                };
-            };
-            500: components["responses"]["Internal"];
         };
     };
     openapi: {
@@ -1996,22 +1966,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
-            /** @description Too many requests: account_locked, rate_limited */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["X-Request-Id"];
-                    "Retry-After": components["headers"]["Retry-After"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        /** @enum {unknown} */
-                        code?: "account_locked" | "rate_limited";
-                        /** @constant */
-                        status?: 429;
-                    } & components["schemas"]["Problem"];
-                };
-            };
+            429: components["responses"]["AccountLockedOrRateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2182,7 +2137,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["AccountLockedOrRateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -2294,7 +2249,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["AccountLockedOrRateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
