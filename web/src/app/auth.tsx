@@ -41,15 +41,32 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
   }, [user]);
 
   useEffect(() => {
-    client.onSessionExpired = () => {
+    client.onSessionExpired = (reason) => {
       clearSessionHint();
-      if (userRef.current) setNotice("Your session has ended. Please sign in again.");
+      if (userRef.current)
+        setNotice(
+          reason === "idle"
+            ? "You were signed out after 30 minutes without activity. Please sign in again."
+            : "Your session has ended. Please sign in again.",
+        );
       setUserState(null);
       setStatus("signed-out");
       qc.clear();
       navigate("/signin", { replace: true });
     };
   }, [client, navigate, qc]);
+
+  // What the user does (not what the page polls) keeps the session alive:
+  // the client refreshes silently only within IDLE_TIMEOUT_MS of the last
+  // key, tap, click or scroll.
+  useEffect(() => {
+    const note = () => client.noteActivity();
+    const events = ["pointerdown", "keydown", "touchstart", "wheel"] as const;
+    for (const e of events) window.addEventListener(e, note, { passive: true, capture: true });
+    return () => {
+      for (const e of events) window.removeEventListener(e, note, { capture: true });
+    };
+  }, [client]);
 
   // A reload keeps the user signed in: the HttpOnly refresh cookie buys a new access token.
   useEffect(() => {
