@@ -38,7 +38,7 @@
 #   BENCH_DOC=docs/benchmarks.md  where the block goes ("" = nowhere)
 #   BENCH_OUT=/tmp/bankapp-bench
 # The servers inherit the caller's environment for server settings, e.g.
-# GROUP_COMMIT_WORKERS=2 make bench; the header lists the ones set.
+# GROUP_COMMIT_LANES=2 make bench; the header lists the ones set.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -13,6 +13,8 @@ const KIND_LABELS: Record<Entry["kind"], string> = {
   trade_sell: "Sold",
   fee: "Fee",
   interest: "Interest",
+  exchange_out: "Exchange out",
+  exchange_in: "Exchange in",
 };
 
 const KIND_ICONS: Record<Entry["kind"], LucideIcon> = {
@@ -24,6 +26,8 @@ const KIND_ICONS: Record<Entry["kind"], LucideIcon> = {
   trade_sell: TrendingDown,
   fee: Receipt,
   interest: Coins,
+  exchange_out: ArrowLeftRight,
+  exchange_in: ArrowLeftRight,
 };
 
 /** tradeText rewrites an older trade description ("Sell 0.50000000 AAPL @ 259.09") the way new ones read. */
