@@ -92,7 +92,7 @@ test("the demo investor: stock and crypto allocation, step-line portfolio histor
   expect(await group.getByRole("button").allTextContents()).toEqual(RANGE_LABELS);
   await group.getByRole("button", { name: "5Y" }).click();
   const chart = page.locator(".portfolio .line-chart");
-  await expect(chart).toHaveAttribute("aria-label", /^Portfolio value: from \$[1-9]/);
+  await expect(chart.locator(".chart-svg")).toHaveAttribute("aria-label", /^Portfolio value: from \$[1-9]/);
   await expectStepLine(page, ".portfolio .line-chart");
   await checkAxes(page, ".portfolio .line-chart");
   await expect(page.locator(".watch-row svg.spark")).toHaveCount(3);
