@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# End-to-end test of the web app in Debian's chromium against the real Go
-# server on a fresh SQLite database. Installs chromium with apt-get when it is
-# missing; never downloads a browser build. Screenshots go to docs/screenshots/.
+# End-to-end tests of the web app: @playwright/test driving Debian's chromium
+# against the real Go server on a fresh SQLite database (with the demo data
+# seeded), then the Lighthouse gate (web/lighthouse/run.mjs) against the same
+# server. Installs chromium with apt-get when it is missing; never downloads a
+# browser build.
 #
-# Env: E2E_SKIP_BUILD=1 reuses web/dist; BANKAPP_E2E_BIN=path uses a prebuilt server.
+#   scripts/e2e.sh                 e2e specs + Lighthouse
+#   scripts/e2e.sh --screenshots   only the screenshot spec, into docs/screenshots
+# Env: E2E_SKIP_BUILD=1 reuses web/dist; BANKAPP_E2E_BIN=path uses a prebuilt
+# server; E2E_SKIP_LIGHTHOUSE=1 skips Lighthouse; E2E_ARGS passes arguments
+# to playwright test (e.g. E2E_ARGS="money.spec.ts").
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-export CI="${CI:-true}" DEBIAN_FRONTEND=noninteractive
+export CI="${CI:-true}" DEBIAN_FRONTEND=noninteractive PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+mode="${1:-all}"
 
 log() { printf 'e2e.sh: %s\n' "$*" >&2; }
 
@@ -49,19 +56,17 @@ if [ -z "${BANKAPP_E2E_BIN:-}" ]; then
   go build -o "$bin" ./cmd/bankapp
 fi
 
-# 4. A fresh data dir with an admin, then the server on a free loopback port.
+# 4. A fresh data dir with an admin and the demo data, then the server on a free loopback port.
 admin_email="admin-e2e@example.com"
 admin_password="Ledger-Keeper-Passphrase-42"
 mkdir -p "$work/data"
-if ! BANKAPP_DATA_DIR="$work/data" BANKAPP_ENV=development "$bin" admin create \
-  --email "$admin_email" --password "$admin_password" --name "E2E Admin" >"$work/admin.log" 2>&1; then
-  log "could not create the e2e admin (admin steps will fail):"; cat "$work/admin.log" >&2
-fi
+export BANKAPP_DATA_DIR="$work/data" BANKAPP_ENV=development
+"$bin" admin create --email "$admin_email" --password "$admin_password" --name "E2E Admin" >"$work/admin.log" 2>&1 ||
+  { log "could not create the e2e admin:"; cat "$work/admin.log" >&2; exit 1; }
+"$bin" seed --demo >"$work/seed.log" 2>&1 || { log "demo seed failed:"; cat "$work/seed.log" >&2; exit 1; }
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-mkdir -p "$work/data"
 # The simulated market gives deterministic quotes without internet access.
-BANKAPP_DATA_DIR="$work/data" BANKAPP_ADDR="127.0.0.1:$port" METRICS_ADDR=127.0.0.1:0 BANKAPP_ENV=development \
-  MARKET_DATA_PROVIDER=simulated ALLOW_SIMULATED_MARKET=true LOG_LEVEL=warn \
+BANKAPP_ADDR="127.0.0.1:$port" METRICS_ADDR=127.0.0.1:0 MARKET_DATA_PROVIDER=simulated ALLOW_SIMULATED_MARKET=true LOG_LEVEL=warn \
   "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!
 url="http://127.0.0.1:$port"
@@ -74,12 +79,22 @@ for _ in $(seq 1 150); do
 done
 curl -fsS "$url/readyz" >/dev/null || { log "server not ready:"; tail -50 "$work/server.log" >&2; exit 1; }
 log "server ready at $url"
+export BANKAPP_URL="$url" E2E_ADMIN_EMAIL="$admin_email" E2E_ADMIN_PASSWORD="$admin_password"
 
-# 5. Run the browser flows.
+# 5. The browser tests (or the screenshots), then Lighthouse.
 status=0
-BANKAPP_URL="$url" E2E_ADMIN_EMAIL="$admin_email" E2E_ADMIN_PASSWORD="$admin_password" node web/e2e/run.mjs || status=$?
+cd web
+if [ "$mode" = "--screenshots" ]; then
+  SCREENSHOTS="$root/docs/screenshots" npx playwright test -c e2e/playwright.config.ts --project shots || status=$?
+else
+  # shellcheck disable=SC2086
+  npx playwright test -c e2e/playwright.config.ts --project desktop --project phone ${E2E_ARGS:-} || status=$?
+  if [ "$status" -eq 0 ] && [ "${E2E_SKIP_LIGHTHOUSE:-0}" != 1 ]; then
+    node lighthouse/run.mjs || status=$?
+  fi
+fi
 if [ "$status" -ne 0 ]; then
-  log "e2e failed; last server log lines:"
+  log "failed; last server log lines:"
   tail -40 "$work/server.log" >&2
 fi
 exit "$status"

@@ -15,8 +15,8 @@ echo "web-test: typecheck"
 npx tsc --noEmit -p tsconfig.json
 echo "web-test: vitest"
 npx vitest run
-echo "web-test: vite build"
-npx vite build
+echo "web-test: build (vite + precompressed .br/.gz)"
+npm run build --silent
 node scripts/budget.mjs
 
 if [ "${WEB_TEST_SKIP_E2E:-0}" = 1 ]; then

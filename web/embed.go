@@ -2,11 +2,17 @@
 package web
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
+	"time"
 )
 
 //go:embed all:dist
@@ -31,16 +37,91 @@ const (
 	cacheNoCache   = "no-cache"
 )
 
+// Content codings the build writes beside a file (scripts/compress.mjs):
+// name.br (brotli) and name.gz (gzip), only where they are smaller.
+var codings = []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}}
+
+// variant is one stored representation of a file.
+type variant struct {
+	coding string // "" for identity
+	body   []byte
+	etag   string
+}
+
+// asset is a servable file with its representations (identity first).
+type asset struct {
+	ctype    string
+	variants []variant
+}
+
 // NewHandler serves the single-page app in files (the content of a Vite
 // dist folder): existing files as themselves, hashed files under /assets/
 // cached for a year, and every other non-API path as index.html so that
 // client-side routes survive a reload.
+//
+// Where the build left precompressed siblings (app.js.br, app.js.gz), the
+// response is the best one the client's Accept-Encoding allows (q-values
+// honoured; brotli preferred on a tie), with Content-Encoding, the original
+// file's Content-Type, Vary: Accept-Encoding and a strong ETag per
+// representation. The .br and .gz files are not served under their own names.
 func NewHandler(files fs.FS) http.Handler {
-	return &spa{files: files}
+	s := &spa{assets: map[string]*asset{}}
+	_ = fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || hidden(name) || isCompressedSibling(files, name) {
+			return nil
+		}
+		body, err := fs.ReadFile(files, name)
+		if err != nil {
+			return nil
+		}
+		a := &asset{ctype: contentType(name), variants: []variant{{body: body, etag: etag(body, "")}}}
+		for _, c := range codings {
+			if zb, err := fs.ReadFile(files, name+c.ext); err == nil {
+				a.variants = append(a.variants, variant{coding: c.token, body: zb, etag: etag(zb, c.token)})
+			}
+		}
+		s.assets[name] = a
+		return nil
+	})
+	return s
 }
 
 type spa struct {
-	files fs.FS
+	assets map[string]*asset
+}
+
+// hidden reports dotfiles (dist/.keep is build plumbing, not part of the site).
+func hidden(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.Contains(name, "/.")
+}
+
+// isCompressedSibling reports name.br / name.gz when name itself exists.
+func isCompressedSibling(files fs.FS, name string) bool {
+	for _, c := range codings {
+		if base, ok := strings.CutSuffix(name, c.ext); ok {
+			if st, err := fs.Stat(files, base); err == nil && !st.IsDir() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func contentType(name string) string {
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		return ct
+	}
+	return "application/octet-stream"
+}
+
+// etag is a strong validator of one representation's bytes.
+func etag(body []byte, coding string) string {
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:12])
+	if coding != "" {
+		tag += "-" + coding
+	}
+	return `"` + tag + `"`
 }
 
 func (s *spa) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -56,18 +137,16 @@ func (s *spa) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := strings.TrimPrefix(clean, "/")
-	// Dotfiles (dist/.keep) are build plumbing, not part of the site.
-	if strings.HasPrefix(name, ".") || strings.Contains(name, "/.") {
+	if hidden(name) {
 		http.NotFound(w, r)
 		return
 	}
-	if name != "" && name != "index.html" && s.isFile(name) {
+	if a, ok := s.assets[name]; ok && name != "index.html" {
+		cache := cacheNoCache
 		if strings.HasPrefix(name, "assets/") {
-			w.Header().Set("Cache-Control", cacheImmutable)
-		} else {
-			w.Header().Set("Cache-Control", cacheNoCache)
+			cache = cacheImmutable
 		}
-		http.ServeFileFS(w, r, s.files, name) // #nosec G703 -- s.files is the embedded build (an fs.FS, no OS paths); name is path.Clean-ed and checked to exist
+		s.serve(w, r, a, cache)
 		return
 	}
 	// A missing asset or file-like path is a 404, never index.html: serving
@@ -79,14 +158,9 @@ func (s *spa) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveIndex(w, r)
 }
 
-func (s *spa) isFile(name string) bool {
-	st, err := fs.Stat(s.files, name)
-	return err == nil && !st.IsDir()
-}
-
 func (s *spa) serveIndex(w http.ResponseWriter, r *http.Request) {
-	body, err := fs.ReadFile(s.files, "index.html")
-	if err != nil {
+	a, ok := s.assets["index.html"]
+	if !ok {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -94,10 +168,101 @@ func (s *spa) serveIndex(w http.ResponseWriter, r *http.Request) {
 			"Run `make web` (or `npm --prefix web run build`), then rebuild the server.\n"))
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", cacheNoCache)
-	if r.Method == http.MethodHead {
-		return
+	s.serve(w, r, a, cacheNoCache)
+}
+
+// serve writes the representation of a that the request accepts best;
+// http.ServeContent answers conditional (If-None-Match → 304), HEAD and
+// range requests from the ETag and the bytes.
+func (s *spa) serve(w http.ResponseWriter, r *http.Request, a *asset, cache string) {
+	h := w.Header()
+	v := a.variants[0]
+	if len(a.variants) > 1 {
+		h.Add("Vary", "Accept-Encoding")
+		v = pick(a.variants, r.Header.Get("Accept-Encoding"))
 	}
-	_, _ = w.Write(body)
+	h.Set("Content-Type", a.ctype)
+	h.Set("Cache-Control", cache)
+	h.Set("ETag", v.etag)
+	if v.coding != "" {
+		h.Set("Content-Encoding", v.coding)
+	}
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(v.body))
+}
+
+// pick chooses the representation with the highest q-value in an
+// Accept-Encoding header (RFC 9110 §12.5.3): listed codings take their q,
+// "*" covers codings not listed, identity is acceptable unless refused
+// (identity;q=0, or *;q=0 without identity). Ties prefer brotli, then gzip,
+// then identity. When nothing is acceptable, identity is sent anyway (the
+// RFC allows it, and it is always correct).
+func pick(vs []variant, header string) variant {
+	q := parseAcceptEncoding(header)
+	qOf := func(coding string) float64 {
+		name := coding
+		if name == "" {
+			name = "identity"
+		}
+		if v, ok := q[name]; ok {
+			return v
+		}
+		if v, ok := q["*"]; ok {
+			return v
+		}
+		if name == "identity" {
+			return 0.001 // acceptable, but below any coding the client asked for
+		}
+		return 0
+	}
+	best, bestQ := vs[0], qOf(vs[0].coding)
+	for _, v := range vs[1:] {
+		if vq := qOf(v.coding); vq > 0 && (vq > bestQ || vq == bestQ && rank(v.coding) < rank(best.coding)) {
+			best, bestQ = v, vq
+		}
+	}
+	if bestQ <= 0 {
+		return vs[0]
+	}
+	return best
+}
+
+func rank(coding string) int {
+	switch coding {
+	case "br":
+		return 0
+	case "gzip":
+		return 1
+	}
+	return 2
+}
+
+// parseAcceptEncoding maps each listed coding (lower case) to its q-value.
+// "x-gzip" counts as gzip; a malformed q counts as 0.
+func parseAcceptEncoding(header string) map[string]float64 {
+	out := map[string]float64{}
+	for _, part := range strings.Split(header, ",") {
+		fields := strings.Split(part, ";")
+		name := strings.ToLower(strings.TrimSpace(fields[0]))
+		if name == "" {
+			continue
+		}
+		if name == "x-gzip" {
+			name = "gzip"
+		}
+		qv := 1.0
+		for _, p := range fields[1:] {
+			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+				if err != nil || f < 0 || f > 1 {
+					f = 0
+				}
+				qv = f
+			}
+		}
+		if prev, seen := out[name]; !seen || qv > prev {
+			out[name] = qv
+		}
+	}
+	return out
 }

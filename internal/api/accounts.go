@@ -30,14 +30,14 @@ func (q *openAccountRequest) Validate() error {
 	switch q.Type {
 	case ledger.TypeChecking, ledger.TypeSavings, ledger.TypeBrokerage:
 	default:
-		fe = append(fe, FieldError{"type", "must be checking, savings or brokerage"})
+		fe = append(fe, FieldError{"type", "Choose checking, savings or brokerage."})
 	}
 	if q.Currency != "" && !ledger.Currency(q.Currency).Valid() {
-		fe = append(fe, FieldError{"currency", "must be USD, EUR or GBP"})
+		fe = append(fe, FieldError{"currency", "Choose US dollars, euros or pounds (USD, EUR or GBP)."})
 	}
 	if q.Name != "" {
 		if _, ok := bank.CleanName(q.Name); !ok {
-			fe = append(fe, FieldError{"name", "must be 1 to 60 characters"})
+			fe = append(fe, FieldError{"name", "Give the account a name of 1 to 60 characters."})
 		}
 	}
 	if len(fe) > 0 {
@@ -73,7 +73,7 @@ type renameRequest struct {
 func (q *renameRequest) Validate() error {
 	n, ok := bank.CleanName(q.Name)
 	if !ok {
-		return validation(FieldError{"name", "must be 1 to 60 characters"})
+		return validation(FieldError{"name", "Give the account a name of 1 to 60 characters."})
 	}
 	q.Name = n
 	return nil

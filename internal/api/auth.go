@@ -21,14 +21,14 @@ func (q *registerRequest) Validate() error {
 	var fe []FieldError
 	q.Email = strings.ToLower(strings.TrimSpace(q.Email))
 	if !validEmail(q.Email) {
-		fe = append(fe, FieldError{"email", "must be a valid email address"})
+		fe = append(fe, FieldError{"email", "Enter a valid email address, like name@example.com."})
 	}
 	if msg := auth.CheckPassword(q.Password, q.Email); msg != "" {
 		fe = append(fe, FieldError{"password", msg})
 	}
 	q.FullName = strings.TrimSpace(q.FullName)
 	if n := utf8.RuneCountInString(q.FullName); n < 1 || n > 100 || strings.ContainsAny(q.FullName, "\x00\r\n\t") {
-		fe = append(fe, FieldError{"full_name", "must be 1 to 100 characters"})
+		fe = append(fe, FieldError{"full_name", "Enter your full name (up to 100 characters, on one line)."})
 	}
 	if len(fe) > 0 {
 		return validation(fe...)
@@ -72,10 +72,10 @@ func (q *loginRequest) Validate() error {
 	q.Email = strings.ToLower(strings.TrimSpace(q.Email))
 	var fe []FieldError
 	if q.Email == "" || len(q.Email) > 254 {
-		fe = append(fe, FieldError{"email", "is required"})
+		fe = append(fe, FieldError{"email", "Enter your email address."})
 	}
 	if q.Password == "" || len(q.Password) > 4*auth.MaxPasswordLen {
-		fe = append(fe, FieldError{"password", "is required"})
+		fe = append(fe, FieldError{"password", "Enter your password."})
 	}
 	if q.Session != "" && q.Session != "cookie" && q.Session != "token" {
 		fe = append(fe, FieldError{"session", `must be "cookie" or "token"`})

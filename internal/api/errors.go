@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode"
 )
 
 // statusByCode is the one table that turns the contract's error codes into
@@ -81,6 +82,11 @@ func validation(fields ...FieldError) *Error {
 	msg := "the request is not valid"
 	if len(fields) == 1 {
 		msg = fields[0].Field + ": " + fields[0].Message
+		// A message written as a customer's sentence ("This account number
+		// has a typo: …") stands on its own, without the field's JSON name.
+		if m := fields[0].Message; m != "" && unicode.IsUpper([]rune(m)[0]) {
+			msg = m
+		}
 	}
 	return &Error{Code: "validation_failed", Msg: msg, Fields: fields}
 }

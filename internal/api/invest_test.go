@@ -526,17 +526,19 @@ func TestPortfolio(t *testing.T) {
 		r := e.vdo(req{Method: "GET", Path: "/api/v1/portfolio/history?range=1d", Token: u.Token})
 		expect(t, r, 200, "")
 		pts := r.JSON(t)["points"].([]any)
-		if len(pts) < 200 {
+		if len(pts) < 3 {
 			t.Fatalf("%d points for 1d", len(pts))
 		}
 		last := pts[len(pts)-1].(map[string]any)
 		if last["value"] != p["total_value"] {
 			t.Fatalf("last history value %v, total value %v", last["value"], p["total_value"])
 		}
-		// Before the accounts were funded: nothing; between funding and the
-		// first trade: the cash alone.
-		if first := pts[0].(map[string]any); first["value"] != "0.00" {
-			t.Fatalf("first point %v, want 0.00", first)
+		// The line starts when the accounts were funded (no zeros before it);
+		// between funding and the first trade it is the cash alone.
+		for _, pt := range pts {
+			if pt.(map[string]any)["value"] == "0.00" {
+				t.Fatalf("history has a point before the first deposit: %v", pt)
+			}
 		}
 		cashOnly := 0
 		for _, pt := range pts {

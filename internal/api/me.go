@@ -24,14 +24,14 @@ type patchMeRequest struct {
 
 func (q *patchMeRequest) Validate() error {
 	if q.FullName == nil && q.BaseCurrency == nil {
-		return validation(FieldError{"full_name", "send full_name, base_currency or both"})
+		return validation(FieldError{"full_name", "Enter your full name."})
 	}
 	if q.FullName == nil {
 		return nil
 	}
 	n := strings.TrimSpace(*q.FullName)
 	if c := utf8.RuneCountInString(n); c < 1 || c > 100 || strings.ContainsAny(n, "\x00\r\n\t") {
-		return validation(FieldError{"full_name", "must be 1 to 100 characters"})
+		return validation(FieldError{"full_name", "Your name can be at most 100 characters, on one line."})
 	}
 	*q.FullName = n
 	return nil
@@ -60,7 +60,7 @@ type passwordRequest struct {
 
 func (q *passwordRequest) Validate() error {
 	if q.CurrentPassword == "" {
-		return validation(FieldError{"current_password", "is required"})
+		return validation(FieldError{"current_password", "Enter your current password."})
 	}
 	return nil
 }
@@ -96,7 +96,7 @@ type codeRequest struct {
 
 func (q *codeRequest) Validate() error {
 	if len(q.Code) != 6 || strings.Trim(q.Code, "0123456789") != "" {
-		return validation(FieldError{"code", "must be the 6-digit code from your authenticator app"})
+		return validation(FieldError{"code", "Enter the 6-digit code from your authenticator app."})
 	}
 	return nil
 }
@@ -124,7 +124,7 @@ type passwordOnlyRequest struct {
 
 func (q *passwordOnlyRequest) Validate() error {
 	if q.Password == "" {
-		return validation(FieldError{"password", "is required"})
+		return validation(FieldError{"password", "Enter your password."})
 	}
 	return nil
 }

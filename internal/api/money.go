@@ -35,7 +35,7 @@ func (m moneyString) check() error {
 		return &ledger.Error{Code: "invalid_amount", Msg: `amount must be a decimal string such as "12.50", not a JSON number`, Field: "amount"}
 	}
 	if m.s == "" {
-		return &ledger.Error{Code: "invalid_amount", Msg: "amount is required", Field: "amount"}
+		return &ledger.Error{Code: "invalid_amount", Msg: "Enter an amount.", Field: "amount"}
 	}
 	return nil
 }
@@ -48,7 +48,7 @@ type movementRequest struct {
 
 func (q *movementRequest) Validate() error {
 	if q.AccountID == "" {
-		return validation(FieldError{"account_id", "is required"})
+		return validation(FieldError{"account_id", "Choose an account."})
 	}
 	return q.Amount.check()
 }
@@ -63,10 +63,10 @@ type transferRequest struct {
 func (q *transferRequest) Validate() error {
 	var fe []FieldError
 	if q.FromAccountID == "" {
-		fe = append(fe, FieldError{"from_account_id", "is required"})
+		fe = append(fe, FieldError{"from_account_id", "Choose the account to send from."})
 	}
 	if q.ToAccountNumber == "" {
-		fe = append(fe, FieldError{"to_account_number", "is required"})
+		fe = append(fe, FieldError{"to_account_number", ledger.AccountNumberProblem("")})
 	}
 	if len(fe) > 0 {
 		return validation(fe...)

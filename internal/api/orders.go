@@ -32,17 +32,17 @@ func (o *orderRequest) Validate() error {
 	}
 	var fields []FieldError
 	if o.AccountID == "" {
-		fields = append(fields, FieldError{"account_id", "is required"})
+		fields = append(fields, FieldError{"account_id", "Choose the brokerage account to trade in."})
 	}
 	sym, ok := market.NormalizeSymbol(o.Symbol)
 	if !ok {
-		fields = append(fields, FieldError{"symbol", "must be a ticker such as AAPL or BTC-USD"})
+		fields = append(fields, FieldError{"symbol", "Choose a stock or crypto symbol, like AAPL or BTC-USD."})
 	}
 	if o.Side != invest.SideBuy && o.Side != invest.SideSell {
-		fields = append(fields, FieldError{"side", "must be buy or sell"})
+		fields = append(fields, FieldError{"side", "Choose buy or sell."})
 	}
 	if (o.Quantity == nil) == (o.Notional == nil) {
-		fields = append(fields, FieldError{"quantity", "send exactly one of quantity and notional"})
+		fields = append(fields, FieldError{"quantity", "Enter either a quantity or an amount, not both."})
 	}
 	if len(fields) > 0 {
 		return validation(fields...)
@@ -62,7 +62,7 @@ func (o *orderRequest) Validate() error {
 	if err != nil {
 		var le *ledger.Error
 		if errors.As(err, &le) {
-			return &ledger.Error{Code: le.Code, Msg: "notional: " + le.Msg, Field: "notional"}
+			return &ledger.Error{Code: le.Code, Msg: le.Msg, Field: "notional"}
 		}
 		return err
 	}

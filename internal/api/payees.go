@@ -35,11 +35,11 @@ func (q *payeeRequest) Validate() error {
 	var fe []FieldError
 	n, ok := bank.CleanName(q.Name)
 	if !ok {
-		fe = append(fe, FieldError{"name", "must be 1 to 60 characters"})
+		fe = append(fe, FieldError{"name", "Give the payee a name of 1 to 60 characters."})
 	}
 	q.Name = n
-	if !ledger.ValidAccountNumber(q.AccountNumber) {
-		fe = append(fe, FieldError{"account_number", "must be a 12-digit account number with a valid check digit"})
+	if msg := ledger.AccountNumberProblem(q.AccountNumber); msg != "" {
+		fe = append(fe, FieldError{"account_number", msg})
 	}
 	if len(fe) > 0 {
 		return validation(fe...)

@@ -17,6 +17,7 @@ type holdingView struct {
 	UnrealizedPL        string `json:"unrealized_pl"`
 	UnrealizedPLPercent string `json:"unrealized_pl_percent"`
 	Weight              string `json:"weight"`
+	DayChange           string `json:"day_change"`
 }
 
 type portfolioView struct {
@@ -36,7 +37,8 @@ func viewPortfolio(p invest.Portfolio) portfolioView {
 		v.Holdings = append(v.Holdings, holdingView{Symbol: h.Symbol, Quantity: invest.FormatQuantity(h.Quantity),
 			AverageCost: market.FormatPrice(market.RoundPrice(h.AverageCost)), Price: market.FormatPrice(h.Price),
 			MarketValue: ledger.FormatMinor(h.MarketValue, d), UnrealizedPL: ledger.FormatMinor(h.UnrealizedPL, d),
-			UnrealizedPLPercent: h.UnrealizedPLPercent.StringFixed(2), Weight: h.Weight.StringFixed(2)})
+			UnrealizedPLPercent: h.UnrealizedPLPercent.StringFixed(2), Weight: h.Weight.StringFixed(2),
+			DayChange: ledger.FormatMinor(h.DayChange, d)})
 	}
 	return v
 }

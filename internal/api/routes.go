@@ -57,12 +57,14 @@ func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 	mux.Handle("GET /api/v1/payees", s.authed(s.listPayees))
 	mux.Handle("POST /api/v1/payees", s.authed(s.addPayee))
 	mux.Handle("DELETE /api/v1/payees/{id}", s.authed(s.deletePayee))
+	mux.Handle("POST /api/v1/recipients/lookup", s.authed(s.lookupRecipient)) // recipients.go
 
 	s.investRoutes(mux)    // market data, orders, portfolio, watchlist: routes_invest.go
 	s.scheduledRoutes(mux) // standing orders: scheduled.go
 	s.fxRoutes(mux)        // currency exchange and overview: fx.go
 
 	mux.Handle("GET /api/v1/admin/users", s.admin(s.adminUsers))
+	mux.Handle("GET /api/v1/admin/users/{id}", s.admin(s.adminUserDetail)) // admin_user.go
 	mux.Handle("POST /api/v1/admin/accounts/{id}/freeze", s.admin(s.adminFreeze("frozen")))
 	mux.Handle("POST /api/v1/admin/accounts/{id}/unfreeze", s.admin(s.adminFreeze("active")))
 	mux.Handle("GET /api/v1/admin/audit", s.admin(s.adminAudit))

@@ -66,10 +66,13 @@ type scheduledRequest struct {
 
 func (q *scheduledRequest) Validate() error {
 	var fe []FieldError
-	for _, f := range []struct{ name, v string }{{"from_account_id", q.FromAccountID}, {"to_account_number", q.ToAccountNumber},
-		{"frequency", q.Frequency}, {"start_date", q.StartDate}} {
+	for _, f := range []struct{ name, v, msg string }{
+		{"from_account_id", q.FromAccountID, "Choose the account to send from."},
+		{"to_account_number", q.ToAccountNumber, ledger.AccountNumberProblem("")},
+		{"frequency", q.Frequency, "Choose how often: once, every week or every month."},
+		{"start_date", q.StartDate, "Enter the first payment date."}} {
 		if f.v == "" {
-			fe = append(fe, FieldError{f.name, "is required"})
+			fe = append(fe, FieldError{f.name, f.msg})
 		}
 	}
 	if len(fe) > 0 {

@@ -121,7 +121,7 @@ func (s *Service) ChangePassword(ctx context.Context, c audit.Caller, current, n
 		return &Error{Code: "validation_failed", Msg: msg, Field: "new_password"}
 	}
 	if next == current {
-		return &Error{Code: "validation_failed", Msg: "must differ from the current password", Field: "new_password"}
+		return &Error{Code: "validation_failed", Msg: "Choose a new password that is different from your current one.", Field: "new_password"}
 	}
 	hash, err := s.hasher.Hash(ctx, next)
 	if err != nil {

@@ -53,26 +53,26 @@ func CheckPassword(pw, email string) string {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLen:
-		return fmt.Sprintf("password must be at least %d characters", MinPasswordLen)
+		return fmt.Sprintf("Use at least %d characters for your password.", MinPasswordLen)
 	case n > MaxPasswordLen:
-		return fmt.Sprintf("password must be at most %d characters", MaxPasswordLen)
+		return fmt.Sprintf("Use at most %d characters for your password.", MaxPasswordLen)
 	}
 	if strings.TrimSpace(pw) == "" {
-		return "password must not be only spaces"
+		return "Your password can't be only spaces."
 	}
 	lower := strings.ToLower(pw)
 	if _, ok := commonPasswords[lower]; ok {
-		return "password is too common; choose one that is not on lists of leaked passwords"
+		return "This password is too common: it appears on lists of leaked passwords. Choose another."
 	}
 	local, _, _ := strings.Cut(strings.ToLower(email), "@")
 	if local != "" && strings.Contains(lower, local) && len(local) >= 4 {
-		return "password must not contain your email address"
+		return "Your password must not contain your email address."
 	}
 	// zxcvbn estimates how many guesses the password would take, seeing
 	// repeats, sequences, keyboard walks, dates and dictionary words; a
 	// score below 3 (under ~10^8 guesses) falls to an offline attack.
 	if zxcvbn.PasswordStrength(pw, []string{local, email}).Score < MinPasswordScore {
-		return "password is too easy to guess (repeats, sequences, keyboard patterns or common words); try a few unrelated words"
+		return "This password is too easy to guess (repeats, sequences, keyboard patterns or common words). Try a few unrelated words."
 	}
 	return ""
 }

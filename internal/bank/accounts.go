@@ -21,12 +21,12 @@ const MaxOpenAccounts = 10
 
 // Errors of account management.
 var (
-	ErrTooManyAccounts = &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("a customer may have at most %d open accounts", MaxOpenAccounts)}
-	ErrBalanceNotZero  = &ledger.Error{Code: "balance_not_zero", Msg: "only an account with a zero balance can be closed; move the money out first"}
+	ErrTooManyAccounts = &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("You can have at most %d open accounts. Close one to open another.", MaxOpenAccounts)}
+	ErrBalanceNotZero  = &ledger.Error{Code: "balance_not_zero", Msg: "Only an account with a zero balance can be closed. Move the money out first."}
 	ErrAccountNotFound = &ledger.Error{Code: "not_found", Msg: "account not found"}
 	ErrAlreadyClosed   = &ledger.Error{Code: "account_closed", Msg: "the account is closed"}
-	errInvalidType     = &ledger.Error{Code: "validation_failed", Msg: "type must be checking, savings or brokerage", Field: "type"}
-	errInvalidName     = &ledger.Error{Code: "validation_failed", Msg: "name must be 1 to 60 characters", Field: "name"}
+	errInvalidType     = &ledger.Error{Code: "validation_failed", Msg: "Choose checking, savings or brokerage.", Field: "type"}
+	errInvalidName     = &ledger.Error{Code: "validation_failed", Msg: "Give the account a name of 1 to 60 characters.", Field: "name"}
 )
 
 // DefaultName is the name an account gets when the customer gives none.
@@ -67,7 +67,7 @@ func OpenAccount(ctx context.Context, tx Tx, owner, typ string, cur ledger.Curre
 		cur = ledger.USD
 	}
 	if !cur.Valid() {
-		return ledger.Account{}, &ledger.Error{Code: "validation_failed", Msg: "currency must be USD, EUR or GBP", Field: "currency"}
+		return ledger.Account{}, &ledger.Error{Code: "validation_failed", Msg: "Choose US dollars, euros or pounds (USD, EUR or GBP).", Field: "currency"}
 	}
 	if name == "" {
 		name = DefaultName(typ)

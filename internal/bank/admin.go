@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
 
@@ -27,6 +28,23 @@ func (s *Service) AdminUsers(ctx context.Context, c audit.Caller, q, cursor stri
 	}
 	s.logAlone(ctx, event(c, "admin_read", "users"))
 	return list, nil
+}
+
+// AdminUser is one user and every account they hold, closed ones
+// included, so an operator can freeze or unfreeze from the user's page
+// (GET /admin/users/{id}, contract v1.1). An unknown id is not_found.
+// Audited as admin_read of user:<id>.
+func (s *Service) AdminUser(ctx context.Context, c audit.Caller, id string) (auth.User, []ledger.Account, error) {
+	u, err := s.store.UserByID(ctx, id)
+	if err != nil {
+		return auth.User{}, nil, err
+	}
+	accts, err := s.store.AccountsByOwner(ctx, u.ID)
+	if err != nil {
+		return auth.User{}, nil, err
+	}
+	s.logAlone(ctx, event(c, "admin_read", "user:"+u.ID))
+	return u, accts, nil
 }
 
 // AuditLog pages the audit log.

@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/market"
 )
 
 // DemoLogin is a sign-in that SeedDemo created (or found).
@@ -31,17 +34,44 @@ var demoPeople = []struct{ name, email, employer string }{
 
 const demoAdminEmail = "admin@demo.bankapp.test"
 
-// DemoStore is what seeding the demo needs: the bank's store and a lookup
-// of users by email (to see whether the demo already exists).
+// The demo's investor (Alice: stocks and crypto, bought monthly) and saver
+// (Bob: a EUR savings account besides the USD ones), by index in demoPeople.
+const (
+	demoInvestor = 0
+	demoSaver    = 1
+)
+
+// DemoStore is what seeding the demo needs: the bank's store, a lookup of
+// users by email (to see whether the demo already exists) and the investing
+// store (the investor's orders and watchlist).
 type DemoStore interface {
 	Store
 	UserByEmail(ctx context.Context, email string) (auth.User, error)
+	Invest() invest.Store
+}
+
+// demoPerson is a demo customer and their accounts.
+type demoPerson struct {
+	id                           string
+	checking, savings, brokerage ledger.Account
+	euro                         ledger.Account // the saver's EUR savings; zero for others
+	employer                     string
+}
+
+// demoEvent is one movement of the demo's history, applied in its own
+// transaction at its time.
+type demoEvent struct {
+	at    time.Time
+	label string
+	apply func(at time.Time) error
 }
 
 // SeedDemo creates four customers with six months of realistic history
 // (monthly salary, rent, groceries, transfers among them, savings) and an
-// admin. Running it again changes nothing: if the first demo customer
-// exists, it only lists the logins.
+// admin. Alice invests every month (an index fund, stocks and crypto, one
+// sale) and watches three more symbols; Bob also saves in euros. Every entry
+// is in time order and none is later than now. Running it again changes
+// nothing: if the first demo customer exists, it only lists the logins.
 func SeedDemo(ctx context.Context, db DemoStore, now time.Time) ([]DemoLogin, bool, error) {
 	logins := []DemoLogin{{Email: demoAdminEmail, Password: DemoPassword, Role: auth.RoleAdmin, Name: "Demo Admin"}}
 	for _, p := range demoPeople {
@@ -52,18 +82,47 @@ func SeedDemo(ctx context.Context, db DemoStore, now time.Time) ([]DemoLogin, bo
 	} else if !errors.Is(err, ledger.ErrNotFound) {
 		return nil, false, err
 	}
+	start := time.Date(now.Year(), now.Month(), 1, 9, 0, 0, 0, time.UTC).AddDate(0, -6, 0)
+	people, err := seedDemoPeople(ctx, db, start)
+	if err != nil {
+		return nil, false, fmt.Errorf("seed: users: %w", err)
+	}
+	events := demoMovements(ctx, db, people, start, now)
+	events = append(events, demoOrders(ctx, db.Invest(), people[demoInvestor], start, now)...)
+	slices.SortStableFunc(events, func(a, b demoEvent) int { return a.at.Compare(b.at) })
+	for _, ev := range events {
+		err := ev.apply(ev.at)
+		if errors.Is(err, ledger.ErrInsufficientFunds) || errors.Is(err, invest.ErrInsufficientHoldings) {
+			continue // a demo customer skips a payment they can't afford
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("seed: %s at %s: %w", ev.label, ev.at.Format(time.RFC3339), err)
+		}
+	}
+	inv := people[demoInvestor]
+	if err := db.Invest().InTx(ctx, func(tx invest.ServiceTx) error {
+		for _, sym := range []string{"MSFT", "SOL-USD", "GLD"} {
+			if _, err := tx.AddToWatchlist(ctx, inv.id, sym); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, false, fmt.Errorf("seed: watchlist: %w", err)
+	}
+	return logins, true, nil
+}
+
+// seedDemoPeople creates the admin and the demo customers with their
+// accounts, in one transaction.
+func seedDemoPeople(ctx context.Context, db DemoStore, start time.Time) ([]demoPerson, error) {
 	hash, err := auth.HashPassword(DemoPassword)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	start := time.Date(now.Year(), now.Month(), 1, 9, 0, 0, 0, time.UTC).AddDate(0, -6, 0)
-	type person struct {
-		id                string
-		checking, savings ledger.Account
-		employer          string
-	}
-	var people []person
+	var people []demoPerson
 	err = db.InTx(ctx, func(tx Tx) error {
+		people = people[:0]
 		admin := auth.User{ID: uuid.Must(uuid.NewV7()).String(), Email: demoAdminEmail, PasswordHash: hash, FullName: "Demo Admin",
 			Role: auth.RoleAdmin, CreatedAt: start, UpdatedAt: start}
 		if err := tx.CreateUser(ctx, admin); err != nil {
@@ -72,49 +131,58 @@ func SeedDemo(ctx context.Context, db DemoStore, now time.Time) ([]DemoLogin, bo
 		if _, err := OpenAccount(ctx, tx, admin.ID, ledger.TypeChecking, ledger.USD, "", start); err != nil {
 			return err
 		}
-		for _, p := range demoPeople {
+		for i, p := range demoPeople {
 			u := auth.User{ID: uuid.Must(uuid.NewV7()).String(), Email: p.email, PasswordHash: hash, FullName: p.name,
 				Role: auth.RoleCustomer, CreatedAt: start, UpdatedAt: start}
 			if err := tx.CreateUser(ctx, u); err != nil {
 				return err
 			}
-			c, err := OpenAccount(ctx, tx, u.ID, ledger.TypeChecking, ledger.USD, "Everyday", start)
-			if err != nil {
-				return err
+			pp := demoPerson{id: u.ID, employer: p.employer}
+			for _, a := range []struct {
+				dst       *ledger.Account
+				typ, name string
+				cur       ledger.Currency
+				onlySaver bool
+			}{{&pp.checking, ledger.TypeChecking, "Everyday", ledger.USD, false}, {&pp.savings, ledger.TypeSavings, "Savings", ledger.USD, false},
+				{&pp.brokerage, ledger.TypeBrokerage, "Investments", ledger.USD, false}, {&pp.euro, ledger.TypeSavings, "Euro savings", ledger.EUR, true}} {
+				if a.onlySaver && i != demoSaver {
+					continue
+				}
+				if *a.dst, err = OpenAccount(ctx, tx, u.ID, a.typ, a.cur, a.name, start); err != nil {
+					return err
+				}
 			}
-			s, err := OpenAccount(ctx, tx, u.ID, ledger.TypeSavings, ledger.USD, "Savings", start)
-			if err != nil {
-				return err
-			}
-			if _, err := OpenAccount(ctx, tx, u.ID, ledger.TypeBrokerage, ledger.USD, "Investments", start); err != nil {
-				return err
-			}
-			people = append(people, person{id: u.ID, checking: c, savings: s, employer: p.employer})
+			people = append(people, pp)
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, false, fmt.Errorf("seed: users: %w", err)
-	}
+	return people, err
+}
+
+// demoMovements are the customers' everyday movements from start to now:
+// salary, rent, savings, groceries, dinners split among them, the saver's
+// euros and the investor's monthly funding of the brokerage account.
+func demoMovements(ctx context.Context, db DemoStore, people []demoPerson, start, now time.Time) []demoEvent {
 	r := rand.New(rand.NewPCG(2026, 11)) // #nosec G404 -- demo data must be the same on every run; nothing secret is drawn
 	cents := func(lo, hi int) string { v := lo*100 + r.IntN((hi-lo)*100); return ledger.FormatMinor(int64(v), 2) }
-	move := func(kind string, m Movement) error {
-		return db.InTx(ctx, func(tx Tx) error {
-			var err error
-			switch kind {
-			case "deposit":
-				_, err = Deposit(ctx, tx, m)
-			case "withdrawal":
-				_, err = Withdraw(ctx, tx, m)
-			default:
-				_, _, err = Transfer(ctx, tx, m)
-			}
-			if errors.Is(err, ledger.ErrInsufficientFunds) {
-				return nil // a demo customer skips a payment they can't afford
-			}
-			return err
-		})
+	move := func(kind string, m Movement) func(at time.Time) error {
+		return func(at time.Time) error {
+			m.Now = at
+			return db.InTx(ctx, func(tx Tx) error {
+				var err error
+				switch kind {
+				case "deposit":
+					_, err = Deposit(ctx, tx, m)
+				case "withdrawal":
+					_, err = Withdraw(ctx, tx, m)
+				default:
+					_, _, err = Transfer(ctx, tx, m)
+				}
+				return err
+			})
+		}
 	}
+	var events []demoEvent
 	for day := start; day.Before(now); day = day.AddDate(0, 0, 1) {
 		for i, p := range people {
 			other := people[(i+1+r.IntN(len(people)-1))%len(people)]
@@ -130,18 +198,78 @@ func SeedDemo(ctx context.Context, db DemoStore, now time.Time) ([]DemoLogin, bo
 				{day.Weekday() == time.Saturday, "withdrawal", Movement{UserID: p.id, AccountID: p.checking.ID, Amount: cents(40, 160), Description: "Groceries"}},
 				{r.IntN(9) == 0, "transfer", Movement{UserID: p.id, AccountID: p.checking.ID, ToAccountNumber: other.checking.Number, Amount: cents(8, 90), Description: "Dinner split"}},
 				{r.IntN(6) == 0, "withdrawal", Movement{UserID: p.id, AccountID: p.checking.ID, Amount: cents(5, 45), Description: "Coffee and lunch"}},
+				// The saver puts euros aside every month and spends some on a trip.
+				{i == demoSaver && day.Day() == 4, "deposit", Movement{UserID: p.id, AccountID: p.euro.ID, Amount: cents(450, 900), Description: "From Sparkasse Köln"}},
+				{i == demoSaver && day.Day() == 19 && day.Month()%3 == 0, "withdrawal", Movement{UserID: p.id, AccountID: p.euro.ID, Amount: cents(180, 420), Description: "Weekend in Lisbon"}},
+				// The investor funds the brokerage account each month.
+				{i == demoInvestor && day.Day() == 5, "transfer", Movement{UserID: p.id, AccountID: p.checking.ID, ToAccountNumber: p.brokerage.Number, Amount: cents(1100, 1400), Description: "Monthly investing"}},
 			}
-			for _, s := range steps {
-				if !s.when {
-					continue
-				}
-				s.m.Now = at
-				if err := move(s.kind, s.m); err != nil {
-					return nil, false, fmt.Errorf("seed: %s %s: %w", s.kind, s.m.Description, err)
+			for _, st := range steps {
+				if st.when && at.Before(now) {
+					events = append(events, demoEvent{at: at, label: st.kind + " " + st.m.Description, apply: move(st.kind, st.m)})
 				}
 				at = at.Add(time.Minute)
 			}
 		}
 	}
-	return logins, true, nil
+	return events
 }
+
+// demoOrders is the investor's plan: an index fund, a stock and crypto bought
+// on the 6th (the day after the money arrives), a stock mid-month, and one
+// profit taken. Fills are at the simulated market's price then, the same
+// prices the app's charts show, rounded like every fill (in the bank's
+// favour: invest.Fill).
+func demoOrders(ctx context.Context, st invest.Store, inv demoPerson, start, now time.Time) []demoEvent {
+	mkt := market.NewSimulated(0, nil)
+	order := func(side, symbol, notional, quantity string) func(at time.Time) error {
+		return func(at time.Time) error {
+			price, err := mkt.PriceAt(symbol, at)
+			if err != nil {
+				return err
+			}
+			req := invest.OrderRequest{OwnerID: inv.id, AccountID: inv.brokerage.ID, Symbol: symbol, Side: side}
+			if notional != "" {
+				a, err := ledger.ParseAmount(notional, ledger.USD)
+				if err != nil {
+					return err
+				}
+				req.Notional = a.Minor
+			} else if req.Quantity, err = invest.ParseQuantity(quantity); err != nil {
+				return err
+			}
+			q := market.Quote{Symbol: symbol, Price: price, Currency: "USD", AsOf: at}
+			return st.InTx(ctx, func(tx invest.ServiceTx) error {
+				_, err := invest.PlaceOrder(ctx, demoTx{ServiceTx: tx, at: at}, req, q)
+				return err
+			})
+		}
+	}
+	var events []demoEvent
+	for m := 0; m < 7; m++ {
+		month := start.AddDate(0, m, 0)
+		buys := []struct {
+			day            int
+			symbol, amount string
+		}{{6, "VTI", "450.00"}, {6, "AAPL", "250.00"}, {6, "BTC-USD", "200.00"}, {6, "ETH-USD", "120.00"}, {16, "NVDA", "150.00"}}
+		for k, b := range buys {
+			at := month.AddDate(0, 0, b.day-1).Add(time.Duration(30+k*7) * time.Minute)
+			if at.Before(now) {
+				events = append(events, demoEvent{at: at, label: "buy " + b.symbol, apply: order(invest.SideBuy, b.symbol, b.amount, "")})
+			}
+		}
+		if at := month.AddDate(0, 0, 21).Add(2 * time.Hour); m == 3 && at.Before(now) {
+			events = append(events, demoEvent{at: at, label: "sell NVDA", apply: order(invest.SideSell, "NVDA", "", "0.5")})
+		}
+	}
+	return events
+}
+
+// demoTx dates what the seed writes through invest (orders, holdings) at
+// the event's time instead of the clock's.
+type demoTx struct {
+	invest.ServiceTx
+	at time.Time
+}
+
+func (d demoTx) Now() time.Time { return d.at }

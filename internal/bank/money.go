@@ -9,6 +9,7 @@ import (
 
 	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/statement"
 )
 
 // Limits on simulated external funding and on money sent, in minor units
@@ -22,8 +23,8 @@ const (
 
 // Errors of money movement.
 var (
-	ErrSameAccount       = &ledger.Error{Code: "same_account", Msg: "the sending and receiving accounts are the same"}
-	ErrRecipientNotFound = &ledger.Error{Code: "recipient_not_found", Msg: "no open account has that number", Field: "to_account_number"}
+	ErrSameAccount       = &ledger.Error{Code: "same_account", Msg: "You are sending from and to the same account. Choose another recipient."}
+	ErrRecipientNotFound = &ledger.Error{Code: "recipient_not_found", Msg: "No open BankApp account has this number. Check it with the person you are paying.", Field: "to_account_number"}
 )
 
 // Movement is a customer's request to move money. Amount is a decimal
@@ -41,7 +42,7 @@ type Movement struct {
 func CleanDescription(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > MaxDescriptionLen || strings.ContainsAny(s, "\x00\r\n") {
-		return "", &ledger.Error{Code: "validation_failed", Msg: fmt.Sprintf("description must be at most %d characters on one line", MaxDescriptionLen), Field: "description"}
+		return "", &ledger.Error{Code: "validation_failed", Msg: fmt.Sprintf("Keep the note to one line of at most %d characters.", MaxDescriptionLen), Field: "description"}
 	}
 	return s, nil
 }
@@ -73,7 +74,7 @@ func Deposit(ctx context.Context, tx Tx, m Movement) (ledger.Transfer, error) {
 		return ledger.Transfer{}, err
 	}
 	if amt.Minor > MaxDepositMinor {
-		return ledger.Transfer{}, &ledger.Error{Code: "limit_exceeded", Msg: "a single deposit may be at most 10,000.00", Field: "amount"}
+		return ledger.Transfer{}, &ledger.Error{Code: "limit_exceeded", Msg: "A single deposit can be at most " + statement.FormatMoney(MaxDepositMinor, 2, string(a.Currency)) + ".", Field: "amount"}
 	}
 	// The user's deposit total for the day, locked: her concurrent deposits
 	// in this currency queue here, so the limit holds.
@@ -84,8 +85,8 @@ func Deposit(ctx context.Context, tx Tx, m Movement) (ledger.Transfer, error) {
 	}
 	today := totals[k]
 	if today+amt.Minor > MaxDepositsPerDay {
-		return ledger.Transfer{}, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("deposits are limited to 25,000.00 a day; %s left today",
-			ledger.FormatMinor(max(0, MaxDepositsPerDay-today), 2)), Field: "amount"}
+		return ledger.Transfer{}, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("You can deposit up to %s a day; %s is left today.",
+			statement.FormatMoney(MaxDepositsPerDay, 2, string(a.Currency)), statement.FormatMoney(max(0, MaxDepositsPerDay-today), 2, string(a.Currency))), Field: "amount"}
 	}
 	t := ledger.Transfer{Kind: ledger.KindDeposit, Currency: a.Currency, Amount: amt.Minor, ToAccount: a.ID, Description: desc,
 		CreatedBy: m.UserID, CreatedAt: m.Now, Postings: []ledger.Posting{
@@ -178,8 +179,8 @@ func planTransfers(ms []Movement) *transferPlan {
 		if pl.descs[i], pl.errs[i] = CleanDescription(m.Description); pl.errs[i] != nil {
 			continue
 		}
-		if !ledger.ValidAccountNumber(m.ToAccountNumber) {
-			pl.errs[i] = &ledger.Error{Code: "validation_failed", Msg: "to_account_number must be a 12-digit account number", Field: "to_account_number"}
+		if msg := ledger.AccountNumberProblem(m.ToAccountNumber); msg != "" {
+			pl.errs[i] = &ledger.Error{Code: "validation_failed", Msg: msg, Field: "to_account_number"}
 			continue
 		}
 		pl.locks.From = append(pl.locks.From, OwnerKey{Owner: m.UserID, Key: m.AccountID})
@@ -277,8 +278,8 @@ func (b *TransferBatch) Apply(i int) (ledger.Transfer, ledger.Account, error) {
 	k := DayKey{User: m.UserID, Kind: ledger.KindTransfer, Currency: from.Currency, Day: DayOf(m.Now)}
 	sent := b.sent[k]
 	if sent+p.Amount.Minor > MaxTransfersSentDaily {
-		return ledger.Transfer{}, p.To, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("transfers are limited to 50,000.00 sent a day; %s left today",
-			ledger.FormatMinor(max(0, MaxTransfersSentDaily-sent), 2)), Field: "amount"}
+		return ledger.Transfer{}, p.To, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("You can send up to %s a day; %s is left today.",
+			statement.FormatMoney(MaxTransfersSentDaily, 2, string(from.Currency)), statement.FormatMoney(max(0, MaxTransfersSentDaily-sent), 2, string(from.Currency))), Field: "amount"}
 	}
 	t := ledger.Transfer{Kind: ledger.KindTransfer, Currency: from.Currency, Amount: p.Amount.Minor, FromAccount: from.ID, ToAccount: p.To.ID,
 		Description: p.Desc, CreatedBy: m.UserID, CreatedAt: m.Now, Postings: []ledger.Posting{

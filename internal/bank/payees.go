@@ -24,15 +24,15 @@ func (s *Service) AddPayee(ctx context.Context, c audit.Caller, name, number str
 	if !ok {
 		return Payee{}, errInvalidName
 	}
-	if !ledger.ValidAccountNumber(number) {
-		return Payee{}, ErrInvalidAccountNumber
+	if msg := ledger.AccountNumberProblem(number); msg != "" {
+		return Payee{}, &ledger.Error{Code: "validation_failed", Field: "account_number", Msg: msg}
 	}
 	p := Payee{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: c.UserID, Name: name, AccountNumber: number, CreatedAt: s.now()}
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		if n, err := tx.CountPayees(ctx, c.UserID); err != nil {
 			return err
 		} else if n >= MaxPayees {
-			return &ledger.Error{Code: "limit_exceeded", Msg: "at most 200 payees"}
+			return &ledger.Error{Code: "limit_exceeded", Msg: "You can save at most 200 payees. Remove one to add another."}
 		}
 		if a, err := tx.AccountByNumber(ctx, number); err != nil || a.Status == ledger.StatusClosed {
 			return ErrRecipientNotFound
@@ -54,8 +54,3 @@ func (s *Service) DeletePayee(ctx context.Context, c audit.Caller, id string) er
 		return tx.InsertAudit(ctx, event(c, "payee_delete", "payee:"+id))
 	})
 }
-
-// ErrInvalidAccountNumber is a number that is not 12 digits with a valid
-// check digit.
-var ErrInvalidAccountNumber = &ledger.Error{Code: "validation_failed", Field: "account_number",
-	Msg: "account_number must be a 12-digit account number with a valid check digit"}

@@ -29,8 +29,10 @@ type ScheduleRequest struct {
 	Now             time.Time
 }
 
+// invalid is a validation error whose message is a sentence a customer
+// understands (it is shown under the form field and as the detail).
 func invalid(field, msg string) error {
-	return &ledger.Error{Code: "validation_failed", Msg: field + " " + msg, Field: field}
+	return &ledger.Error{Code: "validation_failed", Msg: msg, Field: field}
 }
 
 // CreateSchedule validates the request, stores the standing order and queues
@@ -40,34 +42,34 @@ func CreateSchedule(ctx context.Context, tx Tx, q ScheduleRequest) (ScheduledTra
 	switch q.Frequency {
 	case Once, Weekly, Monthly:
 	default:
-		return s, invalid("frequency", "must be once, weekly or monthly")
+		return s, invalid("frequency", "Choose how often: once, every week or every month.")
 	}
 	today := Day(q.Now)
 	start, err := ParseDate(q.StartDate)
 	if err != nil {
-		return s, invalid("start_date", "must be a date YYYY-MM-DD")
+		return s, invalid("start_date", "Enter the first payment date, like 2027-01-15.")
 	}
 	if start.Before(today) {
-		return s, invalid("start_date", "must be today or later (UTC)")
+		return s, invalid("start_date", "The first payment date has already passed. Pick today or a later date.")
 	}
 	if start.After(today.Add(MaxScheduleHorizon)) {
-		return s, invalid("start_date", "must be within five years")
+		return s, invalid("start_date", "The first payment must be within the next five years.")
 	}
 	var end time.Time
 	if q.EndDate != "" {
 		if end, err = ParseDate(q.EndDate); err != nil {
-			return s, invalid("end_date", "must be a date YYYY-MM-DD")
+			return s, invalid("end_date", "Enter the last payment date, like 2027-12-15, or leave it empty.")
 		}
 		if end.Before(start) {
-			return s, invalid("end_date", "must not be before start_date")
+			return s, invalid("end_date", "The last payment can't be before the first one.")
 		}
 	}
 	desc, err := CleanDescription(q.Description)
 	if err != nil {
 		return s, err
 	}
-	if !ledger.ValidAccountNumber(q.ToAccountNumber) {
-		return s, invalid("to_account_number", "must be a 12-digit account number with a valid check digit")
+	if msg := ledger.AccountNumberProblem(q.ToAccountNumber); msg != "" {
+		return s, invalid("to_account_number", msg)
 	}
 	from, err := tx.AccountByID(ctx, q.UserID, q.FromAccountID)
 	if err != nil {
@@ -95,7 +97,7 @@ func CreateSchedule(ctx context.Context, tx Tx, q ScheduleRequest) (ScheduledTra
 		return s, err
 	}
 	if n >= MaxActiveSchedules {
-		return s, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("a customer may have at most %d active scheduled transfers", MaxActiveSchedules)}
+		return s, &ledger.Error{Code: "limit_exceeded", Msg: fmt.Sprintf("You can have at most %d active scheduled transfers. Cancel one to add another.", MaxActiveSchedules)}
 	}
 	s = ScheduledTransfer{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: q.UserID, FromAccountID: from.ID, ToAccountNumber: to.Number,
 		Amount: amt.Minor, Currency: from.Currency, Description: desc, Frequency: q.Frequency, StartDate: FormatDate(start),

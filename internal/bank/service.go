@@ -37,6 +37,7 @@ type Store interface {
 	Payees(ctx context.Context, owner string) ([]Payee, error)
 	ScheduledTransfersOfUser(ctx context.Context, owner, before string, limit int) ([]ScheduledTransfer, error)
 	UserByID(ctx context.Context, id string) (auth.User, error)
+	AccountByNumber(ctx context.Context, number string) (ledger.Account, error)
 	AdminUsers(ctx context.Context, q, cursor string, limit int) ([]UserWithCount, error)
 	AuditEvents(ctx context.Context, f audit.Filter) ([]audit.Event, error)
 	InsertAudit(ctx context.Context, e audit.Event) error
@@ -134,6 +135,8 @@ type Service struct {
 	commit      *committer // nil when group commit is off
 	batch       prometheus.Histogram
 	fallbacks   prometheus.Counter
+	// lookups are the per-user buckets of recipient lookups.
+	lookups *lookupLimiter
 }
 
 // New builds the Service.
@@ -148,7 +151,7 @@ func New(o Options) (*Service, error) {
 		o.Keys = ledger.NewKeys()
 	}
 	s := &Service{store: o.Store, keys: o.Keys, blobs: o.Blobs, fx: o.FX, spread: o.Spread, investments: o.Investments,
-		now: func() time.Time { return o.Now().UTC() }, log: o.Logger}
+		now: func() time.Time { return o.Now().UTC() }, log: o.Logger, lookups: newLookupLimiter()}
 	s.batch = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "bankapp_group_commit_batch_size",
 		Help: "Transfers committed per group-commit transaction.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}})
 	s.fallbacks = prometheus.NewCounter(prometheus.CounterOpts{Name: "bankapp_group_commit_fallbacks_total",

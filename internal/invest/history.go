@@ -51,9 +51,21 @@ type HistoryInput struct {
 func History(ctx context.Context, mkt Quoter, in HistoryInput) ([]ValuePoint, error) {
 	step := in.Range.Interval()
 	from := in.Now.Add(-in.Range.Span())
+	// The line starts where the portfolio does: at its first cash or order
+	// when that is inside the range (a chart of zeros before the first
+	// deposit says nothing), with a point at that moment.
+	start := from
+	if first, ok := firstActivity(in); ok && first.After(from) {
+		start = first
+	}
 	var times []time.Time
+	if start.After(from) && start.Before(in.Now) {
+		times = append(times, start)
+	}
 	for t := from.Truncate(step).Add(step); t.Before(in.Now); t = t.Add(step) {
-		times = append(times, t)
+		if t.After(start) {
+			times = append(times, t)
+		}
 	}
 	times = append(times, in.Now)
 
@@ -121,6 +133,22 @@ func History(ctx context.Context, mkt Quoter, in HistoryInput) ([]ValuePoint, er
 		out = append(out, ValuePoint{T: t, Value: v})
 	}
 	return out, nil
+}
+
+// firstActivity is the time of the portfolio's first cash change or order.
+func firstActivity(in HistoryInput) (time.Time, bool) {
+	var first time.Time
+	for _, c := range in.Cash {
+		if first.IsZero() || c.At.Before(first) {
+			first = c.At
+		}
+	}
+	for _, o := range in.Orders {
+		if first.IsZero() || o.CreatedAt.Before(first) {
+			first = o.CreatedAt
+		}
+	}
+	return first, !first.IsZero()
 }
 
 // SortCash orders cash changes by time (stable, so the store's posting

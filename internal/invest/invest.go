@@ -28,9 +28,9 @@ const StatusFilled = "filled"
 
 // Errors of the investing rules. Their text is safe to show to the customer.
 var (
-	ErrInsufficientHoldings = &ledger.Error{Code: "insufficient_holdings", Msg: "you hold less of this symbol than the order sells", Field: "quantity"}
+	ErrInsufficientHoldings = &ledger.Error{Code: "insufficient_holdings", Msg: "You can't sell more than you hold.", Field: "quantity"}
 	ErrAccountFrozen        = &ledger.Error{Code: "account_frozen", Msg: "the account is frozen; contact support"}
-	ErrNotBrokerage         = &ledger.Error{Code: "validation_failed", Msg: "orders can only be placed on a brokerage account", Field: "account_id"}
+	ErrNotBrokerage         = &ledger.Error{Code: "validation_failed", Msg: "Orders can only be placed from a brokerage account.", Field: "account_id"}
 	ErrAccountNotFound      = &ledger.Error{Code: "not_found", Msg: "account not found"}
 	// ErrCryptoTradingOff answers a crypto order while the crypto_trading
 	// feature flag is off (403).

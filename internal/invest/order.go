@@ -3,6 +3,7 @@ package invest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -80,7 +81,7 @@ type FXTerms struct {
 // insufficient_holdings when more is sold than held.
 func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*Order, error) {
 	if req.Side != SideBuy && req.Side != SideSell {
-		return nil, &ledger.Error{Code: "validation_failed", Msg: "side must be buy or sell", Field: "side"}
+		return nil, &ledger.Error{Code: "validation_failed", Msg: "Choose buy or sell.", Field: "side"}
 	}
 	acct, err := tx.AccountByIDForUpdate(ctx, req.OwnerID, req.AccountID)
 	if err != nil {
@@ -109,8 +110,7 @@ func PlaceOrder(ctx context.Context, tx Tx, req OrderRequest, q market.Quote) (*
 		Side: req.Side, Quantity: qty, Price: q.Price, Total: total, Currency: instr, Rounding: RoundBank, CreatedAt: now}
 	t := &ledger.Transfer{Kind: ledger.KindTrade, Currency: acct.Currency, Amount: moved, CreatedBy: req.OwnerID, CreatedAt: now,
 		CrossCurrency: fxq != nil, Postings: cashPostings(req.Side, acct, instr, total, fxq),
-		Description: fmt.Sprintf("%s %s %s @ %s", map[string]string{SideBuy: "Buy", SideSell: "Sell"}[req.Side],
-			FormatQuantity(qty), req.Symbol, market.FormatPrice(q.Price))}
+		Description: TradeDescription(req.Side, qty, req.Symbol, q.Price, instr)}
 	if fxq != nil {
 		t.Description += fmt.Sprintf(" (%s %s at %s)", ledger.FormatMinor(total, instr.Digits()), instr, fxq.Rate)
 	}
@@ -238,4 +238,28 @@ func tradable(acct ledger.Account) error {
 		return ledger.ErrAccountClosed
 	}
 	return nil
+}
+
+// TradeDescription is the ledger description of a fill, as a customer reads
+// it in their activity: "Bought 2 AAPL at $259.09", "Sold 0.5 BTC-USD at
+// $91,020.50" (the quantity without trailing zeros, the price with its
+// currency symbol and thousands separators).
+func TradeDescription(side string, qty decimal.Decimal, symbol string, price decimal.Decimal, c ledger.Currency) string {
+	verb := "Bought"
+	if side == SideSell {
+		verb = "Sold"
+	}
+	p := market.FormatPrice(price)
+	whole, frac, _ := strings.Cut(p, ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	if frac != "" {
+		whole += "." + frac
+	}
+	sym := map[ledger.Currency]string{ledger.USD: "$", ledger.EUR: "€", ledger.GBP: "£"}[c]
+	if sym == "" {
+		sym = string(c) + " "
+	}
+	return fmt.Sprintf("%s %s %s at %s%s", verb, qty.String(), symbol, sym, whole)
 }

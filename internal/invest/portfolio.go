@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -30,7 +31,9 @@ type Portfolio struct {
 	Positions  []Position
 	TotalValue int64 // cash + market value of every position
 	RealizedPL int64 // over every sell, past positions included
-	DayChange  int64 // Σ quantity × the quote's change since the previous close
+	// DayChange is the change in value of the open positions since each
+	// quote's baseline (see Position.DayChange).
+	DayChange int64
 }
 
 // Position is one symbol of a portfolio.
@@ -46,6 +49,13 @@ type Position struct {
 	UnrealizedPLPercent decimal.Decimal
 	// Weight is market value ÷ total value (cash included) × 100, 2 decimals.
 	Weight decimal.Decimal
+	// DayChange is the position's gain or loss since the quote's baseline
+	// (the previous close for stocks, 24 hours ago for crypto: see
+	// ChangeBaseline). Units bought since then count from their fill price,
+	// not from the previous close, so a position bought minutes ago shows
+	// only what it moved since: value now − value at the baseline − cash paid
+	// for buys + cash received for sells since the baseline.
+	DayChange int64
 }
 
 // PortfolioAccounts picks the accounts a portfolio covers from a user's
@@ -91,8 +101,18 @@ func RatesConverter(rates market.FXRates) Converter {
 
 // Value values the holdings of accounts at the current quotes, in currency
 // cur: cash, market values, cost bases and P&L in another currency are
-// converted with conv (which may be nil when everything is in cur).
+// converted with conv (which may be nil when everything is in cur). Without
+// the orders, each position's day change is its quantity × the quote's
+// change (right only when nothing was traded since the baseline;
+// ValueWithOrders is exact).
 func Value(ctx context.Context, mkt Quoter, conv Converter, cur ledger.Currency, accounts []ledger.Account, holdings []Holding) (Portfolio, error) {
+	return ValueWithOrders(ctx, mkt, conv, cur, accounts, holdings, nil)
+}
+
+// ValueWithOrders values the holdings like Value; orders (the accounts'
+// orders, any order) make each position's day change count units bought or
+// sold since the quote's baseline from their fill.
+func ValueWithOrders(ctx context.Context, mkt Quoter, conv Converter, cur ledger.Currency, accounts []ledger.Account, holdings []Holding, orders []Order) (Portfolio, error) {
 	p := Portfolio{Currency: cur}
 	acctCur := map[string]ledger.Currency{}
 	for _, a := range accounts {
@@ -147,7 +167,7 @@ func Value(ctx context.Context, mkt Quoter, conv Converter, cur ledger.Currency,
 		pos.Price = q.Price
 		pos.AverageCost = Holding{Quantity: pos.Quantity, CostBasis: pos.CostBasis}.AverageCost(cc)
 		mv, ok := toMinor(pos.Quantity.Mul(q.Price), qc)
-		dc, ok2 := toMinor(pos.Quantity.Mul(q.Change), qc)
+		dc, ok2 := dayChange(pos.Quantity, mv, q, orders, qc)
 		if !ok || !ok2 {
 			return p, fmt.Errorf("invest: value of %s overflows", s)
 		}
@@ -161,6 +181,7 @@ func Value(ctx context.Context, mkt Quoter, conv Converter, cur ledger.Currency,
 		if pos.CostBasis, err = conv.in(ctx, ledger.Amount{Minor: pos.CostBasis, Currency: cc}, cur); err != nil {
 			return p, err
 		}
+		pos.DayChange = dc
 		pos.MarketValue, pos.UnrealizedPL = mv, mv-pos.CostBasis
 		pos.UnrealizedPLPercent = percent(pos.UnrealizedPL, pos.CostBasis)
 		p.TotalValue += mv
@@ -184,4 +205,44 @@ func percent(part, whole int64) decimal.Decimal {
 		return decimal.Zero
 	}
 	return divBank(decimal.New(part, 2), decimal.New(whole, 0), 2)
+}
+
+// ChangeBaseline is the instant a quote's change is measured from: 24 hours
+// before it for crypto, which trades around the clock, and the start of its
+// UTC day for stocks (the simulated market's previous close; a live
+// market's close is the evening before, so a trade in the few hours between
+// counts from the close, as here).
+func ChangeBaseline(q market.Quote) time.Time {
+	if l, ok := market.LookupListing(q.Symbol); ok && l.Type == market.TypeCrypto {
+		return q.AsOf.Add(-24 * time.Hour)
+	}
+	return q.AsOf.UTC().Truncate(24 * time.Hour)
+}
+
+// dayChange is value now − value at the baseline − cash paid for buys +
+// cash received for sells since the baseline, for the quantity held now.
+func dayChange(qty decimal.Decimal, mvNow int64, q market.Quote, orders []Order, c ledger.Currency) (int64, bool) {
+	since := ChangeBaseline(q)
+	qtyThen := qty
+	var flows int64
+	for _, o := range orders {
+		if o.Symbol != q.Symbol || !o.CreatedAt.After(since) {
+			continue
+		}
+		if o.Side == SideBuy {
+			qtyThen = qtyThen.Sub(o.Quantity)
+			flows -= o.Total
+		} else {
+			qtyThen = qtyThen.Add(o.Quantity)
+			flows += o.Total
+		}
+	}
+	if qtyThen.Sign() < 0 {
+		qtyThen = decimal.Zero
+	}
+	before, ok := toMinor(qtyThen.Mul(q.Price.Sub(q.Change)), c)
+	if !ok {
+		return 0, false
+	}
+	return mvNow - before + flows, true
 }

@@ -25,10 +25,10 @@ func invalidQuantity(msg string) error {
 // are refused with code "invalid_quantity".
 func ParseQuantity(s string) (decimal.Decimal, error) {
 	if s == "" {
-		return decimal.Zero, invalidQuantity("quantity is required")
+		return decimal.Zero, invalidQuantity("Enter a quantity.")
 	}
 	if len(s) > 40 {
-		return decimal.Zero, invalidQuantity("quantity is too long")
+		return decimal.Zero, invalidQuantity("That quantity is too long.")
 	}
 	dot, frac := -1, 0
 	for i := 0; i < len(s); i++ {
@@ -40,24 +40,24 @@ func ParseQuantity(s string) (decimal.Decimal, error) {
 				frac++
 			}
 		default:
-			return decimal.Zero, invalidQuantity(`quantity must be a decimal number such as "1.5"`)
+			return decimal.Zero, invalidQuantity("Enter the quantity as a number, like 1.5.")
 		}
 	}
 	if dot == 0 || dot == len(s)-1 {
-		return decimal.Zero, invalidQuantity(`quantity must be a decimal number such as "1.5"`)
+		return decimal.Zero, invalidQuantity("Enter the quantity as a number, like 1.5.")
 	}
 	if frac > QuantityDigits {
-		return decimal.Zero, invalidQuantity(fmt.Sprintf("quantity has more than %d decimal places", QuantityDigits))
+		return decimal.Zero, invalidQuantity(fmt.Sprintf("Use at most %d decimal places for a quantity.", QuantityDigits))
 	}
 	q, err := decimal.NewFromString(s)
 	if err != nil {
-		return decimal.Zero, invalidQuantity(`quantity must be a decimal number such as "1.5"`)
+		return decimal.Zero, invalidQuantity("Enter the quantity as a number, like 1.5.")
 	}
 	if q.Sign() <= 0 {
-		return decimal.Zero, invalidQuantity("quantity must be greater than zero")
+		return decimal.Zero, invalidQuantity("The quantity must be more than zero.")
 	}
 	if q.GreaterThan(maxQuantity) {
-		return decimal.Zero, invalidQuantity("quantity is too large")
+		return decimal.Zero, invalidQuantity("That quantity is too large.")
 	}
 	return q, nil
 }
@@ -91,15 +91,15 @@ func Fill(side string, qty decimal.Decimal, notional int64, price decimal.Decima
 		qty, _ = n.QuoRem(price, QuantityDigits)
 		if qty.Sign() <= 0 {
 			return decimal.Zero, 0, &ledger.Error{Code: "invalid_quantity", Field: "notional",
-				Msg: "the amount buys less than 0.00000001 units at the current price"}
+				Msg: "That amount buys less than 0.00000001 of a unit at the current price. Enter a larger amount."}
 		}
 	}
 	total, ok := FillTotal(side, RoundBank, qty, price, c)
 	switch {
 	case !ok || total > ledger.MaxInputMinor:
-		return decimal.Zero, 0, invalidQuantity("the order value must not exceed " + ledger.FormatMinor(ledger.MaxInputMinor, c.Digits()))
+		return decimal.Zero, 0, invalidQuantity("An order can be worth at most " + ledger.FormatMinor(ledger.MaxInputMinor, c.Digits()) + " " + string(c) + ".")
 	case total <= 0:
-		return decimal.Zero, 0, invalidQuantity("the order value is less than " + ledger.FormatMinor(1, c.Digits()))
+		return decimal.Zero, 0, invalidQuantity("The order is worth less than " + ledger.FormatMinor(1, c.Digits()) + " " + string(c) + ". Enter a larger quantity.")
 	}
 	return qty, total, nil
 }

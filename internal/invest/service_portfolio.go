@@ -98,7 +98,13 @@ func (s *Service) Portfolio(ctx context.Context, owner, accountID string) (Portf
 	if err != nil {
 		return Portfolio{}, err
 	}
-	return Value(ctx, s.market, s.converter(), cur, accts, hs)
+	// The accounts' orders make the day change count units bought or sold
+	// since the quote's baseline from their fill, not from the previous close.
+	orders, err := s.store.OrdersByAccounts(ctx, accountIDs(accts))
+	if err != nil {
+		return Portfolio{}, err
+	}
+	return ValueWithOrders(ctx, s.market, s.converter(), cur, accts, hs, orders)
 }
 
 // PortfolioHistory is the value of the owner's brokerage account accountID
@@ -155,7 +161,7 @@ func (s *Service) Watch(ctx context.Context, owner, symbol string) error {
 			return err
 		}
 		if added && n >= MaxWatchlist {
-			return &ledger.Error{Code: "limit_exceeded", Msg: "a watchlist holds at most 50 symbols"}
+			return &ledger.Error{Code: "limit_exceeded", Msg: "Your watchlist can hold at most 50 symbols. Remove one to add another."}
 		}
 		return nil
 	})

@@ -82,10 +82,10 @@ func ParseAmount(s string, c Currency) (Amount, error) {
 		return Amount{}, err
 	}
 	if minor <= 0 {
-		return Amount{}, invalidAmount("amount must be greater than zero")
+		return Amount{}, invalidAmount("The amount must be more than zero.")
 	}
 	if minor > MaxInputMinor {
-		return Amount{}, invalidAmount("amount must not exceed 1000000000.00")
+		return Amount{}, invalidAmount("The amount can be at most 1,000,000,000.00.")
 	}
 	return Amount{Minor: minor, Currency: c}, nil
 }
@@ -94,10 +94,10 @@ func ParseAmount(s string, c Currency) (Amount, error) {
 // fractional digits into minor units, refusing overflow.
 func ParseMinor(s string, digits int) (int64, error) {
 	if s == "" {
-		return 0, invalidAmount("amount is required")
+		return 0, invalidAmount("Enter an amount.")
 	}
 	if len(s) > 40 {
-		return 0, invalidAmount("amount is too long")
+		return 0, invalidAmount("That amount is too long.")
 	}
 	neg := false
 	if s[0] == '-' {
@@ -106,10 +106,10 @@ func ParseMinor(s string, digits int) (int64, error) {
 	}
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" || (hasDot && frac == "") {
-		return 0, invalidAmount("amount must be a decimal number such as \"12.50\"")
+		return 0, invalidAmount("Enter the amount as a number, like 12.50.")
 	}
 	if len(frac) > digits {
-		return 0, invalidAmount(fmt.Sprintf("amount has more than %d decimal places", digits))
+		return 0, invalidAmount(fmt.Sprintf("Use at most %d decimal places, like 12.50.", digits))
 	}
 	var v uint64
 	const limit = uint64(1<<63 - 1)
@@ -125,7 +125,7 @@ func ParseMinor(s string, digits int) (int64, error) {
 	}
 	for i := 0; i < len(whole); i++ {
 		if !add(whole[i]) {
-			return 0, invalidAmount("amount must be a decimal number such as \"12.50\"")
+			return 0, invalidAmount("Enter the amount as a number, like 12.50.")
 		}
 	}
 	for i := 0; i < digits; i++ {
@@ -134,7 +134,7 @@ func ParseMinor(s string, digits int) (int64, error) {
 			ch = frac[i]
 		}
 		if !add(ch) {
-			return 0, invalidAmount("amount must be a decimal number such as \"12.50\"")
+			return 0, invalidAmount("Enter the amount as a number, like 12.50.")
 		}
 	}
 	m := int64(v)

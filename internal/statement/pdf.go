@@ -135,7 +135,7 @@ func (r *renderer) render() {
 		{"Opening balance", r.money(s.Opening)},
 		{"Money in", r.money(s.TotalIn)},
 		{"Money out", r.money(-s.TotalOut)},
-		{"Closing balance", r.money(s.Closing)},
+		{r.closingLabel(), r.money(s.Closing)},
 	}
 	for _, d := range summary {
 		r.labelValue(110, 35, 40, d[0], d[1], "R")
@@ -159,6 +159,9 @@ func (r *renderer) render() {
 	p.Ln(2)
 	p.SetFont(font, "B", 9)
 	label := r.text("Closing balance on " + r.periodEnd())
+	if s.InProgress() {
+		label = r.text("Balance on " + r.periodEnd() + ", month to date")
+	}
 	p.CellFormat(158, rowHeight, label, "T", 0, "R", false, 0, "")
 	p.CellFormat(22, rowHeight, r.money(s.Closing), "T", 1, "R", false, 0, "")
 }
@@ -208,7 +211,11 @@ func (r *renderer) header() {
 	p.SetFont(font, "B", 14)
 	p.CellFormat(100, 8, r.text(s.BankName), "", 0, "L", false, 0, "")
 	p.SetFont(font, "", 11)
-	p.CellFormat(0, 8, r.text("Statement "+s.Period.Title()), "", 1, "R", false, 0, "")
+	title := "Statement " + s.Period.Title()
+	if s.InProgress() {
+		title += " (month to date)"
+	}
+	p.CellFormat(0, 8, r.text(title), "", 1, "R", false, 0, "")
 	p.SetFont(font, "", 8)
 	p.SetTextColor(90, 90, 90)
 	sub := fmt.Sprintf("Account %s  ·  %s to %s", s.Account.Number, r.periodStart(), r.periodEnd())
@@ -236,6 +243,16 @@ func (r *renderer) periodStart() string {
 	return r.s.Period.Start(time.UTC).Format("2 January 2006")
 }
 
+// periodEnd is the month's last day, or today for a month in progress.
 func (r *renderer) periodEnd() string {
-	return r.s.Period.Start(time.UTC).AddDate(0, 1, -1).Format("2 January 2006")
+	return r.s.through().Format("2 January 2006")
+}
+
+// closingLabel names the last balance in the summary: a month in progress
+// has no closing balance yet.
+func (r *renderer) closingLabel() string {
+	if r.s.InProgress() {
+		return "Balance so far"
+	}
+	return "Closing balance"
 }

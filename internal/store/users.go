@@ -31,7 +31,7 @@ func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 }
 
 // ErrEmailTaken is returned when a user with the email already exists.
-var ErrEmailTaken = &ledger.Error{Code: "email_taken", Msg: "an account with this email already exists", Field: "email"}
+var ErrEmailTaken = &ledger.Error{Code: "email_taken", Msg: "An account with this email already exists. Sign in instead, or use another email.", Field: "email"}
 
 // CreateUser inserts a user; the email must be unique (case-insensitively:
 // callers store it lower-cased). A new user's email is not verified

@@ -146,6 +146,36 @@ describe("ApiClient auth", () => {
     expect(client.hasAccessToken()).toBe(false);
   });
 
+  it("does not refresh for a 401 after 30 minutes without user activity (polling alone)", async () => {
+    let t = 1_000_000;
+    const f = fakeFetch([() => json(200, []), () => json(401, { code: "unauthorized" })]);
+    const expired = vi.fn();
+    const client = new ApiClient({ fetch: f.fn, onSessionExpired: expired, now: () => t });
+    client.setAccessToken("old");
+    const api = makeApi(client);
+    t += 29 * 60 * 1000;
+    await api.watchlist(); // a background poll with a live token
+    t += 60 * 1000; // 30 minutes since the last key, tap or click
+    const err = (await api.watchlist().catch((e: unknown) => e)) as ApiError;
+    expect(err.status).toBe(401);
+    expect(f.calls.map((c) => c.url)).toEqual(["/api/v1/watchlist", "/api/v1/watchlist"]);
+    expect(expired).toHaveBeenCalledWith("idle");
+    expect(client.hasAccessToken()).toBe(false);
+  });
+
+  it("refreshes a 401 within 30 minutes of the user's last activity", async () => {
+    let t = 1_000_000;
+    const f = fakeFetch([() => json(401, { code: "unauthorized" }), () => json(200, { access_token: "new" }), () => json(200, [])]);
+    const client = new ApiClient({ fetch: f.fn, now: () => t });
+    client.setAccessToken("old");
+    t += 45 * 60 * 1000;
+    client.noteActivity();
+    t += 29 * 60 * 1000;
+    await makeApi(client).watchlist();
+    expect(f.calls.map((c) => c.url)).toEqual(["/api/v1/watchlist", "/api/v1/auth/refresh", "/api/v1/watchlist"]);
+    expect(header(f.calls[2]!, "Authorization")).toBe("Bearer new");
+  });
+
   it("encodes path parameters", async () => {
     const f = fakeFetch([() => json(200, { symbol: "BTC-USD", currency: "USD", points: [] })]);
     await makeApi(new ApiClient({ fetch: f.fn })).history("BTC/USD", "1d");

@@ -1,4 +1,9 @@
-import type { Problem, RefreshResponse } from "./types";
+import type { Problem as FullProblem, ResponseBody } from "./types";
+
+/** Problem is a problem document as received: any field may be missing. */
+type Problem = Partial<FullProblem>;
+
+type RefreshResponse = ResponseBody<"refresh">;
 
 /** HTTPMethod is the set of methods the API uses. */
 export type HTTPMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -40,7 +45,7 @@ function defaultDetail(status: number): string {
 /** RequestOptions are the per-call inputs of ApiClient.request. */
 export interface RequestOptions {
   params?: Record<string, string>;
-  query?: Record<string, string | number | undefined | null>;
+  query?: object;
   body?: unknown;
   idempotencyKey?: string;
   signal?: AbortSignal;
@@ -51,8 +56,26 @@ export interface ClientOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   /** onSessionExpired is called once when a 401 cannot be cured by a refresh. */
-  onSessionExpired?: () => void;
+  onSessionExpired?: (reason: SessionEndReason) => void;
+  /**
+   * idleTimeoutMs is how long without user activity (noteActivity) the
+   * client still refreshes a session silently; default IDLE_TIMEOUT_MS.
+   */
+  idleTimeoutMs?: number;
+  /** now is the clock (tests). */
+  now?: () => number;
 }
+
+/** SessionEndReason says why the session ended: refused by the server, or idle here. */
+export type SessionEndReason = "ended" | "idle";
+
+/**
+ * IDLE_TIMEOUT_MS mirrors the server's SESSION_IDLE_TIMEOUT default (30
+ * minutes). After that long without user activity a 401 ends the session
+ * instead of refreshing it: background polling (e.g. the watchlist's
+ * refetchInterval) must not keep an unattended session alive.
+ */
+export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 
 // Calls that must never trigger a silent refresh: they are the refresh machinery.
 const NO_REFRESH = new Set(["/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"]);
@@ -69,7 +92,7 @@ export function expandPath(template: string, params: Record<string, string> = {}
 function buildQuery(query: RequestOptions["query"]): string {
   if (!query) return "";
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) {
+  for (const [k, v] of Object.entries(query as Record<string, unknown>)) {
     if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
   }
   const s = q.toString();
@@ -86,12 +109,29 @@ export class ApiClient {
   private refreshing: Promise<boolean> | null = null;
   private readonly baseUrl: string;
   private readonly fetchFn: typeof fetch;
-  onSessionExpired: (() => void) | undefined;
+  private readonly idleTimeoutMs: number;
+  private readonly now: () => number;
+  private lastActivity: number;
+  onSessionExpired: ((reason: SessionEndReason) => void) | undefined;
 
   constructor(opts: ClientOptions = {}) {
     this.baseUrl = opts.baseUrl ?? "";
     this.fetchFn = opts.fetch ?? ((...args) => globalThis.fetch(...args));
     this.onSessionExpired = opts.onSessionExpired;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+    this.now = opts.now ?? Date.now;
+    // Loading the page is the user's doing.
+    this.lastActivity = this.now();
+  }
+
+  /** noteActivity records that the user did something (a key, a tap, a click, a scroll). */
+  noteActivity(): void {
+    this.lastActivity = this.now();
+  }
+
+  /** idle reports whether the user has done nothing for the idle timeout. */
+  idle(): boolean {
+    return this.now() - this.lastActivity >= this.idleTimeoutMs;
   }
 
   setAccessToken(token: string | null): void {
@@ -167,9 +207,11 @@ export class ApiClient {
       throw new ApiError(0, {});
     }
     if (res.status === 401 && !NO_REFRESH.has(template)) {
-      if (!retried && (await this.refresh())) return this.send(ep, opts, true);
+      // An idle user's session is not refreshed, whatever asked (polling).
+      const idle = this.idle();
+      if (!retried && !idle && (await this.refresh())) return this.send(ep, opts, true);
       this.accessToken = null;
-      this.onSessionExpired?.();
+      this.onSessionExpired?.(idle ? "idle" : "ended");
     }
     if (!res.ok) throw await toApiError(res);
     return res;

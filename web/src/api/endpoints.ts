@@ -1,7 +1,11 @@
 import type { ApiClient, Endpoint } from "./client";
-import type * as T from "./types";
+import type { OperationId, QueryOf, RequestBody as B, ResponseBody as R } from "./types";
 
-/** EP lists every operation the web app calls; openapi.test.ts checks each against the OpenAPI document. */
+/**
+ * EP maps each operation the web app calls, by its OpenAPI operationId, to
+ * its method and path; openapi.test.ts checks each against the document.
+ * Request and response types come from the generated schema by the same id.
+ */
 export const EP = {
   register: ["POST", "/api/v1/auth/register"],
   login: ["POST", "/api/v1/auth/login"],
@@ -34,6 +38,7 @@ export const EP = {
   payees: ["GET", "/api/v1/payees"],
   createPayee: ["POST", "/api/v1/payees"],
   deletePayee: ["DELETE", "/api/v1/payees/{id}"],
+  lookupRecipient: ["POST", "/api/v1/recipients/lookup"],
   search: ["GET", "/api/v1/market/search"],
   quotes: ["GET", "/api/v1/market/quotes"],
   history: ["GET", "/api/v1/market/history/{symbol}"],
@@ -45,89 +50,71 @@ export const EP = {
   watch: ["PUT", "/api/v1/watchlist/{symbol}"],
   unwatch: ["DELETE", "/api/v1/watchlist/{symbol}"],
   adminUsers: ["GET", "/api/v1/admin/users"],
+  adminUser: ["GET", "/api/v1/admin/users/{id}"],
   freeze: ["POST", "/api/v1/admin/accounts/{id}/freeze"],
   unfreeze: ["POST", "/api/v1/admin/accounts/{id}/unfreeze"],
   audit: ["GET", "/api/v1/admin/audit"],
   ledgerVerify: ["GET", "/api/v1/admin/ledger/verify"],
-} as const satisfies Record<string, Endpoint>;
-
-type Q = Record<string, string | number | undefined | null>;
+} as const satisfies Partial<Record<OperationId, Endpoint>>;
 
 /** makeApi binds typed functions for every endpoint to a client. */
 export function makeApi(c: ApiClient) {
   return {
-    register: (b: { email: string; password: string; full_name: string }) =>
-      c.request<{ user: T.User }>(EP.register, { body: b }),
-    login: (b: { email: string; password: string; totp_code?: string }) =>
-      c.request<T.LoginResponse>(EP.login, { body: { ...b, session: "cookie" } }),
+    register: (b: B<"register">) => c.request<R<"register">>(EP.register, { body: b }),
+    login: (b: Omit<B<"login">, "session">) => c.request<R<"login">>(EP.login, { body: { ...b, session: "cookie" } }),
     logout: () => c.request<void>(EP.logout),
-    me: () => c.request<{ user: T.User }>(EP.me),
-    updateMe: (b: { full_name: string }) => c.request<{ user: T.User }>(EP.updateMe, { body: b }),
-    changePassword: (b: { current_password: string; new_password: string }) =>
-      c.request<void>(EP.changePassword, { body: b }),
-    totpSetup: () => c.request<T.TOTPSetup>(EP.totpSetup),
-    totpEnable: (code: string) => c.request<void>(EP.totpEnable, { body: { code } }),
-    totpDisable: (password: string) => c.request<void>(EP.totpDisable, { body: { password } }),
-    sessions: () => c.request<{ items: T.Session[] }>(EP.sessions),
+    me: () => c.request<R<"me">>(EP.me),
+    updateMe: (b: B<"updateMe">) => c.request<R<"updateMe">>(EP.updateMe, { body: b }),
+    changePassword: (b: B<"changePassword">) => c.request<void>(EP.changePassword, { body: b }),
+    totpSetup: () => c.request<R<"totpSetup">>(EP.totpSetup),
+    totpEnable: (code: string) => c.request<void>(EP.totpEnable, { body: { code } satisfies B<"totpEnable"> }),
+    totpDisable: (password: string) => c.request<void>(EP.totpDisable, { body: { password } satisfies B<"totpDisable"> }),
+    sessions: () => c.request<R<"sessions">>(EP.sessions),
     revokeSession: (id: string) => c.request<void>(EP.revokeSession, { params: { id } }),
 
-    accounts: () => c.request<{ items: T.Account[] }>(EP.accounts),
-    openAccount: (b: { type: T.AccountType; currency?: string; name?: string }) =>
-      c.request<{ account: T.Account }>(EP.openAccount, { body: b }),
-    account: (id: string) => c.request<{ account: T.Account }>(EP.account, { params: { id } }),
+    accounts: () => c.request<R<"accounts">>(EP.accounts),
+    openAccount: (b: B<"openAccount">) => c.request<R<"openAccount">>(EP.openAccount, { body: b }),
+    account: (id: string) => c.request<R<"account">>(EP.account, { params: { id } }),
     renameAccount: (id: string, name: string) =>
-      c.request<{ account: T.Account }>(EP.renameAccount, { params: { id }, body: { name } }),
-    closeAccount: (id: string) => c.request<{ account: T.Account }>(EP.closeAccount, { params: { id } }),
-    transactions: (id: string, q: Q) => c.request<T.Page<T.Entry>>(EP.transactions, { params: { id }, query: q }),
-    transactionsCSV: (id: string, q: Q) => c.download(EP.transactionsCSV, { params: { id }, query: q }),
-    statement: (id: string, month: string, format: "pdf" | "csv") =>
+      c.request<R<"renameAccount">>(EP.renameAccount, { params: { id }, body: { name } satisfies B<"renameAccount"> }),
+    closeAccount: (id: string) => c.request<R<"closeAccount">>(EP.closeAccount, { params: { id } }),
+    transactions: (id: string, q: QueryOf<"transactions">) => c.request<R<"transactions">>(EP.transactions, { params: { id }, query: q }),
+    transactionsCSV: (id: string, q: QueryOf<"transactionsCSV">) => c.download(EP.transactionsCSV, { params: { id }, query: q }),
+    statement: (id: string, month: string, format: NonNullable<QueryOf<"statement">["format"]>) =>
       c.download(EP.statement, { params: { id, month }, query: { format } }),
 
-    deposit: (b: { account_id: string; amount: string; description?: string }, key: string) =>
-      c.request<{ transfer: T.Transfer }>(EP.deposit, { body: b, idempotencyKey: key }),
-    withdraw: (b: { account_id: string; amount: string; description?: string }, key: string) =>
-      c.request<{ transfer: T.Transfer }>(EP.withdraw, { body: b, idempotencyKey: key }),
-    transfer: (
-      b: { from_account_id: string; to_account_number: string; amount: string; description?: string },
-      key: string,
-    ) => c.request<{ transfer: T.Transfer }>(EP.transfer, { body: b, idempotencyKey: key }),
-    transfers: (q: Q = {}) => c.request<T.Page<T.Transfer>>(EP.transfers, { query: q }),
-    scheduled: () => c.request<T.Page<T.ScheduledTransfer>>(EP.scheduled),
-    createScheduled: (b: {
-      from_account_id: string;
-      to_account_number: string;
-      amount: string;
-      description?: string;
-      frequency: T.Frequency;
-      start_date: string;
-      end_date?: string;
-    }) => c.request<{ scheduled_transfer: T.ScheduledTransfer }>(EP.createScheduled, { body: b }),
+    deposit: (b: B<"deposit">, key: string) => c.request<R<"deposit">>(EP.deposit, { body: b, idempotencyKey: key }),
+    withdraw: (b: B<"withdraw">, key: string) => c.request<R<"withdraw">>(EP.withdraw, { body: b, idempotencyKey: key }),
+    transfer: (b: B<"transfer">, key: string) => c.request<R<"transfer">>(EP.transfer, { body: b, idempotencyKey: key }),
+    transfers: (q: QueryOf<"transfers"> = {}) => c.request<R<"transfers">>(EP.transfers, { query: q }),
+    scheduled: () => c.request<R<"scheduled">>(EP.scheduled),
+    createScheduled: (b: B<"createScheduled">) => c.request<R<"createScheduled">>(EP.createScheduled, { body: b }),
     cancelScheduled: (id: string) => c.request<void>(EP.cancelScheduled, { params: { id } }),
-    payees: () => c.request<T.Page<T.Payee>>(EP.payees),
-    createPayee: (b: { name: string; account_number: string }) =>
-      c.request<{ payee: T.Payee }>(EP.createPayee, { body: b }),
+    payees: () => c.request<R<"payees">>(EP.payees),
+    createPayee: (b: B<"createPayee">) => c.request<R<"createPayee">>(EP.createPayee, { body: b }),
     deletePayee: (id: string) => c.request<void>(EP.deletePayee, { params: { id } }),
+    lookupRecipient: (accountNumber: string) =>
+      c.request<R<"lookupRecipient">>(EP.lookupRecipient, { body: { account_number: accountNumber } satisfies B<"lookupRecipient"> }),
 
-    search: (q: string) => c.request<{ items: T.Instrument[] }>(EP.search, { query: { q } }),
-    quotes: (symbols: string[]) => c.request<{ items: T.Quote[] }>(EP.quotes, { query: { symbols: symbols.join(",") } }),
-    history: (symbol: string, range: T.HistoryRange) =>
-      c.request<T.PriceHistory>(EP.history, { params: { symbol }, query: { range } }),
-    placeOrder: (
-      b: { account_id: string; symbol: string; side: "buy" | "sell"; quantity?: string; notional?: string },
-      key: string,
-    ) => c.request<{ order: T.Order }>(EP.placeOrder, { body: b, idempotencyKey: key }),
-    orders: (q: Q = {}) => c.request<T.Page<T.Order>>(EP.orders, { query: q }),
-    portfolio: (accountID?: string) => c.request<T.Portfolio>(EP.portfolio, { query: { account_id: accountID } }),
-    portfolioHistory: (range: T.HistoryRange) => c.request<T.PortfolioHistory>(EP.portfolioHistory, { query: { range } }),
-    watchlist: () => c.request<{ items: T.WatchItem[] }>(EP.watchlist),
+    search: (q: string) => c.request<R<"search">>(EP.search, { query: { q } }),
+    quotes: (symbols: string[]) => c.request<R<"quotes">>(EP.quotes, { query: { symbols: symbols.join(",") } }),
+    history: (symbol: string, range: NonNullable<QueryOf<"history">["range"]>) =>
+      c.request<R<"history">>(EP.history, { params: { symbol }, query: { range } }),
+    placeOrder: (b: B<"placeOrder">, key: string) => c.request<R<"placeOrder">>(EP.placeOrder, { body: b, idempotencyKey: key }),
+    orders: (q: QueryOf<"orders"> = {}) => c.request<R<"orders">>(EP.orders, { query: q }),
+    portfolio: (accountID?: string) => c.request<R<"portfolio">>(EP.portfolio, { query: { account_id: accountID } }),
+    portfolioHistory: (range: NonNullable<QueryOf<"portfolioHistory">["range"]>) =>
+      c.request<R<"portfolioHistory">>(EP.portfolioHistory, { query: { range } }),
+    watchlist: () => c.request<R<"watchlist">>(EP.watchlist),
     watch: (symbol: string) => c.request<unknown>(EP.watch, { params: { symbol } }),
     unwatch: (symbol: string) => c.request<void>(EP.unwatch, { params: { symbol } }),
 
-    adminUsers: (q: Q) => c.request<T.Page<T.AdminUser>>(EP.adminUsers, { query: q }),
-    freeze: (id: string) => c.request<{ account: T.Account }>(EP.freeze, { params: { id } }),
-    unfreeze: (id: string) => c.request<{ account: T.Account }>(EP.unfreeze, { params: { id } }),
-    audit: (q: Q) => c.request<T.Page<T.AuditEvent>>(EP.audit, { query: q }),
-    ledgerVerify: () => c.request<T.LedgerCheck>(EP.ledgerVerify),
+    adminUsers: (q: QueryOf<"adminUsers">) => c.request<R<"adminUsers">>(EP.adminUsers, { query: q }),
+    adminUser: (id: string) => c.request<R<"adminUser">>(EP.adminUser, { params: { id } }),
+    freeze: (id: string) => c.request<R<"freeze">>(EP.freeze, { params: { id } }),
+    unfreeze: (id: string) => c.request<R<"unfreeze">>(EP.unfreeze, { params: { id } }),
+    audit: (q: QueryOf<"audit">) => c.request<R<"audit">>(EP.audit, { query: q }),
+    ledgerVerify: () => c.request<R<"ledgerVerify">>(EP.ledgerVerify),
   };
 }
 

@@ -15,6 +15,7 @@ function Accounts() {
 }
 
 it("restores the session from the refresh cookie, then sends the user to sign in with a message when it ends", async () => {
+  document.cookie = "bankapp_signed_in=1; Path=/";
   let refreshes = 0;
   const server = fakeServer({
     // The first refresh (page load) works; the session is revoked afterwards.
@@ -47,4 +48,33 @@ it("restores the session from the refresh cookie, then sends the user to sign in
   expect(server.requests[3]!.headers.Authorization).toBe("Bearer tok1");
   // Nothing about the session is kept in web storage.
   expect(localStorage.length + sessionStorage.length).toBe(0);
+});
+
+it("a browser that never signed in (or signed out) asks for no session at all: no 401 in the console", async () => {
+  const server = fakeServer({
+    "POST /api/v1/auth/refresh": () => ({ status: 401, body: { code: "unauthorized", detail: "Please sign in." } }),
+  });
+  render(
+    <QueryClientProvider client={newQueryClient()}>
+      <MemoryRouter initialEntries={["/signin"]}>
+        <AuthProvider client={new ApiClient({ fetch: server.fetchFn })}>
+          <Routes>
+            <Route path="/signin" element={<SignIn />} />
+          </Routes>
+        </AuthProvider>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  expect(await screen.findByRole("heading", { name: "Sign in" })).toBeInTheDocument();
+  await new Promise((r) => setTimeout(r, 20));
+  expect(server.requests).toEqual([]);
+});
+
+it("signing out removes the hint; signing in sets it", async () => {
+  const { clearSessionHint, hasSessionHint, setSessionHint } = await import("./sessionHint");
+  expect(hasSessionHint()).toBe(false);
+  setSessionHint();
+  expect(hasSessionHint()).toBe(true);
+  clearSessionHint();
+  expect(hasSessionHint()).toBe(false);
 });

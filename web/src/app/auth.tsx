@@ -1,9 +1,10 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useNavigate } from "react-router";
 import { ApiClient } from "../api/client";
 import { type Api, makeApi } from "../api/endpoints";
 import type { User } from "../api/types";
+import { clearSessionHint, hasSessionHint, setSessionHint } from "./sessionHint";
 
 type Status = "checking" | "signed-in" | "signed-out";
 
@@ -31,7 +32,8 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
   const client = clientRef.current;
   const api = useMemo(() => makeApi(client), [client]);
   const [user, setUserState] = useState<User | null>(null);
-  const [status, setStatus] = useState<Status>("checking");
+  // Without the hint there is no session to restore: start signed out and ask nothing.
+  const [status, setStatus] = useState<Status>(() => (hasSessionHint() ? "checking" : "signed-out"));
   const [notice, setNotice] = useState<string | null>(null);
   const userRef = useRef<User | null>(null);
   useEffect(() => {
@@ -39,8 +41,14 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
   }, [user]);
 
   useEffect(() => {
-    client.onSessionExpired = () => {
-      if (userRef.current) setNotice("Your session has ended. Please sign in again.");
+    client.onSessionExpired = (reason) => {
+      clearSessionHint();
+      if (userRef.current)
+        setNotice(
+          reason === "idle"
+            ? "You were signed out after 30 minutes without activity. Please sign in again."
+            : "Your session has ended. Please sign in again.",
+        );
       setUserState(null);
       setStatus("signed-out");
       qc.clear();
@@ -48,12 +56,26 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
     };
   }, [client, navigate, qc]);
 
+  // What the user does (not what the page polls) keeps the session alive:
+  // the client refreshes silently only within IDLE_TIMEOUT_MS of the last
+  // key, tap, click or scroll.
+  useEffect(() => {
+    const note = () => client.noteActivity();
+    const events = ["pointerdown", "keydown", "touchstart", "wheel"] as const;
+    for (const e of events) window.addEventListener(e, note, { passive: true, capture: true });
+    return () => {
+      for (const e of events) window.removeEventListener(e, note, { capture: true });
+    };
+  }, [client]);
+
   // A reload keeps the user signed in: the HttpOnly refresh cookie buys a new access token.
   useEffect(() => {
     let live = true;
+    if (!hasSessionHint()) return;
     (async () => {
       const ok = await client.refresh();
       if (!ok) {
+        clearSessionHint();
         if (live) setStatus("signed-out");
         return;
       }
@@ -63,8 +85,12 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
         const { user: me } = await api.me();
         // A concurrent call may have found the session gone meanwhile (and dropped the token).
         if (live && client.hasAccessToken()) {
-          setUserState(me);
-          setStatus("signed-in");
+          // The whole signed-in app renders now: as a transition, React builds
+          // it in short slices instead of one long task.
+          startTransition(() => {
+            setUserState(me);
+            setStatus("signed-in");
+          });
         }
       } catch {
         if (live) setStatus("signed-out");
@@ -78,6 +104,7 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
   const signedIn = useCallback(
     (u: User, token: string) => {
       client.setAccessToken(token);
+      setSessionHint();
       setUserState(u);
       setNotice(null);
       setStatus("signed-in");
@@ -92,6 +119,7 @@ export function AuthProvider({ children, client: given }: { children: ReactNode;
       // Signing out locally must work even when the server cannot be reached.
     }
     client.setAccessToken(null);
+    clearSessionHint();
     qc.clear();
     setUserState(null);
     setStatus("signed-out");
@@ -116,4 +144,10 @@ export function useAuth(): AuthValue {
 /** useApi returns the typed API bound to the signed-in client. */
 export function useApi(): Api {
   return useAuth().api;
+}
+
+/** signedInUser asks who signed in, for a login answer without the user (the contract makes it optional). */
+export async function signedInUser(client: ApiClient, api: Api, token: string): Promise<User> {
+  client.setAccessToken(token);
+  return (await api.me()).user;
 }

@@ -1,4 +1,4 @@
-import { Cell, Pie, PieChart, ResponsiveContainer, Tooltip } from "recharts";
+import { arcPath } from "./scale";
 
 /** Slice is one part of a donut; label is its exact, formatted value. */
 export interface Slice {
@@ -7,29 +7,42 @@ export interface Slice {
   label: string;
 }
 
-export const PALETTE = ["#0b5cad", "#0a7d45", "#b45309", "#7c3aed", "#be185d", "#0e7490", "#4d7c0f", "#9f1239"];
+export const PALETTE_SIZE = 8;
+const SIZE = 180;
+const GAP = 0.025; // radians between slices, showing the card behind (no stroke, no seam)
 
-/** DonutChart draws shares of a whole (allocation, spending) with a text legend. */
-export default function DonutChart({ slices, title }: { slices: Slice[]; title: string }) {
-  if (slices.length === 0) return <p className="muted">Nothing to show yet.</p>;
+/** DonutChart draws shares of a whole (allocation, spending) as plain SVG, with a text legend. */
+export function DonutChart({ slices, title, center }: { slices: Slice[]; title: string; center?: string }) {
+  const total = slices.reduce((s, x) => s + Math.max(0, x.value), 0);
+  if (slices.length === 0 || total <= 0) return <p className="muted">Nothing to show yet.</p>;
+  const r = SIZE / 2;
+  const inner = r * 0.62;
+  let a = 0;
+  const arcs = slices.map((s, i) => {
+    const span = (Math.max(0, s.value) / total) * Math.PI * 2;
+    const gap = slices.length > 1 && span > GAP * 2 ? GAP / 2 : 0;
+    const d = arcPath(r, r, r, inner, a + gap, a + span - gap);
+    a += span;
+    return { d, i, name: s.name };
+  });
   return (
     <div className="chart donut" data-chart="donut">
-      <div className="donut-plot" role="img" aria-label={`${title}: ${slices.map((s) => `${s.name} ${s.label}`).join(", ")}`}>
-        <ResponsiveContainer width="100%" height={200}>
-          <PieChart>
-            <Pie data={slices} dataKey="value" nameKey="name" innerRadius="55%" outerRadius="90%" isAnimationActive={false}>
-              {slices.map((s, i) => (
-                <Cell key={s.name} fill={PALETTE[i % PALETTE.length]} />
-              ))}
-            </Pie>
-            <Tooltip formatter={(_v, _n, item) => [(item.payload as Slice).label, (item.payload as Slice).name]} />
-          </PieChart>
-        </ResponsiveContainer>
+      <div className="donut-plot">
+        <svg className="donut-svg" viewBox={`0 0 ${SIZE} ${SIZE}`} width={SIZE} height={SIZE} role="img" aria-label={`${title}: ${slices.map((s) => `${s.name} ${s.label}`).join(", ")}`}>
+          {arcs.map((x) => (
+            <path key={x.name} className={`donut-slice slice-${x.i % PALETTE_SIZE}`} d={x.d} fillRule="evenodd" />
+          ))}
+        </svg>
+        {center && (
+          <span className="donut-center" aria-hidden="true">
+            {center}
+          </span>
+        )}
       </div>
       <ul className="legend">
         {slices.map((s, i) => (
           <li key={s.name}>
-            <span className={`swatch swatch-${i % PALETTE.length}`} aria-hidden="true" />
+            <span className={`swatch swatch-${i % PALETTE_SIZE}`} aria-hidden="true" />
             <span className="legend-name">{s.name}</span>
             <span className="legend-value">{s.label}</span>
           </li>

@@ -1,5 +1,5 @@
 import { Component, type ReactNode, Suspense } from "react";
-import { Loading } from "./Feedback";
+import { Skeleton } from "./Feedback";
 
 interface State {
   failed: boolean;
@@ -14,7 +14,7 @@ class ChunkBoundary extends Component<{ children: ReactNode }, State> {
   override render() {
     if (this.state.failed) {
       return (
-        <p className="error-note" role="alert">
+        <p className="note note-error" role="alert">
           This part of the page could not load. Reload the page to try again.
         </p>
       );
@@ -23,11 +23,11 @@ class ChunkBoundary extends Component<{ children: ReactNode }, State> {
   }
 }
 
-/** Suspended wraps lazily loaded parts (pages, charts) with a loading state and an error boundary. */
+/** Suspended wraps lazily loaded parts (pages, charts) with a skeleton and an error boundary. */
 export function Suspended({ children, label }: { children: ReactNode; label?: string }) {
   return (
     <ChunkBoundary>
-      <Suspense fallback={<Loading label={label} />}>{children}</Suspense>
+      <Suspense fallback={<Skeleton variant="page" label={label ?? "Loading…"} />}>{children}</Suspense>
     </ChunkBoundary>
   );
 }

@@ -16,16 +16,31 @@ function meta(currency: string): { digits: number; symbol: string } {
   };
 }
 
-/** formatMoney renders a decimal amount string as "-$1,234.50" with the currency's exact digits. */
-export function formatMoney(amount: string | null | undefined, currency: string, opts: { sign?: boolean } = {}): string {
+/**
+ * formatMoney renders a decimal amount string as "−$1,234.50" with the
+ * currency's exact digits. minDigits keeps more digits when the amount has
+ * them (prices such as $0.0000085), never fewer than the currency's.
+ */
+export function formatMoney(
+  amount: string | null | undefined,
+  currency: string,
+  opts: { sign?: boolean; minDigits?: boolean } = {},
+): string {
   const d = parseDec(amount ?? "");
   if (!d) return "—";
   const m = meta(currency);
-  const r = rescale(d, m.digits);
+  const r = opts.minDigits && d.scale > m.digits ? trimTo(d, m.digits) : rescale(d, m.digits);
   const neg = r.units < 0n;
   const plain = toPlain({ units: neg ? -r.units : r.units, scale: r.scale });
   const sign = neg ? "−" : opts.sign && r.units > 0n ? "+" : "";
   return `${sign}${m.symbol}${groupThousands(plain)}`;
+}
+
+/** trimTo drops trailing zeros beyond min fractional digits: 0.00000850 → 0.0000085. */
+function trimTo(d: Dec, min: number): Dec {
+  let r = d;
+  while (r.scale > min && r.units % 10n === 0n) r = { units: r.units / 10n, scale: r.scale - 1 };
+  return r;
 }
 
 /** sumAmounts adds decimal amount strings exactly and returns the total at the currency's digits. */
@@ -44,26 +59,6 @@ export function toMinorUnits(amount: string, currency: string): bigint | null {
   const digits = meta(currency).digits;
   if (!d || d.scale > digits) return null;
   return rescale(d, digits).units;
-}
-
-const MAX_AMOUNT_MINOR = 100_000_000_000n; // 1,000,000,000.00
-
-/** checkAmountInput validates a user-typed amount the way the API does, so mistakes show before submit. */
-export function checkAmountInput(input: string, currency: string): string | null {
-  const s = input.trim().replace(/,/g, "");
-  if (s === "") return "Enter an amount.";
-  if (!/^\d+(\.\d+)?$/.test(s)) return "Enter a positive amount, like 25.00.";
-  const minor = toMinorUnits(s, currency);
-  const digits = meta(currency).digits;
-  if (minor === null) return `Use at most ${digits} decimal places.`;
-  if (minor <= 0n) return "The amount must be more than zero.";
-  if (minor > MAX_AMOUNT_MINOR) return "The amount is too large.";
-  return null;
-}
-
-/** normalizeAmountInput strips grouping commas and spaces from a typed amount. */
-export function normalizeAmountInput(input: string): string {
-  return input.trim().replace(/,/g, "");
 }
 
 /** formatQuantity renders a security quantity without trailing zeros: "1.50000000" → "1.5". */

@@ -3,6 +3,7 @@ import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { MemoryRouter, Route, Routes } from "react-router";
 import { ApiClient } from "../api/client";
+import type { Account } from "../api/types";
 import { newQueryClient } from "../app/App";
 import { AuthProvider } from "../app/auth";
 
@@ -36,6 +37,22 @@ export const USER = {
   created_at: "2026-11-01T10:00:00Z",
 };
 
+/** account makes an account for fake answers. */
+export function account(p: Partial<Account> = {}): Account {
+  return {
+    id: "acc1",
+    number: "100000000016",
+    type: "checking",
+    currency: "USD",
+    name: "Everyday",
+    balance: "5.00",
+    available_balance: "5.00",
+    status: "active",
+    created_at: "2026-11-01T10:00:00Z",
+    ...p,
+  };
+}
+
 /** signedInRoutes answers the session bootstrap as a signed-in user. */
 export const signedInRoutes: FakeRoutes = {
   "POST /api/v1/auth/refresh": () => ({ status: 200, body: { access_token: "tok", token_type: "Bearer", expires_in: 900 } }),
@@ -43,7 +60,9 @@ export const signedInRoutes: FakeRoutes = {
 };
 
 /** renderApp renders ui inside the app's providers at path, against a fake server. */
-export function renderApp(ui: ReactNode, routes: FakeRoutes, path = "/", routePath = "*") {
+export function renderApp(ui: ReactNode, routes: FakeRoutes, path = "/", routePath = "*", { signedIn = true } = {}) {
+  // A browser that signed in before carries the session hint cookie.
+  if (signedIn) document.cookie = "bankapp_signed_in=1; Path=/";
   const server = fakeServer(routes);
   const client = new ApiClient({ fetch: server.fetchFn });
   const qc = newQueryClient();

@@ -1,16 +1,17 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import type { Account } from "../../api/types";
+import type { Account, EntryKind } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field, SelectField } from "../../components/Field";
-import { ErrorNote, Loading, fieldError } from "../../components/Feedback";
+import { EmptyState, ErrorNote, Skeleton, fieldError } from "../../components/Feedback";
+import { Download, Inbox } from "../../components/icons";
 import { saveBlob } from "../../lib/download";
 import { EntryList } from "./EntryList";
 
 const EMPTY = { from: "", to: "", type: "", q: "" };
 
 /** AccountActivity is the filterable, paged transaction history with CSV export. */
-export function AccountActivity({ account: a }: { account: Account }) {
+export function AccountActivity({ account: a, accounts }: { account: Account; accounts: Account[] }) {
   const api = useApi();
   const [draft, setDraft] = useState(EMPTY);
   const [filters, setFilters] = useState(EMPTY);
@@ -38,7 +39,8 @@ export function AccountActivity({ account: a }: { account: Account }) {
     <section className="panel" aria-labelledby="hist-h">
       <div className="section-head">
         <h2 id="hist-h">Transactions</h2>
-        <button type="button" className="btn" onClick={() => void exportCSV()}>
+        <button type="button" className="btn btn-small" onClick={() => void exportCSV()}>
+          <Download aria-hidden="true" />
           Export CSV
         </button>
       </div>
@@ -75,12 +77,21 @@ export function AccountActivity({ account: a }: { account: Account }) {
         </div>
       </form>
       {h.isPending ? (
-        <Loading />
+        <Skeleton lines={5} label="Loading transactions…" />
       ) : h.isError ? (
         <ErrorNote error={h.error} />
       ) : (
         <>
-          <EntryList entries={entries} showBalance empty="No transactions match." />
+          <EntryList
+            entries={entries}
+            accounts={accounts}
+            showBalance
+            empty={
+              <EmptyState icon={Inbox} title={Object.keys(active).length ? "No transactions match" : "No transactions yet"}>
+                {Object.keys(active).length ? "Try other dates or clear the filters." : "Money you add, send or receive will show here."}
+              </EmptyState>
+            }
+          />
           {h.hasNextPage && (
             <button type="button" className="btn btn-block" onClick={() => void h.fetchNextPage()} disabled={h.isFetchingNextPage}>
               {h.isFetchingNextPage ? "Loading…" : "Show more"}
@@ -97,7 +108,7 @@ export function useAccountHistory(id: string, filters: Record<string, string>) {
   const api = useApi();
   return useInfiniteQuery({
     queryKey: ["transactions", id, filters],
-    queryFn: ({ pageParam }) => api.transactions(id, { ...filters, limit: 25, cursor: pageParam }),
+    queryFn: ({ pageParam }) => api.transactions(id, { ...filters, type: filters.type as EntryKind | undefined, limit: 25, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });

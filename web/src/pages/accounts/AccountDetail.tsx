@@ -4,10 +4,12 @@ import { Link, useNavigate, useParams } from "react-router";
 import type { Account } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field } from "../../components/Field";
-import { ErrorNote, Loading, SuccessNote, fieldError } from "../../components/Feedback";
+import { ErrorNote, Skeleton, SuccessNote, fieldError } from "../../components/Feedback";
+import { ChevronLeft, Pencil, Send, Snowflake, Trash } from "../../components/icons";
 import { Money } from "../../components/Money";
 import { PageTitle } from "../../components/PageTitle";
 import { AccountActivity } from "./AccountActivity";
+import { TYPE_NAMES, groupNumber } from "./AccountCard";
 import { Statements } from "./Statements";
 
 /** AccountDetail shows one account: balance, rename/close, history and downloads. */
@@ -15,7 +17,7 @@ export default function AccountDetail() {
   const { id = "" } = useParams();
   const api = useApi();
   const q = useQuery({ queryKey: ["account", id], queryFn: () => api.account(id) });
-  if (q.isPending) return <Loading />;
+  if (q.isPending) return <Skeleton variant="page" label="Loading the account…" />;
   if (q.isError) {
     return (
       <div className="page">
@@ -34,6 +36,7 @@ function AccountView({ account: a }: { account: Account }) {
   const [renaming, setRenaming] = useState(false);
   const [name, setName] = useState(a.name);
   const [confirmClose, setConfirmClose] = useState(false);
+  const all = useQuery({ queryKey: ["accounts"], queryFn: api.accounts });
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ["accounts"] });
     void qc.invalidateQueries({ queryKey: ["account", a.id] });
@@ -55,58 +58,69 @@ function AccountView({ account: a }: { account: Account }) {
 
   function submitRename(e: FormEvent) {
     e.preventDefault();
-    rename.mutate();
+    if (!rename.isPending) rename.mutate();
   }
 
   return (
     <div className="page">
-      <p className="crumbs">
-        <Link to="/accounts">Accounts</Link> / {a.name}
-      </p>
-      <PageTitle>{a.name}</PageTitle>
+      <Link to="/accounts" className="back-link">
+        <ChevronLeft aria-hidden="true" />
+        Accounts
+      </Link>
+      <PageTitle subtitle={`${TYPE_NAMES[a.type]} · ${a.currency}`}>{a.name}</PageTitle>
       <section className="panel account-head" aria-label="Balance">
-        <div>
+        <div className="account-balance">
           <p className="stat-label">Balance</p>
-          <p className="stat-value">
+          <p className="hero-value">
             <Money amount={a.balance} currency={a.currency} />
           </p>
-          <p className="stat-sub">
-            Available <Money amount={a.available_balance} currency={a.currency} />
-          </p>
+          {a.available_balance !== a.balance && (
+            <p className="stat-sub">
+              Available <Money amount={a.available_balance} currency={a.currency} />
+            </p>
+          )}
+          {a.status === "frozen" && (
+            <p className="note note-info">
+              <Snowflake aria-hidden="true" className="note-icon" />
+              <span>This account is frozen: it can receive money but not send it. Contact support to unfreeze it.</span>
+            </p>
+          )}
         </div>
         <dl className="facts">
           <div>
             <dt>Account number</dt>
-            <dd className="mono" data-testid="account-number">
-              {a.number}
+            <dd className="mono" data-testid="account-number" data-number={a.number}>
+              {groupNumber(a.number)}
             </dd>
           </div>
           <div>
-            <dt>Type</dt>
-            <dd>{a.type}</dd>
-          </div>
-          <div>
-            <dt>Currency</dt>
-            <dd>{a.currency}</dd>
-          </div>
-          <div>
             <dt>Status</dt>
-            <dd>{a.status}</dd>
+            <dd className="capitalize">{a.status}</dd>
+          </div>
+          <div>
+            <dt>Opened</dt>
+            <dd>{new Date(a.created_at).toLocaleDateString("en-US", { month: "short", day: "numeric", year: "numeric" })}</dd>
           </div>
         </dl>
         {a.status !== "closed" && (
           <div className="row-actions">
+            <Link className="btn btn-primary" to={`/move/transfer?from=${a.id}`}>
+              <Send aria-hidden="true" />
+              Send from here
+            </Link>
             <button type="button" className="btn" onClick={() => setRenaming((v) => !v)} aria-expanded={renaming}>
+              <Pencil aria-hidden="true" />
               Rename
             </button>
             <button type="button" className="btn btn-danger" onClick={() => setConfirmClose(true)}>
+              <Trash aria-hidden="true" />
               Close account
             </button>
           </div>
         )}
         {renaming && (
           <form className="form-inline" onSubmit={submitRename} aria-label="Rename account">
-            <Field label="New name" value={name} maxLength={100} required onChange={(e) => setName(e.target.value)} error={fieldError(rename.error, "name")} />
+            <Field label="New name" value={name} maxLength={60} required onChange={(e) => setName(e.target.value)} error={fieldError(rename.error, "name")} />
             <button type="submit" className="btn btn-primary" disabled={rename.isPending}>
               Save name
             </button>
@@ -127,9 +141,8 @@ function AccountView({ account: a }: { account: Account }) {
           </div>
         )}
       </section>
+      <AccountActivity account={a} accounts={all.data?.items ?? []} />
       <Statements account={a} />
-      <AccountActivity account={a} />
     </div>
   );
 }
-

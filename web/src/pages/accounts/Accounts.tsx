@@ -3,7 +3,8 @@ import { type FormEvent, useState } from "react";
 import type { AccountType } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field, SelectField } from "../../components/Field";
-import { ErrorNote, Loading, SuccessNote, fieldError } from "../../components/Feedback";
+import { ErrorNote, Skeleton, SuccessNote, fieldError } from "../../components/Feedback";
+import { Plus } from "../../components/icons";
 import { PageTitle } from "../../components/PageTitle";
 import { AccountCard } from "./AccountCard";
 
@@ -13,7 +14,7 @@ export default function Accounts() {
   const qc = useQueryClient();
   const accounts = useQuery({ queryKey: ["accounts"], queryFn: api.accounts });
   const [type, setType] = useState<AccountType>("savings");
-  const [currency, setCurrency] = useState("USD");
+  const [currency, setCurrency] = useState<"USD" | "EUR" | "GBP">("USD");
   const [name, setName] = useState("");
   const [showForm, setShowForm] = useState(false);
   const open = useMutation({
@@ -27,7 +28,7 @@ export default function Accounts() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    open.mutate();
+    if (!open.isPending) open.mutate();
   }
 
   const items = accounts.data?.items ?? [];
@@ -37,8 +38,10 @@ export default function Accounts() {
   return (
     <div className="page">
       <PageTitle
+        subtitle="Everyday spending, savings and investing, in dollars, euros or pounds."
         actions={
           <button type="button" className="btn btn-primary" aria-expanded={showForm} onClick={() => setShowForm((v) => !v)}>
+            <Plus aria-hidden="true" />
             Open an account
           </button>
         }
@@ -47,26 +50,28 @@ export default function Accounts() {
       </PageTitle>
       {open.isSuccess && <SuccessNote>Your new {open.data.account.type} account is open.</SuccessNote>}
       {showForm && (
-        <form className="panel form-inline" onSubmit={submit} aria-label="Open an account">
+        <form className="panel form-grid" onSubmit={submit} aria-label="Open an account">
           <SelectField label="Account type" value={type} onChange={(e) => setType(e.target.value as AccountType)} error={fieldError(open.error, "type")}>
             <option value="checking">Checking</option>
             <option value="savings">Savings</option>
             <option value="brokerage">Brokerage (for investing)</option>
           </SelectField>
-          <SelectField label="Currency" value={currency} onChange={(e) => setCurrency(e.target.value)} error={fieldError(open.error, "currency")}>
+          <SelectField label="Currency" value={currency} onChange={(e) => setCurrency(e.target.value as "USD" | "EUR" | "GBP")} error={fieldError(open.error, "currency")}>
             <option value="USD">US dollar (USD)</option>
             <option value="EUR">Euro (EUR)</option>
             <option value="GBP">British pound (GBP)</option>
           </SelectField>
-          <Field label="Name (optional)" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} error={fieldError(open.error, "name")} />
+          <Field label="Name (optional)" value={name} maxLength={60} onChange={(e) => setName(e.target.value)} error={fieldError(open.error, "name")} />
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" disabled={open.isPending}>
+              {open.isPending ? "Opening…" : "Open account"}
+            </button>
+          </div>
           <ErrorNote error={open.error} fieldsShown={["type", "currency", "name"]} />
-          <button type="submit" className="btn btn-primary" disabled={open.isPending}>
-            {open.isPending ? "Opening…" : "Open account"}
-          </button>
         </form>
       )}
       {accounts.isPending ? (
-        <Loading />
+        <Skeleton variant="cards" lines={3} label="Loading accounts…" />
       ) : accounts.isError ? (
         <ErrorNote error={accounts.error} />
       ) : (

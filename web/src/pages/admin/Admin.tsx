@@ -1,21 +1,20 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
 import { useApi } from "../../app/auth";
 import { Field } from "../../components/Field";
-import { ErrorNote, Loading, SuccessNote } from "../../components/Feedback";
+import { ErrorNote, Skeleton } from "../../components/Feedback";
+import { ChevronRight } from "../../components/icons";
 import { PageTitle } from "../../components/PageTitle";
-import { formatDateTime } from "../../lib/dates";
+import { formatDate, formatDateTime } from "../../lib/dates";
 
-/** Admin is the operator console: users, freeze/unfreeze, audit log, ledger check. */
+/** Admin is the operator console: users (each with a page to freeze or unfreeze their accounts), ledger check, audit log. */
 export default function Admin() {
   return (
     <div className="page">
       <PageTitle>Admin</PageTitle>
       <Users />
-      <div className="two-col">
-        <Freeze />
-        <Ledger />
-      </div>
+      <Ledger />
       <Audit />
     </div>
   );
@@ -33,75 +32,38 @@ function Users() {
   return (
     <section className="panel" aria-labelledby="users-h">
       <h2 id="users-h">Users</h2>
-      <form className="form-inline" role="search" onSubmit={submit}>
+      <form className="search-form" role="search" onSubmit={submit}>
         <Field label="Search users" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="Email or name" />
         <button type="submit" className="btn btn-primary">
           Search
         </button>
       </form>
       {users.isPending ? (
-        <Loading />
+        <Skeleton lines={4} />
       ) : users.isError ? (
         <ErrorNote error={users.error} />
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label="Users, scrollable">
-          <table aria-label="Users">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">2FA</th>
-                <th scope="col" className="num">Accounts</th>
-                <th scope="col">Joined</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.items.map((u) => (
-                <tr key={u.id}>
-                  <th scope="row">{u.full_name}</th>
-                  <td>{u.email}</td>
-                  <td>{u.role}</td>
-                  <td>{u.totp_enabled ? "on" : "off"}</td>
-                  <td className="num">{u.account_count}</td>
-                  <td>{formatDateTime(u.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
-  );
-}
-
-function Freeze() {
-  const api = useApi();
-  const [id, setID] = useState("");
-  const act = useMutation({ mutationFn: (freeze: boolean) => (freeze ? api.freeze(id.trim()) : api.unfreeze(id.trim())) });
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    act.mutate(true);
-  }
-  return (
-    <section className="panel" aria-labelledby="freeze-h">
-      <h2 id="freeze-h">Freeze an account</h2>
-      <form onSubmit={submit} noValidate>
-        <Field label="Account ID" value={id} onChange={(e) => setID(e.target.value)} spellCheck={false} autoComplete="off" />
-        <div className="row-actions">
-          <button type="submit" className="btn btn-danger" disabled={act.isPending || !id.trim()}>
-            Freeze
-          </button>
-          <button type="button" className="btn" onClick={() => act.mutate(false)} disabled={act.isPending || !id.trim()}>
-            Unfreeze
-          </button>
-        </div>
-      </form>
-      <ErrorNote error={act.error} />
-      {act.data && (
-        <SuccessNote>
-          {act.data.account.name} ({act.data.account.number}) is now {act.data.account.status}.
-        </SuccessNote>
+        <ul className="rows" aria-label="Users">
+          {users.data.items.map((u) => (
+            <li key={u.id}>
+              <Link className="row row-link" to={`/admin/users/${u.id}`}>
+                <span className="avatar avatar-small" aria-hidden="true">
+                  {u.full_name.slice(0, 1).toUpperCase()}
+                </span>
+                <span className="row-main">
+                  <strong>
+                    {u.full_name}
+                    {u.role === "admin" && <span className="badge">admin</span>}
+                  </strong>
+                  <span className="muted">
+                    {u.email} · {u.account_count} account{u.account_count === 1 ? "" : "s"} · 2FA {u.totp_enabled ? "on" : "off"} · joined {formatDate(u.created_at)}
+                  </span>
+                </span>
+                <ChevronRight aria-hidden="true" className="row-chevron" />
+              </Link>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );
@@ -119,7 +81,7 @@ function Ledger() {
       </button>
       <ErrorNote error={check.error} />
       {check.data && (
-        <div role="status" className={check.data.ok ? "success-note" : "error-note"}>
+        <div role="status" className={check.data.ok ? "note note-success" : "note note-error"}>
           {check.data.ok ? "Ledger is consistent." : `${check.data.problems.length} problem(s) found.`} {check.data.accounts_checked} accounts and{" "}
           {check.data.transfers_checked} transfers checked.
           {!check.data.ok && (
@@ -146,7 +108,7 @@ function Audit() {
     <section className="panel" aria-labelledby="audit-h">
       <h2 id="audit-h">Audit log</h2>
       {audit.isPending ? (
-        <Loading />
+        <Skeleton lines={4} />
       ) : audit.isError ? (
         <ErrorNote error={audit.error} />
       ) : (

@@ -1,6 +1,8 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { expect, it } from "vitest";
+import { useEffect } from "react";
+import { useAuth } from "../../app/auth";
 import { USER, renderApp } from "../../test/harness";
 import { SignIn } from "./SignIn";
 
@@ -50,4 +52,30 @@ it("shows the API's message next to the field it names", async () => {
   expect(await screen.findByText("Enter a valid email address.")).toBeInTheDocument();
   expect(email).toHaveAttribute("aria-invalid", "true");
   expect(email).toHaveAccessibleDescription("Enter a valid email address.");
+});
+
+function AfterSignOut() {
+  const { setNotice } = useAuth();
+  useEffect(() => setNotice("You have signed out."), [setNotice]);
+  return <SignIn />;
+}
+
+it("drops “You have signed out.” once the customer tries again: not beside a wrong password, not on the 2FA step", async () => {
+  const user = userEvent.setup({ delay: null });
+  let attempt = 0;
+  renderApp(<AfterSignOut />, {
+    "POST /api/v1/auth/login": () =>
+      ++attempt === 1
+        ? { status: 401, body: { code: "invalid_credentials", detail: "The email or password is not right." } }
+        : { status: 401, body: { code: "totp_required", detail: "Enter the code from your authenticator app." } },
+  }, "/signin", "/signin", { signedIn: false });
+  expect(await screen.findByText("You have signed out.")).toBeInTheDocument();
+  await user.type(screen.getByLabelText("Email"), "ada@example.com");
+  await user.type(screen.getByLabelText("Password"), "wrong password!!");
+  await user.click(screen.getByRole("button", { name: "Sign in" }));
+  expect(await screen.findByRole("alert")).toHaveTextContent("The email or password is not right.");
+  expect(screen.queryByText("You have signed out.")).toBeNull();
+  await user.click(screen.getByRole("button", { name: "Sign in" }));
+  expect(await screen.findByLabelText("Authentication code")).toBeInTheDocument();
+  expect(screen.queryByText("You have signed out.")).toBeNull();
 });

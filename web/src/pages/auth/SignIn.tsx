@@ -1,14 +1,14 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { ApiError } from "../../api/client";
-import { useAuth } from "../../app/auth";
+import { signedInUser, useAuth } from "../../app/auth";
 import { Field } from "../../components/Field";
 import { ErrorNote, fieldError } from "../../components/Feedback";
 import { AuthFrame } from "./AuthFrame";
 
 /** SignIn asks for email and password, then for a 2FA code when the server answers totp_required. */
 export function SignIn() {
-  const { api, signedIn, notice } = useAuth();
+  const { api, client, signedIn, notice, setNotice } = useAuth();
   const navigate = useNavigate();
   const loc = useLocation();
   const from = (loc.state as { from?: string } | null)?.from ?? "/";
@@ -26,11 +26,15 @@ export function SignIn() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
+    // "You have signed out" (or "Your session has ended") was about the last
+    // session; once the customer acts, it no longer applies.
+    setNotice(null);
     setBusy(true);
     setError(null);
     try {
       const res = await api.login({ email, password, ...(needCode ? { totp_code: code.trim() } : {}) });
-      signedIn(res.user, res.access_token);
+      signedIn(res.user ?? (await signedInUser(client, api, res.access_token)), res.access_token);
       navigate(from, { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.code === "totp_required") {
@@ -46,7 +50,7 @@ export function SignIn() {
   return (
     <AuthFrame title={needCode ? "Enter your 2FA code" : "Sign in"}>
       {notice && (
-        <p className="notice" role="status">
+        <p className="note note-info" role="status">
           {notice}
         </p>
       )}

@@ -1,13 +1,13 @@
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate } from "react-router";
-import { useAuth } from "../../app/auth";
+import { signedInUser, useAuth } from "../../app/auth";
 import { Field } from "../../components/Field";
 import { ErrorNote, fieldError } from "../../components/Feedback";
 import { AuthFrame } from "./AuthFrame";
 
 /** SignUp registers a customer and signs them straight in. */
 export function SignUp() {
-  const { api, signedIn } = useAuth();
+  const { api, client, signedIn } = useAuth();
   const navigate = useNavigate();
   const [fullName, setFullName] = useState("");
   const [email, setEmail] = useState("");
@@ -22,7 +22,7 @@ export function SignUp() {
     try {
       await api.register({ email, password, full_name: fullName });
       const res = await api.login({ email, password });
-      signedIn(res.user, res.access_token);
+      signedIn(res.user ?? (await signedInUser(client, api, res.access_token)), res.access_token);
       navigate("/", { replace: true });
     } catch (err) {
       setError(err);

@@ -1,53 +1,64 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { Link } from "react-router";
 import { useApi } from "../../app/auth";
+import { useFeatures } from "../../app/features";
 import { Field } from "../../components/Field";
-import { ErrorNote, Loading } from "../../components/Feedback";
+import { EmptyState, ErrorNote, Skeleton } from "../../components/Feedback";
+import { Briefcase, ChevronRight, Search as SearchIcon } from "../../components/icons";
 import { PageTitle } from "../../components/PageTitle";
-import { Holdings } from "./Holdings";
-import { SymbolPanel } from "./SymbolPanel";
+import { useBrokerage } from "./hooks";
+import { Portfolio } from "./Portfolio";
 import { Watchlist } from "./Watchlist";
 
-/** Invest is search, quotes and trading, holdings, allocation and the watchlist. */
+/** Invest is the portfolio (value, chart, allocation, holdings), search and the watchlist. */
 export default function Invest() {
   const api = useApi();
   const qc = useQueryClient();
-  const accounts = useQuery({ queryKey: ["accounts"], queryFn: api.accounts });
-  const brokerage = (accounts.data?.items ?? []).filter((a) => a.type === "brokerage" && a.status !== "closed");
-  const [selected, setSelected] = useState<string | null>(null);
+  const { brokerage, isPending } = useBrokerage();
   const openBrokerage = useMutation({
-    mutationFn: () => api.openAccount({ type: "brokerage", currency: "USD", name: "Brokerage" }),
+    mutationFn: () => api.openAccount({ type: "brokerage", currency: "USD", name: "Investments" }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["accounts"] }),
   });
 
   return (
     <div className="page">
-      <PageTitle>Invest</PageTitle>
-      {accounts.isPending ? (
-        <Loading />
+      <PageTitle subtitle="Stocks, funds and crypto, bought with the cash in your brokerage account.">Invest</PageTitle>
+      {isPending ? (
+        <Skeleton variant="page" label="Loading your portfolio…" />
       ) : brokerage.length === 0 ? (
-        <section className="panel callout" aria-labelledby="nobrk-h">
-          <h2 id="nobrk-h">Open a brokerage account to start investing</h2>
-          <p>Stocks and crypto are bought with the cash in a brokerage account. Move money into it from checking.</p>
-          <button type="button" className="btn btn-primary" onClick={() => openBrokerage.mutate()} disabled={openBrokerage.isPending}>
-            Open brokerage account
-          </button>
+        <section className="panel" aria-labelledby="nobrk-h">
+          <EmptyState
+            icon={Briefcase}
+            title="Open a brokerage account to start investing"
+            action={
+              <button type="button" className="btn btn-primary" onClick={() => openBrokerage.mutate()} disabled={openBrokerage.isPending}>
+                Open brokerage account
+              </button>
+            }
+          >
+            <span id="nobrk-h">It's free. Move money into it from checking, then buy whole or fractional shares.</span>
+          </EmptyState>
           <ErrorNote error={openBrokerage.error} />
         </section>
-      ) : null}
-      <Search onPick={setSelected} />
-      {selected && <SymbolPanel key={selected} symbol={selected} brokerage={brokerage} />}
-      {brokerage.length > 0 && <Holdings />}
-      <Watchlist onPick={setSelected} />
+      ) : (
+        <Portfolio />
+      )}
+      <div className="two-col">
+        <Search />
+        <Watchlist />
+      </div>
     </div>
   );
 }
 
-function Search({ onPick }: { onPick: (s: string) => void }) {
+function Search() {
   const api = useApi();
+  const { crypto } = useFeatures();
   const [text, setText] = useState("");
   const [q, setQ] = useState("");
   const res = useQuery({ queryKey: ["search", q], queryFn: () => api.search(q), enabled: q !== "" });
+  const items = (res.data?.items ?? []).filter((i) => crypto || i.type !== "crypto");
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -56,33 +67,39 @@ function Search({ onPick }: { onPick: (s: string) => void }) {
 
   return (
     <section className="panel" aria-labelledby="search-h">
-      <h2 id="search-h">Find a stock or crypto</h2>
-      <form className="form-inline" onSubmit={submit} role="search">
-        <Field label="Symbol or name" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="e.g. AAPL, Bitcoin" />
-        <button type="submit" className="btn btn-primary">
-          Search
+      <h2 id="search-h">Find {crypto ? "a stock, fund or crypto" : "a stock or fund"}</h2>
+      <form className="search-form" onSubmit={submit} role="search">
+        <Field label="Symbol or name" type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder={crypto ? "e.g. AAPL, Vanguard, Bitcoin" : "e.g. AAPL, Vanguard"} />
+        <button type="submit" className="btn btn-primary" aria-label="Search">
+          <SearchIcon aria-hidden="true" />
+          <span className="hide-narrow">Search</span>
         </button>
       </form>
-      {res.isFetching && <Loading label="Searching…" />}
+      {res.isFetching && <Skeleton lines={3} label="Searching…" />}
       <ErrorNote error={res.error} />
-      {res.data && (
-        res.data.items.length === 0 ? (
-          <p className="muted">No matches for “{q}”.</p>
+      {res.data && !res.isFetching &&
+        (items.length === 0 ? (
+          <p className="muted">No matches for “{q}”. Try a ticker like AAPL or a name like Apple.</p>
         ) : (
           <ul className="rows" aria-label="Search results">
-            {res.data.items.map((i) => (
-              <li key={i.symbol} className="row">
-                <span>
-                  <strong>{i.symbol}</strong> {i.name} <span className="muted">· {i.type} · {i.exchange}</span>
-                </span>
-                <button type="button" className="btn" onClick={() => onPick(i.symbol)} aria-label={`View ${i.symbol}`}>
-                  View
-                </button>
+            {items.map((i) => (
+              <li key={i.symbol}>
+                <Link className="row row-link" to={`/invest/${encodeURIComponent(i.symbol)}`}>
+                  <span className="ticker" aria-hidden="true">
+                    {i.symbol.replace(/-USD$/, "").slice(0, 4)}
+                  </span>
+                  <span className="row-main">
+                    <strong>{i.name}</strong>
+                    <span className="muted">
+                      {i.symbol} · {i.type === "crypto" ? "Crypto" : i.exchange}
+                    </span>
+                  </span>
+                  <ChevronRight aria-hidden="true" className="row-chevron" />
+                </Link>
               </li>
             ))}
           </ul>
-        )
-      )}
+        ))}
     </section>
   );
 }

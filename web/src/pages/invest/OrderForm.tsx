@@ -1,11 +1,13 @@
 import { type FormEvent, useState } from "react";
-import type { Account, Order, Quote } from "../../api/types";
+import type { Account, Holding, Order, Quote } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field, SelectField } from "../../components/Field";
 import { ErrorNote, SuccessNote, fieldError } from "../../components/Feedback";
+import { MoneyField, readAmount } from "../../components/MoneyField";
+import { Segmented } from "../../components/Segmented";
 import { type Dec, mul, parseDec, rescale, toPlain } from "../../lib/decimal";
 import { useIdempotencyKey } from "../../lib/idempotency";
-import { checkAmountInput, formatMoney, formatQuantity, normalizeAmountInput } from "../../lib/money";
+import { formatMoney, formatQuantity } from "../../lib/money";
 import { accountLabel } from "../accounts/AccountCard";
 import { useMoneyMoved } from "../move/useAccounts";
 
@@ -23,29 +25,39 @@ export function estimateQuantity(notional: string, price: string): string {
   const n = parseDec(notional);
   const p = parseDec(price);
   if (!n || !p || p.units === 0n) return "0";
-  // n/p at scale 8: (n.units × 10^(8 + p.scale)) / (p.units × 10^n.scale)
   const num = n.units * 10n ** BigInt(8 + p.scale);
   const den = p.units * 10n ** BigInt(n.scale);
   const q: Dec = { units: num / den, scale: 8 };
   return toPlain(q);
 }
 
+const SIDES = [
+  { value: "buy", label: "Buy" },
+  { value: "sell", label: "Sell" },
+] as const;
+const MODES = [
+  { value: "notional", label: "Amount" },
+  { value: "quantity", label: "Quantity" },
+] as const;
+
 /** OrderForm builds a buy or sell order, previews it at the current quote, then places it. */
-export function OrderForm({ symbol, quote, brokerage }: { symbol: string; quote: Quote; brokerage: Account[] }) {
+export function OrderForm({ symbol, quote, brokerage, holding }: { symbol: string; quote: Quote; brokerage: Account[]; holding: Holding | null }) {
   const api = useApi();
   const moved = useMoneyMoved();
   const idem = useIdempotencyKey();
   const [side, setSide] = useState<"buy" | "sell">("buy");
-  const [mode, setMode] = useState<"quantity" | "notional">("quantity");
+  const [mode, setMode] = useState<"quantity" | "notional">("notional");
   const [accountID, setAccountID] = useState(brokerage[0]?.id ?? "");
   const [value, setValue] = useState("");
   const [localError, setLocalError] = useState<string | null>(null);
+  const [showErrors, setShowErrors] = useState(false);
   const [preview, setPreview] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [order, setOrder] = useState<Order | null>(null);
   const account = brokerage.find((a) => a.id === accountID);
-  const input = mode === "notional" ? normalizeAmountInput(value) : value.trim();
+  const parsedAmount = readAmount(value, quote.currency);
+  const input = mode === "notional" ? (parsedAmount.ok ? parsedAmount.value : "") : value.trim();
   const estQty = mode === "quantity" ? input : estimateQuantity(input, quote.price);
   const estTotal =
     mode === "notional" ? input : toPlain(rescale(mul(parseDec(input) ?? { units: 0n, scale: 0 }, parseDec(quote.price) ?? { units: 0n, scale: 0 }), 2));
@@ -55,12 +67,14 @@ export function OrderForm({ symbol, quote, brokerage }: { symbol: string; quote:
     e.preventDefault();
     setError(null);
     setOrder(null);
-    const bad = mode === "quantity" ? checkQuantity(value) : checkAmountInput(value, quote.currency);
-    setLocalError(bad);
+    setShowErrors(true);
+    const bad = mode === "quantity" ? checkQuantity(value) : parsedAmount.ok ? null : parsedAmount.error;
+    setLocalError(mode === "quantity" ? bad : null);
     if (!bad) setPreview(true);
   }
 
   async function place() {
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -69,6 +83,7 @@ export function OrderForm({ symbol, quote, brokerage }: { symbol: string; quote:
       setOrder(res.order);
       setPreview(false);
       setValue("");
+      setShowErrors(false);
       moved();
     } catch (err) {
       setError(err);
@@ -78,45 +93,48 @@ export function OrderForm({ symbol, quote, brokerage }: { symbol: string; quote:
   }
 
   return (
-    <div className="order" aria-labelledby="order-h">
-      <h3 id="order-h">Trade {symbol}</h3>
+    <div className="order">
       {!preview ? (
         <form onSubmit={review} noValidate className="order-form">
-          <fieldset className="segmented">
-            <legend>Side</legend>
-            <label>
-              <input type="radio" name="side" value="buy" checked={side === "buy"} onChange={() => setSide("buy")} /> Buy
-            </label>
-            <label>
-              <input type="radio" name="side" value="sell" checked={side === "sell"} onChange={() => setSide("sell")} /> Sell
-            </label>
-          </fieldset>
-          <fieldset className="segmented">
-            <legend>Order by</legend>
-            <label>
-              <input type="radio" name="mode" value="quantity" checked={mode === "quantity"} onChange={() => setMode("quantity")} /> Quantity
-            </label>
-            <label>
-              <input type="radio" name="mode" value="notional" checked={mode === "notional"} onChange={() => setMode("notional")} /> Amount
-            </label>
-          </fieldset>
-          <SelectField label="Brokerage account" value={accountID} onChange={(e) => setAccountID(e.target.value)} error={fieldError(error, "account_id")}>
-            {brokerage.map((a) => (
-              <option key={a.id} value={a.id}>
-                {accountLabel(a)}
-              </option>
-            ))}
-          </SelectField>
-          <Field
-            label={mode === "quantity" ? "Quantity" : `Amount (${quote.currency})`}
-            inputMode="decimal"
-            autoComplete="off"
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-            error={localError ?? fieldError(error, mode)}
-          />
+          <div className="segment-row">
+            <Segmented label="Buy or sell" options={SIDES} value={side} onChange={setSide} size="large" />
+            <Segmented label="Order by" options={MODES} value={mode} onChange={setMode} size="large" />
+          </div>
+          {brokerage.length > 1 && (
+            <SelectField label="Brokerage account" value={accountID} onChange={(e) => setAccountID(e.target.value)} error={fieldError(error, "account_id")}>
+              {brokerage.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {accountLabel(a)}
+                </option>
+              ))}
+            </SelectField>
+          )}
+          {mode === "notional" ? (
+            <MoneyField
+              label={`Amount (${quote.currency})`}
+              currency={quote.currency}
+              value={value}
+              onChange={setValue}
+              verb={side === "buy" ? "You invest" : "You sell for"}
+              showErrors={showErrors}
+              error={fieldError(error, "notional")}
+            />
+          ) : (
+            <Field
+              label="Quantity"
+              inputMode="decimal"
+              autoComplete="off"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              error={localError ?? fieldError(error, "quantity")}
+              hint={side === "sell" && holding ? `You hold ${formatQuantity(holding.quantity)}.` : undefined}
+            />
+          )}
+          <p className="muted small">
+            Cash available: {account ? formatMoney(account.available_balance, account.currency) : "—"}
+          </p>
           <ErrorNote error={error} fieldsShown={["account_id", "quantity", "notional"]} />
-          <button type="submit" className="btn btn-primary">
+          <button type="submit" className="btn btn-primary btn-block">
             Preview order
           </button>
         </form>
@@ -132,11 +150,13 @@ export function OrderForm({ symbol, quote, brokerage }: { symbol: string; quote:
             </div>
             <div>
               <dt>Price</dt>
-              <dd>{formatMoney(quote.price, quote.currency)} (current quote; the order fills at the live price)</dd>
+              <dd>
+                {formatMoney(quote.price, quote.currency, { minDigits: true })} <span className="muted block small">Fills at the live price when you place it.</span>
+              </dd>
             </div>
             <div>
               <dt>Estimated total</dt>
-              <dd className="review-amount">{formatMoney(estTotal, quote.currency)}</dd>
+              <dd className="review-total">{formatMoney(estTotal, quote.currency)}</dd>
             </div>
             <div>
               <dt>Account</dt>
@@ -157,7 +177,7 @@ export function OrderForm({ symbol, quote, brokerage }: { symbol: string; quote:
       {order && (
         <SuccessNote>
           Order filled: {order.side === "buy" ? "bought" : "sold"} {formatQuantity(order.quantity)} {order.symbol} at{" "}
-          {formatMoney(order.price, quote.currency)}, total {formatMoney(order.total, quote.currency)}.
+          {formatMoney(order.price, quote.currency, { minDigits: true })}, total {formatMoney(order.total, quote.currency)}.
         </SuccessNote>
       )}
     </div>

@@ -2,14 +2,15 @@ import { type FormEvent, useEffect, useState } from "react";
 import type { Transfer } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field, SelectField } from "../../components/Field";
-import { ErrorNote, Loading, SuccessNote, fieldError } from "../../components/Feedback";
+import { ErrorNote, Skeleton, SuccessNote, fieldError } from "../../components/Feedback";
 import { Money } from "../../components/Money";
+import { MoneyField, readAmount } from "../../components/MoneyField";
 import { useIdempotencyKey } from "../../lib/idempotency";
-import { checkAmountInput, normalizeAmountInput } from "../../lib/money";
+import { formatMoney } from "../../lib/money";
 import { accountLabel } from "../accounts/AccountCard";
 import { useMoneyMoved, useOpenAccounts } from "./useAccounts";
 
-/** CashForm makes a deposit or a withdrawal. */
+/** CashForm adds money to an account or withdraws it. */
 export function CashForm({ kind }: { kind: "deposit" | "withdrawal" }) {
   const api = useApi();
   const { accounts, isPending } = useOpenAccounts();
@@ -18,34 +19,36 @@ export function CashForm({ kind }: { kind: "deposit" | "withdrawal" }) {
   const [accountID, setAccountID] = useState("");
   const [amount, setAmount] = useState("");
   const [description, setDescription] = useState("");
-  const [amountError, setAmountError] = useState<string | null>(null);
+  const [showErrors, setShowErrors] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<Transfer | null>(null);
-  const verb = kind === "deposit" ? "Deposit" : "Withdraw";
+  const deposit = kind === "deposit";
 
   useEffect(() => {
     if (!accountID && accounts[0]) setAccountID(accounts[0].id);
   }, [accounts, accountID]);
   const account = accounts.find((a) => a.id === accountID);
+  const currency = account?.currency ?? "USD";
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!account) return;
+    if (!account || busy) return;
     setDone(null);
     setError(null);
-    const bad = checkAmountInput(amount, account.currency);
-    setAmountError(bad);
-    if (bad) return;
-    const body = { account_id: account.id, amount: normalizeAmountInput(amount), ...(description.trim() ? { description: description.trim() } : {}) };
+    setShowErrors(true);
+    const parsed = readAmount(amount, currency);
+    if (!parsed.ok) return;
+    const body = { account_id: account.id, amount: parsed.value, ...(description.trim() ? { description: description.trim() } : {}) };
     setBusy(true);
     try {
       const key = idem.keyFor(body);
-      const res = kind === "deposit" ? await api.deposit(body, key) : await api.withdraw(body, key);
+      const res = deposit ? await api.deposit(body, key) : await api.withdraw(body, key);
       idem.done();
       setDone(res.transfer);
       setAmount("");
       setDescription("");
+      setShowErrors(false);
       moved();
     } catch (err) {
       setError(err);
@@ -54,36 +57,37 @@ export function CashForm({ kind }: { kind: "deposit" | "withdrawal" }) {
     }
   }
 
-  if (isPending) return <Loading />;
+  if (isPending) return <Skeleton lines={3} label="Loading your accounts…" />;
   return (
-    <section className="panel narrow" aria-labelledby="cash-h">
-      <h2 id="cash-h">{kind === "deposit" ? "Deposit money" : "Withdraw money"}</h2>
-      <form onSubmit={submit} noValidate>
-        <SelectField label={kind === "deposit" ? "Into account" : "From account"} value={accountID} onChange={(e) => setAccountID(e.target.value)} error={fieldError(error, "account_id")}>
+    <section className="panel narrow flow" aria-labelledby="cash-h">
+      <h2 id="cash-h">{deposit ? "Add money" : "Withdraw money"}</h2>
+      <p className="muted">{deposit ? "Move money in from your other bank. It arrives instantly." : "Take money out to your other bank."}</p>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <SelectField label={deposit ? "Into account" : "From account"} value={accountID} onChange={(e) => setAccountID(e.target.value)} error={fieldError(error, "account_id")}>
           {accounts.map((a) => (
             <option key={a.id} value={a.id}>
               {accountLabel(a)}
             </option>
           ))}
         </SelectField>
-        <Field
-          label={`Amount${account ? ` (${account.currency})` : ""}`}
-          inputMode="decimal"
-          autoComplete="off"
+        <MoneyField
+          currency={currency}
           value={amount}
-          onChange={(e) => setAmount(e.target.value)}
-          error={amountError ?? fieldError(error, "amount")}
-          hint={kind === "deposit" ? "Up to 10,000.00 per deposit." : undefined}
+          onChange={setAmount}
+          verb={deposit ? "You add" : "You withdraw"}
+          showErrors={showErrors}
+          error={fieldError(error, "amount")}
+          hint={deposit ? `Up to ${formatMoney("10000", currency)} at a time and ${formatMoney("25000", currency)} a day.` : undefined}
         />
         <Field label="Description (optional)" value={description} maxLength={140} onChange={(e) => setDescription(e.target.value)} error={fieldError(error, "description")} />
         <ErrorNote error={error} fieldsShown={["amount", "account_id", "description"]} />
         <button type="submit" className="btn btn-primary btn-block" disabled={busy || !account}>
-          {busy ? "Working…" : verb}
+          {busy ? "Working…" : deposit ? "Add money" : "Withdraw"}
         </button>
       </form>
       {done && (
         <SuccessNote>
-          {kind === "deposit" ? "Deposited" : "Withdrew"} <Money amount={done.amount} currency={done.currency} />.
+          {deposit ? "Added" : "Withdrew"} <Money amount={done.amount} currency={done.currency} />.
         </SuccessNote>
       )}
     </section>

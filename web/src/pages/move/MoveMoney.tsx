@@ -5,9 +5,10 @@ import { Payees } from "./Payees";
 import { Scheduled } from "./Scheduled";
 import { TransferFlow } from "./TransferFlow";
 
+/** TABS are the ways to move money; an Exchange tab (between own currencies) slots in after Send. */
 const TABS = [
   { to: "transfer", label: "Send" },
-  { to: "deposit", label: "Deposit" },
+  { to: "deposit", label: "Add money" },
   { to: "withdraw", label: "Withdraw" },
   { to: "payees", label: "Payees" },
   { to: "scheduled", label: "Scheduled" },
@@ -18,7 +19,7 @@ export default function MoveMoney() {
   return (
     <div className="page">
       <PageTitle>Move money</PageTitle>
-      <nav aria-label="Move money" className="subnav">
+      <nav aria-label="Move money" className="tabs">
         <ul>
           {TABS.map((t) => (
             <li key={t.to}>

@@ -1,28 +1,33 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
-import type { Page, Payee } from "../../api/types";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useRef, useState } from "react";
 import { useApi } from "../../app/auth";
 import { Field } from "../../components/Field";
-import { ErrorNote, Loading, fieldError } from "../../components/Feedback";
-
-/** payeeItems reads the payee list from either a page or a plain items answer. */
-export function payeeItems(data: Page<Payee> | undefined): Payee[] {
-  return data?.items ?? [];
-}
+import { EmptyState, ErrorNote, Skeleton, SuccessNote, fieldError } from "../../components/Feedback";
+import { BookUser, Trash } from "../../components/icons";
+import { accountNumberProblem } from "../../lib/accountNumber";
+import { groupNumber } from "../accounts/AccountCard";
+import { usePayees } from "./useAccounts";
 
 /** Payees lists saved recipients and adds or removes them. */
 export function Payees() {
   const api = useApi();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: ["payees"], queryFn: api.payees });
+  const list = usePayees();
   const [name, setName] = useState("");
   const [number, setNumber] = useState("");
+  const [numberError, setNumberError] = useState<string | null>(null);
+  // A double click fires two submits before React re-renders the disabled
+  // button; the ref drops the second at once.
+  const inFlight = useRef(false);
   const add = useMutation({
-    mutationFn: () => api.createPayee({ name: name.trim(), account_number: number.replace(/\s/g, "") }),
+    mutationFn: (b: { name: string; account_number: string }) => api.createPayee(b),
     onSuccess: () => {
       setName("");
       setNumber("");
       void qc.invalidateQueries({ queryKey: ["payees"] });
+    },
+    onSettled: () => {
+      inFlight.current = false;
     },
   });
   const remove = useMutation({
@@ -32,7 +37,13 @@ export function Payees() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    add.mutate();
+    if (inFlight.current) return;
+    const n = number.replace(/[\s-]/g, "");
+    const problem = accountNumberProblem(n);
+    setNumberError(problem);
+    if (problem) return;
+    inFlight.current = true;
+    add.mutate({ name: name.trim(), account_number: n });
   }
 
   return (
@@ -40,20 +51,26 @@ export function Payees() {
       <section className="panel" aria-labelledby="payees-h">
         <h2 id="payees-h">Your payees</h2>
         {list.isPending ? (
-          <Loading />
+          <Skeleton lines={3} label="Loading payees…" />
         ) : list.isError ? (
           <ErrorNote error={list.error} />
-        ) : payeeItems(list.data).length === 0 ? (
-          <p className="muted">No payees yet.</p>
+        ) : list.payees.length === 0 ? (
+          <EmptyState icon={BookUser} title="No payees yet">
+            Save the people you pay often, then pick them when you send money.
+          </EmptyState>
         ) : (
           <ul className="rows">
-            {payeeItems(list.data).map((p) => (
+            {list.payees.map((p) => (
               <li key={p.id} className="row">
-                <span>
-                  <strong>{p.name}</strong> <span className="mono muted">{p.account_number}</span>
+                <span className="avatar avatar-small" aria-hidden="true">
+                  {p.name.slice(0, 1).toUpperCase()}
                 </span>
-                <button type="button" className="btn btn-ghost" onClick={() => remove.mutate(p.id)} aria-label={`Remove payee ${p.name}`}>
-                  Remove
+                <span className="row-main">
+                  <strong>{p.name}</strong>
+                  <span className="mono muted">{groupNumber(p.account_number)}</span>
+                </span>
+                <button type="button" className="icon-button" onClick={() => remove.mutate(p.id)} aria-label={`Remove payee ${p.name}`}>
+                  <Trash aria-hidden="true" />
                 </button>
               </li>
             ))}
@@ -64,12 +81,21 @@ export function Payees() {
       <section className="panel" aria-labelledby="addpayee-h">
         <h2 id="addpayee-h">Add a payee</h2>
         <form onSubmit={submit} noValidate>
-          <Field label="Name" value={name} required maxLength={100} onChange={(e) => setName(e.target.value)} error={fieldError(add.error, "name")} />
-          <Field label="Account number" inputMode="numeric" required value={number} onChange={(e) => setNumber(e.target.value)} error={fieldError(add.error, "account_number")} />
+          <Field label="Name" value={name} required maxLength={60} onChange={(e) => setName(e.target.value)} error={fieldError(add.error, "name")} />
+          <Field
+            label="Account number"
+            inputMode="numeric"
+            autoComplete="off"
+            required
+            value={number}
+            onChange={(e) => setNumber(e.target.value)}
+            error={numberError ?? fieldError(add.error, "account_number")}
+          />
           <ErrorNote error={add.error} fieldsShown={["name", "account_number"]} />
           <button type="submit" className="btn btn-primary" disabled={add.isPending}>
-            Save payee
+            {add.isPending ? "Saving…" : "Save payee"}
           </button>
+          {add.isSuccess && <SuccessNote>Payee saved.</SuccessNote>}
         </form>
       </section>
     </div>

@@ -1,49 +1,72 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useState } from "react";
-import type { Frequency } from "../../api/types";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import type { Account, Frequency, Payee } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field, SelectField } from "../../components/Field";
-import { ErrorNote, Loading, SuccessNote, fieldError } from "../../components/Feedback";
+import { EmptyState, ErrorNote, Skeleton, SuccessNote, fieldError } from "../../components/Feedback";
+import { CalendarClock, X } from "../../components/icons";
 import { Money } from "../../components/Money";
-import { formatDate, formatDateTime, isoDate } from "../../lib/dates";
-import { checkAmountInput, normalizeAmountInput } from "../../lib/money";
-import { accountLabel } from "../accounts/AccountCard";
-import { useOpenAccounts } from "./useAccounts";
+import { MoneyField, readAmount } from "../../components/MoneyField";
+import { accountNumberProblem } from "../../lib/accountNumber";
+import { formatDate, isoDate } from "../../lib/dates";
+import { accountLabel, maskNumber } from "../accounts/AccountCard";
+import { RecipientPicker, recipientOf } from "./RecipientPicker";
+import { useOpenAccounts, usePayees } from "./useAccounts";
+
+const FREQ: Record<Frequency, string> = { once: "Once", weekly: "Every week", monthly: "Every month" };
+
+/** payeeName names the recipient of a number the way the customer knows it: payee, own account, or a masked number. */
+export function payeeName(number: string, payees: Payee[], accounts: Account[]): string {
+  const p = payees.find((x) => x.account_number === number);
+  if (p) return p.name;
+  const a = accounts.find((x) => x.number === number);
+  if (a) return `Your ${a.name}`;
+  return `Account ${maskNumber(number)}`;
+}
 
 /** Scheduled lists, creates and cancels scheduled transfers. */
 export function Scheduled() {
   const api = useApi();
   const qc = useQueryClient();
   const { accounts } = useOpenAccounts();
+  const { payees } = usePayees();
   const list = useQuery({ queryKey: ["scheduled"], queryFn: api.scheduled });
   const [fromID, setFromID] = useState("");
-  const [to, setTo] = useState("");
+  const [choice, setChoice] = useState("new");
+  const [typed, setTyped] = useState("");
   const [amount, setAmount] = useState("");
   const [frequency, setFrequency] = useState<Frequency>("monthly");
   const [start, setStart] = useState(isoDate(new Date(Date.now() + 86_400_000)));
   const [end, setEnd] = useState("");
   const [description, setDescription] = useState("");
-  const [amountError, setAmountError] = useState<string | null>(null);
+  const [showErrors, setShowErrors] = useState(false);
+  const [numberError, setNumberError] = useState<string | null>(null);
+  const inFlight = useRef(false);
   useEffect(() => {
     if (!fromID && accounts[0]) setFromID(accounts[0].id);
   }, [accounts, fromID]);
   const from = accounts.find((a) => a.id === fromID);
-  const currencyOf = (id: string) => accounts.find((a) => a.id === id)?.currency ?? "USD";
+  const currency = from?.currency ?? "USD";
+  const to = recipientOf(choice, typed, accounts, payees);
 
   const create = useMutation({
-    mutationFn: () =>
+    mutationFn: (amountValue: string) =>
       api.createScheduled({
         from_account_id: fromID,
-        to_account_number: to.replace(/\s/g, ""),
-        amount: normalizeAmountInput(amount),
+        to_account_number: to.number,
+        amount: amountValue,
         frequency,
         start_date: start,
-        ...(end ? { end_date: end } : {}),
+        ...(end && frequency !== "once" ? { end_date: end } : {}),
         ...(description.trim() ? { description: description.trim() } : {}),
       }),
     onSuccess: () => {
       setAmount("");
+      setShowErrors(false);
       void qc.invalidateQueries({ queryKey: ["scheduled"] });
+    },
+    onSettled: () => {
+      inFlight.current = false;
     },
   });
   const cancel = useMutation({
@@ -53,41 +76,48 @@ export function Scheduled() {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const bad = checkAmountInput(amount, from?.currency ?? "USD");
-    setAmountError(bad);
-    if (!bad) create.mutate();
+    if (inFlight.current) return;
+    setShowErrors(true);
+    const problem = accountNumberProblem(to.number);
+    setNumberError(problem);
+    const parsed = readAmount(amount, currency);
+    if (problem || !parsed.ok) return;
+    inFlight.current = true;
+    create.mutate(parsed.value);
   }
 
+  const items = (list.data?.items ?? []).filter((s) => s.status === "active");
   return (
     <div className="two-col">
       <section className="panel" aria-labelledby="sched-h">
         <h2 id="sched-h">Scheduled transfers</h2>
         {list.isPending ? (
-          <Loading />
+          <Skeleton lines={3} label="Loading scheduled transfers…" />
         ) : list.isError ? (
           <ErrorNote error={list.error} />
-        ) : list.data.items.length === 0 ? (
-          <p className="muted">Nothing scheduled.</p>
+        ) : items.length === 0 ? (
+          <EmptyState icon={CalendarClock} title="Nothing scheduled">
+            Set up rent, savings or a regular payment and it goes out on its own.
+          </EmptyState>
         ) : (
           <ul className="rows">
-            {list.data.items.map((s) => (
-              <li key={s.id} className="row">
-                <span>
-                  <strong>
-                    <Money amount={s.amount} currency={s.currency || currencyOf(s.from_account_id)} />
-                  </strong>{" "}
-                  to <span className="mono">{s.to_account_number}</span> · {s.frequency}
-                  <br />
-                  <span className="muted">
-                    Next: {formatDateTime(s.next_run_at)}
-                    {s.last_run_at ? ` · Last: ${formatDate(s.last_run_at)} (${s.last_status ?? "—"})` : ""}
+            {items.map((s) => {
+              const name = payeeName(s.to_account_number, payees, accounts);
+              return (
+                <li key={s.id} className="row">
+                  <span className="row-main">
+                    <strong>{name}</strong>
+                    <span className="muted">
+                      <Money amount={s.amount} currency={s.currency} /> · {FREQ[s.frequency]} · next {formatDate(s.next_run_at)}
+                      {s.last_run_at ? ` · last ${formatDate(s.last_run_at)}${s.last_status && s.last_status !== "completed" ? " (failed)" : ""}` : ""}
+                    </span>
                   </span>
-                </span>
-                <button type="button" className="btn btn-ghost" onClick={() => cancel.mutate(s.id)} aria-label={`Cancel scheduled transfer to ${s.to_account_number}`}>
-                  Cancel
-                </button>
-              </li>
-            ))}
+                  <button type="button" className="icon-button" onClick={() => cancel.mutate(s.id)} aria-label={`Cancel scheduled transfer to ${name}`}>
+                    <X aria-hidden="true" />
+                  </button>
+                </li>
+              );
+            })}
           </ul>
         )}
         <ErrorNote error={cancel.error} />
@@ -102,19 +132,32 @@ export function Scheduled() {
               </option>
             ))}
           </SelectField>
-          <Field label="Recipient account number" inputMode="numeric" value={to} onChange={(e) => setTo(e.target.value)} error={fieldError(create.error, "to_account_number")} />
-          <Field label="Amount" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} error={amountError ?? fieldError(create.error, "amount")} />
+          <RecipientPicker
+            choice={choice}
+            onChoice={setChoice}
+            typed={typed}
+            onTyped={setTyped}
+            accounts={accounts}
+            payees={payees}
+            fromID={fromID}
+            error={numberError ?? fieldError(create.error, "to_account_number")}
+          />
+          <MoneyField currency={currency} value={amount} onChange={setAmount} verb="Each time you send" showErrors={showErrors} error={fieldError(create.error, "amount")} />
           <SelectField label="How often" value={frequency} onChange={(e) => setFrequency(e.target.value as Frequency)} error={fieldError(create.error, "frequency")}>
             <option value="once">Once</option>
             <option value="weekly">Every week</option>
             <option value="monthly">Every month</option>
           </SelectField>
-          <Field label="Start date" type="date" value={start} onChange={(e) => setStart(e.target.value)} error={fieldError(create.error, "start_date")} />
-          {frequency !== "once" && <Field label="End date (optional)" type="date" value={end} onChange={(e) => setEnd(e.target.value)} error={fieldError(create.error, "end_date")} />}
-          <Field label="Note (optional)" value={description} onChange={(e) => setDescription(e.target.value)} error={fieldError(create.error, "description")} />
+          <div className="field-pair">
+            <Field label={frequency === "once" ? "Date" : "First payment"} type="date" value={start} onChange={(e) => setStart(e.target.value)} error={fieldError(create.error, "start_date")} />
+            {frequency !== "once" && (
+              <Field label="Last payment (optional)" type="date" value={end} onChange={(e) => setEnd(e.target.value)} error={fieldError(create.error, "end_date")} />
+            )}
+          </div>
+          <Field label="Note (optional)" value={description} maxLength={140} onChange={(e) => setDescription(e.target.value)} error={fieldError(create.error, "description")} />
           <ErrorNote error={create.error} fieldsShown={["from_account_id", "to_account_number", "amount", "frequency", "start_date", "end_date", "description"]} />
           <button type="submit" className="btn btn-primary" disabled={create.isPending}>
-            Schedule
+            {create.isPending ? "Scheduling…" : "Schedule"}
           </button>
           {create.isSuccess && <SuccessNote>Transfer scheduled.</SuccessNote>}
         </form>

@@ -1,77 +1,124 @@
-import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { ApiError } from "../../api/client";
-import type { Transfer } from "../../api/types";
+import type { Recipient as Holder, Transfer } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field, SelectField } from "../../components/Field";
-import { ErrorNote, Loading, fieldError } from "../../components/Feedback";
+import { ErrorNote, Skeleton, fieldError } from "../../components/Feedback";
+import { CircleCheck, Info } from "../../components/icons";
 import { Money } from "../../components/Money";
+import { MoneyField, readAmount } from "../../components/MoneyField";
+import { accountNumberProblem } from "../../lib/accountNumber";
 import { formatDateTime } from "../../lib/dates";
 import { useIdempotencyKey } from "../../lib/idempotency";
-import { checkAmountInput, formatMoney, normalizeAmountInput } from "../../lib/money";
+import { formatMoney } from "../../lib/money";
 import { accountLabel, maskNumber } from "../accounts/AccountCard";
-import { payeeItems } from "./Payees";
-import { useMoneyMoved, useOpenAccounts } from "./useAccounts";
+import { type Recipient, RecipientPicker, recipientOf } from "./RecipientPicker";
+import { useMoneyMoved, useOpenAccounts, usePayees } from "./useAccounts";
 
 type Step = "edit" | "review" | "done";
 
-/** TransferFlow sends money: edit → review → result, with one Idempotency-Key per submission. */
+/**
+ * TransferFlow sends money: edit → review → result, with one
+ * Idempotency-Key per submission. The review names the recipient: your own
+ * account or payee by the name you gave it, and anyone else by the masked
+ * name the bank has for the number (Confirmation of Payee).
+ */
 export function TransferFlow() {
   const api = useApi();
   const { accounts, isPending } = useOpenAccounts();
-  const payees = useQuery({ queryKey: ["payees"], queryFn: api.payees });
+  const { payees } = usePayees();
   const moved = useMoneyMoved();
   const idem = useIdempotencyKey();
+  const [params] = useSearchParams();
   const [step, setStep] = useState<Step>("edit");
-  const [fromID, setFromID] = useState("");
-  const [payeeID, setPayeeID] = useState("");
-  const [toNumber, setToNumber] = useState("");
+  const [fromID, setFromID] = useState(params.get("from") ?? "");
+  const [choice, setChoice] = useState("new");
+  const [typed, setTyped] = useState("");
   const [amount, setAmount] = useState("");
   const [description, setDescription] = useState("");
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
+  const [showAmountErrors, setShowAmountErrors] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<Transfer | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [holder, setHolder] = useState<Holder | null>(null);
+  const [holderUnknown, setHolderUnknown] = useState(false);
+  const [sent, setSent] = useState<{ transfer: Transfer; to: Recipient; holder: Holder | null } | null>(null);
   const headRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
-    if (!fromID && accounts[0]) setFromID(accounts[0].id);
+    if (!accounts.some((a) => a.id === fromID) && accounts[0]) setFromID((accounts.find((a) => a.status === "active") ?? accounts[0]).id);
   }, [accounts, fromID]);
   useEffect(() => {
-    headRef.current?.focus();
+    if (step !== "edit") headRef.current?.focus();
   }, [step]);
 
   const from = accounts.find((a) => a.id === fromID);
-  const payeeList = payeeItems(payees.data);
-  const payee = payeeList.find((p) => p.id === payeeID);
-  const recipientNumber = payee ? payee.account_number : toNumber.replace(/\s/g, "");
+  const to = recipientOf(choice, typed, accounts, payees);
+  const currency = from?.currency ?? "USD";
+  const parsed = readAmount(amount, currency);
   const body = {
     from_account_id: fromID,
-    to_account_number: recipientNumber,
-    amount: normalizeAmountInput(amount),
+    to_account_number: to.number,
+    amount: parsed.ok ? parsed.value : "",
     ...(description.trim() ? { description: description.trim() } : {}),
   };
 
-  function review(e: FormEvent) {
+  async function review(e: FormEvent) {
     e.preventDefault();
+    if (checking) return;
     setError(null);
+    setShowAmountErrors(true);
     const errs: Record<string, string> = {};
     if (!from) errs.from_account_id = "Choose an account to send from.";
-    if (!/^\d{12}$/.test(recipientNumber)) errs.to_account_number = "Enter the 12-digit account number.";
-    const bad = from ? checkAmountInput(amount, from.currency) : null;
-    if (bad) errs.amount = bad;
+    const numberProblem = accountNumberProblem(to.number);
+    if (numberProblem) errs.to_account_number = numberProblem;
+    if (from && to.number === from.number) errs.to_account_number = "That is the account you are sending from. Choose another recipient.";
+    if (!parsed.ok) errs.amount = parsed.error;
     setLocalErrors(errs);
-    if (Object.keys(errs).length === 0) setStep("review");
+    if (Object.keys(errs).length > 0) return;
+    setHolder(null);
+    setHolderUnknown(false);
+    if (to.kind !== "own") {
+      setChecking(true);
+      try {
+        const res = await api.lookupRecipient(to.number);
+        if (from && res.recipient.currency !== from.currency) {
+          setLocalErrors({
+            to_account_number: `This account holds ${res.recipient.currency}, and ${from.name} holds ${from.currency}. Send from a ${res.recipient.currency} account, or choose another recipient.`,
+          });
+          return;
+        }
+        setHolder(res.recipient);
+      } catch (err) {
+        if (err instanceof ApiError && (err.code === "recipient_not_found" || err.code === "validation_failed")) {
+          setLocalErrors({ to_account_number: err.fields.account_number ?? err.detail });
+          return;
+        }
+        // The name check is a help, not a gate: if it can't run now, say so on the review.
+        setHolderUnknown(true);
+      } finally {
+        setChecking(false);
+      }
+    } else {
+      const own = accounts.find((a) => a.number === to.number);
+      if (from && own && own.currency !== from.currency) {
+        setLocalErrors({ to_account_number: `${own.name} holds ${own.currency}; you can only send ${from.currency} to a ${from.currency} account.` });
+        return;
+      }
+    }
+    setStep("review");
   }
 
   async function send() {
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
       const res = await api.transfer(body, idem.keyFor(body));
       idem.done();
-      setResult(res.transfer);
+      setSent({ transfer: res.transfer, to, holder });
       setStep("done");
       moved();
     } catch (err) {
@@ -87,20 +134,22 @@ export function TransferFlow() {
     setStep("edit");
     setAmount("");
     setDescription("");
-    setResult(null);
-    setError(null);
+    setShowAmountErrors(false);
+    setSent(null);
   }
 
-  if (isPending) return <Loading />;
+  if (isPending) return <Skeleton lines={4} label="Loading your accounts…" />;
   const fe = (f: string) => localErrors[f] ?? fieldError(error, f);
+  const toLine = (r: Recipient, h: Holder | null) =>
+    r.kind === "own" ? `Your ${r.name} account` : r.kind === "payee" ? r.name : (h?.name ?? "New recipient");
 
   return (
-    <section className="panel narrow" aria-labelledby="xfer-h">
+    <section className="panel narrow flow" aria-labelledby="xfer-h">
       <h2 id="xfer-h" ref={headRef} tabIndex={-1}>
         {step === "edit" ? "Send money" : step === "review" ? "Review your transfer" : "Money sent"}
       </h2>
       {step === "edit" && (
-        <form onSubmit={review} noValidate>
+        <form onSubmit={(e) => void review(e)} noValidate>
           <SelectField label="From" value={fromID} onChange={(e) => setFromID(e.target.value)} error={fe("from_account_id")}>
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
@@ -108,43 +157,27 @@ export function TransferFlow() {
               </option>
             ))}
           </SelectField>
-          <SelectField label="To" value={payeeID} onChange={(e) => setPayeeID(e.target.value)}>
-            <option value="">Enter an account number</option>
-            {payeeList.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({maskNumber(p.account_number)})
-              </option>
-            ))}
-          </SelectField>
-          {!payee && (
-            <Field
-              label="Recipient account number"
-              inputMode="numeric"
-              autoComplete="off"
-              maxLength={14}
-              value={toNumber}
-              onChange={(e) => setToNumber(e.target.value)}
-              error={fe("to_account_number")}
-              hint="12 digits. Any BankApp account, including your own."
-            />
-          )}
-          <Field
-            label={`Amount${from ? ` (${from.currency})` : ""}`}
-            inputMode="decimal"
-            autoComplete="off"
-            value={amount}
-            onChange={(e) => setAmount(e.target.value)}
-            error={fe("amount")}
+          <RecipientPicker
+            choice={choice}
+            onChoice={setChoice}
+            typed={typed}
+            onTyped={setTyped}
+            accounts={accounts}
+            payees={payees}
+            fromID={fromID}
+            error={fe("to_account_number")}
           />
+          <MoneyField currency={currency} value={amount} onChange={setAmount} verb="You send" showErrors={showAmountErrors} error={fe("amount")} />
           <Field label="Note (optional)" value={description} maxLength={140} onChange={(e) => setDescription(e.target.value)} error={fe("description")} />
           <ErrorNote error={error} fieldsShown={["from_account_id", "to_account_number", "amount", "description"]} />
-          <button type="submit" className="btn btn-primary btn-block">
-            Review
+          <button type="submit" className="btn btn-primary btn-block" disabled={checking}>
+            {checking ? "Checking the recipient…" : "Review"}
           </button>
         </form>
       )}
       {step === "review" && from && (
         <div className="review">
+          <p className="review-amount">{formatMoney(body.amount, currency)}</p>
           <dl className="review-list">
             <div>
               <dt>From</dt>
@@ -152,11 +185,13 @@ export function TransferFlow() {
             </div>
             <div>
               <dt>To</dt>
-              <dd>{payee ? `${payee.name} · ${payee.account_number}` : recipientNumber}</dd>
-            </div>
-            <div>
-              <dt>Amount</dt>
-              <dd className="review-amount">{formatMoney(body.amount, from.currency)}</dd>
+              <dd data-testid="review-recipient">
+                <strong>{toLine(to, holder)}</strong>
+                <span className="muted block">
+                  {to.kind === "payee" && holder ? `Account holder: ${holder.name} · ` : ""}
+                  Account {maskNumber(to.number)}
+                </span>
+              </dd>
             </div>
             {body.description && (
               <div>
@@ -164,11 +199,27 @@ export function TransferFlow() {
                 <dd>{body.description}</dd>
               </div>
             )}
+            <div>
+              <dt>Arrives</dt>
+              <dd>Instantly</dd>
+            </div>
           </dl>
+          {holder && to.kind !== "own" && (
+            <p className="note note-success">
+              <CircleCheck aria-hidden="true" className="note-icon" />
+              <span>{`The bank confirms this account belongs to ${holder.name}${holder.name.endsWith(".") ? "" : "."}`}</span>
+            </p>
+          )}
+          {holderUnknown && (
+            <p className="note note-info">
+              <Info aria-hidden="true" className="note-icon" />
+              <span>We couldn't check the name on this account right now. Make sure the number is right before you send.</span>
+            </p>
+          )}
           <ErrorNote error={error} />
           <div className="row-actions">
             <button type="button" className="btn btn-primary" onClick={() => void send()} disabled={busy}>
-              {busy ? "Sending…" : `Send ${formatMoney(body.amount, from.currency)}`}
+              {busy ? "Sending…" : `Send ${formatMoney(body.amount, currency)}`}
             </button>
             <button type="button" className="btn" onClick={() => setStep("edit")} disabled={busy}>
               Edit
@@ -176,20 +227,23 @@ export function TransferFlow() {
           </div>
         </div>
       )}
-      {step === "done" && result && (
+      {step === "done" && sent && (
         <div className="result" role="status">
+          <span className="result-icon" aria-hidden="true">
+            <CircleCheck />
+          </span>
           <p className="result-amount">
-            <Money amount={result.amount} currency={result.currency} /> sent
+            <Money amount={sent.transfer.amount} currency={sent.transfer.currency} /> sent
           </p>
           <p>
-            To account {result.to_account_number ?? recipientNumber} on {formatDateTime(result.created_at)}. Reference{" "}
-            <span className="mono">{result.id.slice(0, 8)}</span>.
+            To {toLine(sent.to, sent.holder)} ({maskNumber(sent.transfer.to_account_number ?? sent.to.number)}) on {formatDateTime(sent.transfer.created_at)}.
+            Reference <span className="mono">{sent.transfer.id.slice(0, 8)}</span>.
           </p>
           <div className="row-actions">
             <button type="button" className="btn btn-primary" onClick={restart}>
               Send more money
             </button>
-            <Link className="btn" to={`/accounts/${result.from_account_id ?? from?.id ?? ""}`}>
+            <Link className="btn" to={`/accounts/${sent.transfer.from_account_id ?? from?.id ?? ""}`}>
               View account
             </Link>
           </div>
