@@ -51,23 +51,7 @@ type HistoryInput struct {
 func History(ctx context.Context, mkt Quoter, in HistoryInput) ([]ValuePoint, error) {
 	step := in.Range.Interval()
 	from := in.Now.Add(-in.Range.Span())
-	// The line starts where the portfolio does: at its first cash or order
-	// when that is inside the range (a chart of zeros before the first
-	// deposit says nothing), with a point at that moment.
-	start := from
-	if first, ok := firstActivity(in); ok && first.After(from) {
-		start = first
-	}
-	var times []time.Time
-	if start.After(from) && start.Before(in.Now) {
-		times = append(times, start)
-	}
-	for t := from.Truncate(step).Add(step); t.Before(in.Now); t = t.Add(step) {
-		if t.After(start) {
-			times = append(times, t)
-		}
-	}
-	times = append(times, in.Now)
+	times := historyTimes(in, from, step)
 
 	prices := map[string][]market.Point{}
 	symCur := map[string]ledger.Currency{}
@@ -107,32 +91,66 @@ func History(ctx context.Context, mkt Quoter, in HistoryInput) ([]ValuePoint, er
 			}
 			v += c
 		}
-		for sym, q := range qty {
-			if q.Sign() == 0 {
-				continue
-			}
-			pts := prices[sym]
-			price, ok := market.PointAt(pts, t)
-			if !ok && len(pts) > 0 {
-				price = pts[0].Price // bought before the range's first point
-			}
-			sc := symCur[sym]
-			if sc == "" {
-				sc = in.Currency
-			}
-			mv, ok := toMinor(q.Mul(price), sc)
-			if !ok {
-				return nil, fmt.Errorf("invest: value of %s overflows", sym)
-			}
-			mv, err := in.Convert.in(ctx, ledger.Amount{Minor: mv, Currency: sc}, in.Currency)
-			if err != nil {
-				return nil, err
-			}
-			v += mv
+		hv, err := holdingsAt(ctx, in, prices, symCur, qty, t)
+		if err != nil {
+			return nil, err
 		}
+		v += hv
 		out = append(out, ValuePoint{T: t, Value: v})
 	}
 	return out, nil
+}
+
+// historyTimes are the instants History values: the line starts where the
+// portfolio does — at its first cash or order when that is inside the range
+// (a chart of zeros before the first deposit says nothing), with a point at
+// that moment — then every multiple of step after it, then now.
+func historyTimes(in HistoryInput, from time.Time, step time.Duration) []time.Time {
+	start := from
+	if first, ok := firstActivity(in); ok && first.After(from) {
+		start = first
+	}
+	var times []time.Time
+	if start.After(from) && start.Before(in.Now) {
+		times = append(times, start)
+	}
+	for t := from.Truncate(step).Add(step); t.Before(in.Now); t = t.Add(step) {
+		if t.After(start) {
+			times = append(times, t)
+		}
+	}
+	return append(times, in.Now)
+}
+
+// holdingsAt values the quantities held at t in in.Currency, each symbol at
+// its history point in effect then.
+func holdingsAt(ctx context.Context, in HistoryInput, prices map[string][]market.Point, symCur map[string]ledger.Currency,
+	qty map[string]decimal.Decimal, t time.Time) (int64, error) {
+	var v int64
+	for sym, q := range qty {
+		if q.Sign() == 0 {
+			continue
+		}
+		pts := prices[sym]
+		price, ok := market.PointAt(pts, t)
+		if !ok && len(pts) > 0 {
+			price = pts[0].Price // bought before the range's first point
+		}
+		sc := symCur[sym]
+		if sc == "" {
+			sc = in.Currency
+		}
+		mv, ok := toMinor(q.Mul(price), sc)
+		if !ok {
+			return 0, fmt.Errorf("invest: value of %s overflows", sym)
+		}
+		mv, err := in.Convert.in(ctx, ledger.Amount{Minor: mv, Currency: sc}, in.Currency)
+		if err != nil {
+			return 0, err
+		}
+		v += mv
+	}
+	return v, nil
 }
 
 // firstActivity is the time of the portfolio's first cash change or order.

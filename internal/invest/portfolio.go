@@ -159,33 +159,12 @@ func ValueWithOrders(ctx context.Context, mkt Quoter, conv Converter, cur ledger
 		return p, fmt.Errorf("invest: quotes: %w", err)
 	}
 	for _, s := range symbols {
-		pos, q := bySymbol[s], quotes[s]
-		qc, cc := ledger.Currency(q.Currency), costCur[s]
-		if qc == "" {
-			qc = cc
-		}
-		pos.Price = q.Price
-		pos.AverageCost = Holding{Quantity: pos.Quantity, CostBasis: pos.CostBasis}.AverageCost(cc)
-		mv, ok := toMinor(pos.Quantity.Mul(q.Price), qc)
-		dc, ok2 := dayChange(pos.Quantity, mv, q, orders, qc)
-		if !ok || !ok2 {
-			return p, fmt.Errorf("invest: value of %s overflows", s)
-		}
-		var err error
-		if mv, err = conv.in(ctx, ledger.Amount{Minor: mv, Currency: qc}, cur); err != nil {
+		pos := bySymbol[s]
+		if err := valuePosition(ctx, conv, cur, pos, quotes[s], costCur[s], orders); err != nil {
 			return p, err
 		}
-		if dc, err = conv.in(ctx, ledger.Amount{Minor: dc, Currency: qc}, cur); err != nil {
-			return p, err
-		}
-		if pos.CostBasis, err = conv.in(ctx, ledger.Amount{Minor: pos.CostBasis, Currency: cc}, cur); err != nil {
-			return p, err
-		}
-		pos.DayChange = dc
-		pos.MarketValue, pos.UnrealizedPL = mv, mv-pos.CostBasis
-		pos.UnrealizedPLPercent = percent(pos.UnrealizedPL, pos.CostBasis)
-		p.TotalValue += mv
-		p.DayChange += dc
+		p.TotalValue += pos.MarketValue
+		p.DayChange += pos.DayChange
 	}
 	for _, s := range symbols {
 		pos := bySymbol[s]
@@ -245,4 +224,35 @@ func dayChange(qty decimal.Decimal, mvNow int64, q market.Quote, orders []Order,
 		return 0, false
 	}
 	return mvNow - before + flows, true
+}
+
+// valuePosition prices pos at q (in the quote's currency, or cc, the cost
+// basis's, when the quote names none) and converts its value, day change
+// and cost basis to cur.
+func valuePosition(ctx context.Context, conv Converter, cur ledger.Currency, pos *Position, q market.Quote, cc ledger.Currency, orders []Order) error {
+	qc := ledger.Currency(q.Currency)
+	if qc == "" {
+		qc = cc
+	}
+	pos.Price = q.Price
+	pos.AverageCost = Holding{Quantity: pos.Quantity, CostBasis: pos.CostBasis}.AverageCost(cc)
+	mv, ok := toMinor(pos.Quantity.Mul(q.Price), qc)
+	dc, ok2 := dayChange(pos.Quantity, mv, q, orders, qc)
+	if !ok || !ok2 {
+		return fmt.Errorf("invest: value of %s overflows", pos.Symbol)
+	}
+	var err error
+	if mv, err = conv.in(ctx, ledger.Amount{Minor: mv, Currency: qc}, cur); err != nil {
+		return err
+	}
+	if dc, err = conv.in(ctx, ledger.Amount{Minor: dc, Currency: qc}, cur); err != nil {
+		return err
+	}
+	if pos.CostBasis, err = conv.in(ctx, ledger.Amount{Minor: pos.CostBasis, Currency: cc}, cur); err != nil {
+		return err
+	}
+	pos.DayChange = dc
+	pos.MarketValue, pos.UnrealizedPL = mv, mv-pos.CostBasis
+	pos.UnrealizedPLPercent = percent(pos.UnrealizedPL, pos.CostBasis)
+	return nil
 }
