@@ -37,6 +37,7 @@ const usage = `usage: bankapp <command>
   seed --demo                             create demo customers with history (idempotent)
   admin create --email E --password P     create an admin, or promote an existing user
   ledger verify                           re-derive every balance; exit 1 on any broken invariant
+  ledger fx                               the bank's currency exposure: FX position accounts, in USD at mid
   jobs status | dead | requeue ID         the background job queue: counts, dead letters, requeue one
   healthcheck [URL]                       GET /healthz (for container health checks)
   version                                 print the version

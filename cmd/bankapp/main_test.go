@@ -32,6 +32,12 @@ func TestSeedDemoIsIdempotentAndBalanced(t *testing.T) {
 		t.Fatalf("verify after seed: %v\n%s", err, out)
 	}
 	before := out
+	// The bank's currency exposure: no exchange yet, so every position is flat.
+	out, err = runCmd(t, env, "ledger", "fx")
+	if err != nil || strings.Count(out, "0.00") < 6 || !strings.Contains(out, "EUR") || !strings.Contains(out, "GBP") ||
+		!strings.Contains(out, "net, in USD at mid: 0.00 (rates simulated") {
+		t.Fatalf("ledger fx: %v\n%s", err, out)
+	}
 	out, err = runCmd(t, env, "seed", "--demo")
 	if err != nil || !strings.Contains(out, "already present") {
 		t.Fatalf("second seed: %v\n%s", err, out)

@@ -8,9 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bankapp/bankapp/internal/api"
 	"github.com/bankapp/bankapp/internal/app"
@@ -18,7 +20,9 @@ import (
 	"github.com/bankapp/bankapp/internal/awsconfig"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/config"
+	"github.com/bankapp/bankapp/internal/features"
 	"github.com/bankapp/bankapp/internal/jobs"
+	"github.com/bankapp/bankapp/internal/mail"
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/telemetry"
@@ -32,27 +36,35 @@ const drainTimeout = 25 * time.Second
 // or SSM_PARAMETER_PATH is set, the settings stored in AWS, then validates
 // them all together.
 func loadConfig(getenv func(string) string) (config.Config, error) {
+	cfg, _, err := loadSettings(getenv)
+	return cfg, err
+}
+
+// loadSettings is loadConfig that also returns the getenv it read through
+// (the environment, then AWS), for the settings packages read themselves:
+// OTEL_* (telemetry.StartTracing) and FEATURE_* (features.New).
+func loadSettings(getenv func(string) string) (config.Config, func(string) string, error) {
 	if opts := awsconfig.OptionsFromEnv(getenv); opts.SecretID != "" || opts.ParameterPath != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		values, err := awsconfig.Load(ctx, opts)
 		cancel()
 		if err != nil {
-			return config.Config{}, err
+			return config.Config{}, nil, err
 		}
 		getenv = awsconfig.Getenv(getenv, values)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
-		return cfg, err
+		return cfg, nil, err
 	}
 	if len(cfg.JWTSigningKey) == 0 {
 		key, err := config.DevSigningKey(cfg.DataDir)
 		if err != nil {
-			return cfg, err
+			return cfg, nil, err
 		}
 		cfg.JWTSigningKey, cfg.JWTKeyGenerated = key, true
 	}
-	return cfg, nil
+	return cfg, getenv, nil
 }
 
 // openDB opens the database of cfg. With DATABASE_SECRET_ID the PostgreSQL
@@ -71,12 +83,26 @@ func openDB(ctx context.Context, cfg config.Config, getenv func(string) string) 
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
+	cfg, settings, err := loadSettings(getenv)
 	if err != nil {
 		return err
 	}
 	log := telemetry.NewLogger(stdout, cfg.LogLevel, cfg.LogFormat)
 	start := time.Now()
+	// Tracing first, so that its shutdown runs last: after the drain, the
+	// job runner and the database, it flushes the spans still queued.
+	tp, shutdownTracing, err := telemetry.StartTracing(ctx, settings, version, telemetry.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(sctx); err != nil {
+			log.Warn("tracing: flushing the last spans failed", "err", err)
+		}
+	}()
+	flags := features.New(settings, log)
 	db, err := openDB(ctx, cfg, getenv)
 	if err != nil {
 		return err
@@ -90,8 +116,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("migrations applied", "versions", applied)
 	}
 	reg := prometheus.NewRegistry()
-	opts, err := appOptions(ctx, cfg, db, log, reg)
+	opts, err := appOptions(ctx, cfg, db, log, reg, tp)
 	if err != nil {
+		return err
+	}
+	opts.Features = flags
+	if err := watchFlags(ctx, flags, awsconfig.OptionsFromEnv(getenv), getenv, log, features.WatchOptions{}); err != nil {
 		return err
 	}
 	svc, err := app.New(opts)
@@ -100,10 +130,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer svc.Close()
 	srv := svc.Server(opts, web.Handler())
-	runner, err := jobs.New(jobs.Options{DB: db, Logger: log, Registerer: reg, InterestBPS: cfg.SavingsInterestBPS, Blobs: opts.Blobs, Lease: cfg.JobsLease})
+	runner, err := svc.Jobs(opts, jobs.Options{InterestBPS: cfg.SavingsInterestBPS, Blobs: opts.Blobs, Lease: cfg.JobsLease,
+		TracerProvider: tp})
 	if err != nil {
 		return err
 	}
+	logMail(cfg, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
@@ -144,11 +176,24 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	return nil
 }
 
+// logMail says where email goes: in development without SMTP_URL or
+// MAIL_DRIVER, into the file outbox (each message's link is logged too).
+func logMail(cfg config.Config, log *slog.Logger) {
+	mc := cfg.MailConfig()
+	if mc.EffectiveDriver() == mail.DriverFile {
+		log.Info("email goes to the development outbox: no SMTP_URL or MAIL_DRIVER set; each message is an .eml file there and its link is logged",
+			"outbox", mc.OutboxDir, "links_from", cfg.LinkOrigin())
+		return
+	}
+	log.Info("email", "driver", mc.Summary(), "from", mc.From, "links_from", cfg.LinkOrigin())
+}
+
 // appOptions builds what the services need besides the database: market
 // data, the blob store, the token issuer.
-func appOptions(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger, reg *prometheus.Registry) (app.Options, error) {
+func appOptions(ctx context.Context, cfg config.Config, db *store.DB, log *slog.Logger, reg *prometheus.Registry, tp trace.TracerProvider) (app.Options, error) {
 	mkt, err := market.New(market.Options{Provider: cfg.MarketDataProvider, YahooBaseURL: cfg.YahooFinanceBaseURL,
-		CoinGeckoBaseURL: cfg.CoinGeckoBaseURL, CoinGeckoAPIKey: cfg.CoinGeckoAPIKey, CoinGeckoPro: cfg.CoinGeckoPro, Registerer: reg})
+		CoinGeckoBaseURL: cfg.CoinGeckoBaseURL, CoinGeckoAPIKey: cfg.CoinGeckoAPIKey, CoinGeckoPro: cfg.CoinGeckoPro, Registerer: reg,
+		TracerProvider: tp})
 	if err != nil {
 		return app.Options{}, err
 	}
@@ -160,7 +205,30 @@ func appOptions(ctx context.Context, cfg config.Config, db *store.DB, log *slog.
 	if err != nil {
 		return app.Options{}, err
 	}
-	return app.Options{Config: cfg, DB: db, Blobs: blobs, Logger: log, Registerer: reg, Tokens: tokens, Market: mkt}, nil
+	return app.Options{Config: cfg, DB: db, Blobs: blobs, Logger: log, Registerer: reg, Tokens: tokens, Market: mkt, TracerProvider: tp}, nil
+}
+
+// watchFlags re-reads the feature flags while the server runs, when they
+// live in SSM (SSM_PARAMETER_PATH): every minute and on SIGHUP, the
+// parameters under <path>/features only, with the process environment
+// (the task definition's own settings) winning as at start-up. Without
+// SSM the flags are those of start-up: a process's environment cannot
+// change. wo is features.WatchOptions{} (every minute, SIGHUP) but in tests.
+func watchFlags(ctx context.Context, flags *features.Set, aws awsconfig.Options, getenv func(string) string, log *slog.Logger,
+	wo features.WatchOptions) error {
+	if aws.ParameterPath == "" {
+		log.Info("feature flags: read at start-up only (no SSM_PARAMETER_PATH)", "flags", flags.Snapshot())
+		return nil
+	}
+	aws.SecretID = ""
+	aws.ParameterPath = path.Join(aws.ParameterPath, "features")
+	loader, err := awsconfig.NewParameters(ctx, aws)
+	if err != nil {
+		return err
+	}
+	log.Info("feature flags: re-read every minute and on SIGHUP", "path", aws.ParameterPath, "flags", flags.Snapshot())
+	go flags.Watch(ctx, features.Parameters(getenv, loader, log), wo)
+	return nil
 }
 
 // serveMetrics starts the operators' listener (METRICS_ADDR: /metrics and

@@ -16,6 +16,7 @@ import (
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 )
 
@@ -59,8 +60,11 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 func ledgerCmd(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 1 && args[0] == "fx" {
+		return ledgerFX(ctx, getenv, stdout)
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: bankapp ledger verify")
+		return errors.New("usage: bankapp ledger verify | bankapp ledger fx")
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -84,6 +88,58 @@ func ledgerCmd(ctx context.Context, args []string, getenv func(string) string, s
 		return exitCode(1)
 	}
 	fmt.Fprintln(stdout, "OK")
+	return nil
+}
+
+// ledgerFX prints the bank's currency exposure: each FX position account
+// (what customers sold the bank in that currency less what they bought
+// from it, by exchanges and orders that convert) and its value in USD at
+// the current mid-market rates (docs/fx.md "The bank's currency exposure").
+func ledgerFX(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	positions, err := db.FXPositions(ctx)
+	if err != nil {
+		return err
+	}
+	var rates *market.FXRates
+	mkt, err := market.New(market.Options{Provider: cfg.MarketDataProvider, YahooBaseURL: cfg.YahooFinanceBaseURL,
+		CoinGeckoBaseURL: cfg.CoinGeckoBaseURL, CoinGeckoAPIKey: cfg.CoinGeckoAPIKey, CoinGeckoPro: cfg.CoinGeckoPro})
+	if err == nil {
+		if r, rerr := mkt.FXRates(ctx); rerr == nil {
+			rates = &r
+		} else {
+			err = rerr
+		}
+	}
+	fmt.Fprintf(stdout, "%-8s %18s %18s %18s %11s %16s\n", "currency", "position", "customers sold", "customers bought", "conversions", "in USD at mid")
+	var net int64
+	for _, p := range positions {
+		usd := "-"
+		if rates != nil {
+			v, verr := bank.ValueIn(*rates, ledger.Amount{Minor: p.Balance, Currency: p.Currency}, ledger.USD)
+			if verr != nil {
+				return verr
+			}
+			net += v
+			usd = ledger.FormatMinor(v, 2)
+		}
+		d := p.Currency.Digits()
+		fmt.Fprintf(stdout, "%-8s %18s %18s %18s %11d %16s\n", p.Currency, ledger.FormatMinor(p.Balance, d), ledger.FormatMinor(p.Bought, d),
+			ledger.FormatMinor(p.Sold, d), p.Count, usd)
+	}
+	if rates == nil {
+		fmt.Fprintf(stdout, "no exchange rates (%v): positions are shown in their own currencies only\n", err)
+		return nil
+	}
+	fmt.Fprintf(stdout, "net, in USD at mid: %s (rates %s as of %s)\n", ledger.FormatMinor(net, 2), rates.Source, rates.AsOf.Format(time.RFC3339))
 	return nil
 }
 

@@ -61,10 +61,11 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 }
 
 type loginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-	TOTPCode string `json:"totp_code"`
-	Session  string `json:"session"`
+	Email        string `json:"email"`
+	Password     string `json:"password"`
+	TOTPCode     string `json:"totp_code"`
+	RecoveryCode string `json:"recovery_code"`
+	Session      string `json:"session"`
 }
 
 func (q *loginRequest) Validate() error {
@@ -79,6 +80,15 @@ func (q *loginRequest) Validate() error {
 	if q.Session != "" && q.Session != "cookie" && q.Session != "token" {
 		fe = append(fe, FieldError{"session", `must be "cookie" or "token"`})
 	}
+	if q.TOTPCode != "" && q.RecoveryCode != "" {
+		fe = append(fe, FieldError{"recovery_code", "send either totp_code or recovery_code, not both"})
+	}
+	if len(q.TOTPCode) > 64 {
+		fe = append(fe, FieldError{"totp_code", "must be the 6-digit code from your authenticator app"})
+	}
+	if len(q.RecoveryCode) > 64 {
+		fe = append(fe, FieldError{"recovery_code", "must be one of your recovery codes"})
+	}
 	if len(fe) > 0 {
 		return validation(fe...)
 	}
@@ -91,10 +101,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cookie := req.Session == "cookie"
+	var device string
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		device = c.Value
+	}
 	in, err := s.auth.Login(r.Context(), s.caller(r), auth.Credentials{Email: req.Email, Password: req.Password,
-		TOTPCode: req.TOTPCode, Cookie: cookie})
+		TOTPCode: req.TOTPCode, RecoveryCode: req.RecoveryCode, Cookie: cookie, Device: device})
 	if err != nil {
 		return hashErr(err)
+	}
+	if in.DeviceCookie != "" {
+		s.setDeviceCookie(w, in.DeviceCookie)
 	}
 	uv := viewUser(in.User)
 	return s.writeTokens(w, in, cookie, &uv)
@@ -126,6 +143,16 @@ const RefreshCookie = "__Host-bankapp_refresh"
 func (s *Server) setRefreshCookie(w http.ResponseWriter, token string, expires, now time.Time) {
 	http.SetCookie(w, &http.Cookie{Name: RefreshCookie, Value: token, Path: "/", Expires: expires,
 		MaxAge: max(int(expires.Sub(now).Seconds()), 1), HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+}
+
+// DeviceCookie names a browser for the new-device notice: a random id and
+// its MAC, set at a browser (cookie-mode) sign-in and renewed at each; auth
+// decides what it means. HttpOnly, so no script reads it.
+const DeviceCookie = "__Host-bankapp_device"
+
+func (s *Server) setDeviceCookie(w http.ResponseWriter, value string) {
+	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: value, Path: "/", MaxAge: int(auth.DeviceCookieMaxAge.Seconds()),
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
 }
 
 func (s *Server) clearRefreshCookie(w http.ResponseWriter) {

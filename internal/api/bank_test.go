@@ -460,11 +460,15 @@ func TestDoubleSpendHTTP(t *testing.T) {
 	})
 }
 
-// TestBankUnderLoad is the bank test over HTTP on PostgreSQL: 6 customers,
-// 24 concurrent clients doing random transfers for 10 s, retrying with the
-// same idempotency key when a request fails in transit or is in progress.
-// Afterwards money is conserved, no balance is negative, every acknowledged
-// transfer is in the ledger exactly once, and ledger verify passes.
+// TestBankUnderLoad is the bank test over HTTP on PostgreSQL: 6 customers
+// with a USD and a EUR account, 24 concurrent clients doing random
+// transfers and currency exchanges (quote, then exchange) for 10 s,
+// retrying with the same idempotency key when a request fails in transit
+// or is in progress. Afterwards money is conserved per currency (what was
+// deposited, less what customers sold, plus what they bought; the bank's
+// position accounts hold the difference), no balance is negative, every
+// acknowledged transfer and exchange is in the ledger exactly once, and
+// ledger verify passes.
 func TestBankUnderLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long test")
@@ -474,18 +478,74 @@ func TestBankUnderLoad(t *testing.T) {
 	type cust struct {
 		u       *user
 		id, num string
+		eur     string
 	}
 	var cs []cust
 	for i := 0; i < 6; i++ {
 		u := e.signUp(fmt.Sprintf("Customer%d", i))
 		id, num := e.firstAccount(u)
 		e.depositTo(u, id, "5000")
-		cs = append(cs, cust{u, id, num})
+		eur := e.fxAccount(u, "savings", "EUR")
+		e.depositTo(u, eur, "5000")
+		cs = append(cs, cust{u, id, num, eur})
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	var mu sync.Mutex
 	acked := map[string]string{} // transfer id → idempotency key
+	// Net change of customer money per currency by acknowledged exchanges.
+	exchanged := map[ledger.Currency]int64{}
+	exchanges := map[string]bool{}
 	var replays, refusals atomic.Int64
+	// exchange sells a random amount of one of c's currencies for the other
+	// and records what an acknowledged exchange moved.
+	exchange := func(r *rand.Rand, c cust) {
+		from, to := c.id, c.eur
+		if r.IntN(2) == 0 {
+			from, to = to, from
+		}
+		q := e.do(req{Method: "POST", Path: "/api/v1/fx/quotes", Token: c.u.Token, Body: map[string]any{"from_account_id": from, "to_account_id": to,
+			"sell_amount": fmt.Sprintf("%d.%02d", r.IntN(300), r.IntN(100)+1)}})
+		if q.Status == 422 {
+			refusals.Add(1) // insufficient funds, or an amount that buys nothing
+			return
+		}
+		if q.Status != 201 {
+			t.Errorf("quote: %d %s", q.Status, q.Body)
+			return
+		}
+		key := uuid.NewString()
+		for attempt := 0; attempt < 20; attempt++ {
+			resp := e.fxExchangeRaw(c.u, quoteOf(t, q)["id"].(string), key)
+			if resp.Status == 409 && resp.JSON(t)["code"] == "idempotency_key_in_progress" {
+				time.Sleep(5 * time.Millisecond)
+				continue
+			}
+			switch resp.Status {
+			case 201:
+				x := resp.JSON(t)["exchange"].(map[string]any)
+				mu.Lock()
+				if exchanges[x["id"].(string)] {
+					t.Errorf("exchange %s acknowledged twice", x["id"])
+				}
+				exchanges[x["id"].(string)] = true
+				exchanged[ledger.Currency(x["sell_currency"].(string))] -= minor(t, x["sell_amount"])
+				exchanged[ledger.Currency(x["buy_currency"].(string))] += minor(t, x["buy_amount"])
+				mu.Unlock()
+				if r.IntN(4) == 0 {
+					again := e.fxExchangeRaw(c.u, quoteOf(t, q)["id"].(string), key)
+					if again.Status != 201 || again.Header.Get("Idempotent-Replayed") != "true" || again.JSON(t)["exchange"].(map[string]any)["id"] != x["id"] {
+						t.Errorf("replay of exchange %s: %d %s", x["id"], again.Status, again.Body)
+					}
+					replays.Add(1)
+				}
+			case 422:
+				refusals.Add(1)
+			default:
+				t.Errorf("exchange: %d %s", resp.Status, resp.Body)
+			}
+			return
+		}
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < 24; w++ {
 		wg.Add(1)
@@ -493,6 +553,10 @@ func TestBankUnderLoad(t *testing.T) {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(seed, 7))
 			for time.Now().Before(deadline) {
+				if r.IntN(3) == 0 {
+					exchange(r, cs[r.IntN(len(cs))])
+					continue
+				}
 				from, to := cs[r.IntN(len(cs))], cs[r.IntN(len(cs))]
 				if from.id == to.id {
 					continue
@@ -534,12 +598,26 @@ func TestBankUnderLoad(t *testing.T) {
 	}
 	wg.Wait()
 	ctx := context.Background()
-	total, err := db.TotalBalance(ctx, ledger.USD, true)
-	if err != nil || total != 6*5000_00 {
-		t.Fatalf("customer money = %d, %v; want %d", total, err, 6*5000_00)
+	positions, err := db.FXPositions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cur := range []ledger.Currency{ledger.USD, ledger.EUR} {
+		total, err := db.TotalBalance(ctx, cur, true)
+		if want := 6*5000_00 + exchanged[cur]; err != nil || total != want {
+			t.Fatalf("customer %s = %d, %v; want %d deposited %+d exchanged", cur, total, err, 6*5000_00, exchanged[cur])
+		}
+		for _, p := range positions {
+			if p.Currency == cur && p.Balance != -exchanged[cur] {
+				t.Fatalf("the bank's %s position is %d, want %d", cur, p.Balance, -exchanged[cur])
+			}
+		}
+		if all, err := db.TotalBalance(ctx, cur, false); err != nil || all != 0 {
+			t.Fatalf("every %s account together = %d, %v; want 0", cur, all, err)
+		}
 	}
 	for _, c := range cs {
-		if strings.HasPrefix(e.balanceOf(c.u, c.id), "-") {
+		if strings.HasPrefix(e.balanceOf(c.u, c.id), "-") || strings.HasPrefix(e.balanceOf(c.u, c.eur), "-") {
 			t.Fatal("a balance went negative")
 		}
 	}
@@ -547,13 +625,16 @@ func TestBankUnderLoad(t *testing.T) {
 	if err != nil || !rep.OK {
 		t.Fatalf("verify: %+v %v", rep, err)
 	}
-	if want := len(acked) + 6; rep.TransfersChecked != want {
-		t.Fatalf("ledger has %d transfers, acknowledged %d + 6 deposits", rep.TransfersChecked, len(acked))
+	if want := len(acked) + len(exchanges) + 12; rep.TransfersChecked != want {
+		t.Fatalf("ledger has %d transfers, acknowledged %d transfers + %d exchanges + 12 deposits", rep.TransfersChecked, len(acked), len(exchanges))
 	}
 	// The invariants above hold trivially if nothing moved (every attempt
 	// refused as in progress, say): demand real traffic.
 	if len(acked) < 24 {
 		t.Fatalf("only %d transfers acknowledged by 24 workers in 10 s: the load did not happen", len(acked))
 	}
-	t.Logf("%d transfers acknowledged, %d replays, %d refused for funds", len(acked), replays.Load(), refusals.Load())
+	if len(exchanges) == 0 {
+		t.Fatal("no exchange was acknowledged")
+	}
+	t.Logf("%d transfers and %d exchanges acknowledged, %d replays, %d refused", len(acked), len(exchanges), replays.Load(), refusals.Load())
 }

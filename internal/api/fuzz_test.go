@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/store/storetest"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // newTBServer is the API on a fresh SQLite database for fuzzing and
@@ -56,7 +56,7 @@ func newTBServer(tb testing.TB, now func() time.Time) *api.Server {
 		tb.Fatal(err)
 	}
 	return serverOf(tb, app.Options{Config: cfg, DB: db, Tokens: tokens, Registerer: prometheus.NewRegistry(), Market: mkt, Blobs: blobs,
-		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Now: now})
+		Logger: telemetry.NewLogger(io.Discard, "info", "json"), Now: now, TracerProvider: benchTracer(tb)})
 }
 
 // serve runs one request through the handler, in memory.

@@ -45,6 +45,10 @@ type env struct {
 	clock *clock
 	cfg   config.Config
 	reg   *prometheus.Registry
+	// svc and opts built the server (a test that runs jobs builds the
+	// runner from them: svc.Jobs).
+	svc  *app.Services
+	opts app.Options
 }
 
 // metrics is what the metrics listener (METRICS_ADDR) serves for this
@@ -104,21 +108,28 @@ func newEnvDeps(t testing.TB, db *store.DB, deps func(*app.Options), opts ...env
 	if deps != nil {
 		deps(&o)
 	}
-	srv := httptest.NewServer(serverOf(t, o))
+	svc := servicesOf(t, o)
+	srv := httptest.NewServer(svc.Server(o, nil))
 	t.Cleanup(srv.Close)
-	return &env{t: t, db: db, srv: srv, clock: clk, cfg: cfg, reg: reg}
+	return &env{t: t, db: db, srv: srv, clock: clk, cfg: cfg, reg: reg, svc: svc, opts: o}
 }
 
 // serverOf builds the services and the HTTP server over them, stopped when
 // the test ends.
 func serverOf(t testing.TB, o app.Options) *api.Server {
 	t.Helper()
+	return servicesOf(t, o).Server(o, nil)
+}
+
+// servicesOf builds the services, stopped when the test ends.
+func servicesOf(t testing.TB, o app.Options) *app.Services {
+	t.Helper()
 	svc, err := app.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(svc.Close)
-	return svc.Server(o, nil)
+	return svc
 }
 
 // eachEngine runs fn against a fresh server on SQLite and on PostgreSQL.

@@ -72,7 +72,7 @@ func historyFilter(r *http.Request) (bank.HistoryFilter, error) {
 	}
 	if k := q.Get("type"); k != "" {
 		if !bank.ValidEntryKind(k) {
-			return f, invalidParam("type", "must be one of deposit, withdrawal, transfer_in, transfer_out, trade_buy, trade_sell, fee, interest")
+			return f, invalidParam("type", "must be one of deposit, withdrawal, transfer_in, transfer_out, trade_buy, trade_sell, fee, interest, exchange_out, exchange_in")
 		}
 		f.Kind = k
 	}

@@ -18,12 +18,16 @@ func (s *Server) getMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 type patchMeRequest struct {
-	FullName *string `json:"full_name"`
+	FullName     *string `json:"full_name"`
+	BaseCurrency *string `json:"base_currency"`
 }
 
 func (q *patchMeRequest) Validate() error {
+	if q.FullName == nil && q.BaseCurrency == nil {
+		return validation(FieldError{"full_name", "send full_name, base_currency or both"})
+	}
 	if q.FullName == nil {
-		return validation(FieldError{"full_name", "Enter your full name."})
+		return nil
 	}
 	n := strings.TrimSpace(*q.FullName)
 	if c := utf8.RuneCountInString(n); c < 1 || c > 100 || strings.ContainsAny(n, "\x00\r\n\t") {
@@ -38,8 +42,12 @@ func (s *Server) patchMe(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.auth.SetName(r.Context(), s.caller(r), *req.FullName)
+	u, err := s.auth.UpdateProfile(r.Context(), s.caller(r), auth.Profile{FullName: req.FullName, BaseCurrency: req.BaseCurrency})
 	if err != nil {
+		var ae *auth.Error
+		if errors.As(err, &ae) && ae.Code == "validation_failed" {
+			return validation(FieldError{ae.Field, ae.Msg})
+		}
 		return err
 	}
 	return encode(w, http.StatusOK, map[string]any{"user": viewUser(u)})

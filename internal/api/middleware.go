@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 type ctxKey int
@@ -173,6 +175,9 @@ type logUser struct{ id string }
 
 // observe writes the access log line and the request metrics. It logs the
 // route pattern, never the raw path's query, a token, a password or a body.
+// The line is logged with the request's context, so with tracing on it
+// carries the request span's trace_id and span_id (telemetry.WithTrace),
+// sampled or not.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -180,6 +185,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		lu := &logUser{}
 		r = r.WithContext(context.WithValue(r.Context(), keyLogUser, lu))
 		next.ServeHTTP(sw, r)
+		telemetry.RouteSpan(r) // the span's name: "POST /api/v1/transfers", never the raw path
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}

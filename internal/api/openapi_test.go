@@ -142,7 +142,7 @@ func checkOperation(t *testing.T, name string, op *openapi3.Operation) {
 			}
 		}
 	}
-	moneyMoving := slices.Contains([]string{"POST /api/v1/deposits", "POST /api/v1/withdrawals", "POST /api/v1/transfers", "POST /api/v1/orders"}, name)
+	moneyMoving := slices.Contains([]string{"POST /api/v1/deposits", "POST /api/v1/withdrawals", "POST /api/v1/transfers", "POST /api/v1/orders", "POST /api/v1/fx/exchanges"}, name)
 	hasKey := false
 	for _, p := range op.Parameters {
 		if p.Value.In == "header" && p.Value.Name == "Idempotency-Key" {

@@ -81,12 +81,36 @@ type orderView struct {
 	Currency  string `json:"currency"`
 	Status    string `json:"status"`
 	CreatedAt string `json:"created_at"`
+	// FX is set when the order converted: a EUR or GBP brokerage account
+	// trading a USD instrument.
+	FX *orderFXView `json:"fx,omitempty"`
+}
+
+// orderFXView is an order's conversion: the contract's {rate,
+// sell_currency, sell_amount} and the other side, the mid-market rate and
+// the fee. A buy sells the account's currency for the total; a sell sells
+// the total for the account's currency.
+type orderFXView struct {
+	Rate         string `json:"rate"`
+	SellCurrency string `json:"sell_currency"`
+	SellAmount   string `json:"sell_amount"`
+	BuyCurrency  string `json:"buy_currency"`
+	BuyAmount    string `json:"buy_amount"`
+	MidRate      string `json:"mid_rate"`
+	Fee          string `json:"fee"`
+	FeeCurrency  string `json:"fee_currency"`
 }
 
 func viewOrder(o invest.Order) orderView {
-	return orderView{ID: o.ID, AccountID: o.AccountID, Symbol: o.Symbol, Side: o.Side, Quantity: invest.FormatQuantity(o.Quantity),
+	v := orderView{ID: o.ID, AccountID: o.AccountID, Symbol: o.Symbol, Side: o.Side, Quantity: invest.FormatQuantity(o.Quantity),
 		Price: market.FormatPrice(o.Price), Total: ledger.FormatMinor(o.Total, o.Currency.Digits()), Currency: string(o.Currency),
 		Status: invest.StatusFilled, CreatedAt: ts(o.CreatedAt)}
+	if x := o.FX; x != nil {
+		v.FX = &orderFXView{Rate: x.Rate.String(), SellCurrency: string(x.Sell.Currency), SellAmount: x.Sell.String(),
+			BuyCurrency: string(x.Buy.Currency), BuyAmount: x.Buy.String(), MidRate: x.Mid.String(), Fee: x.Fee.String(),
+			FeeCurrency: string(x.Sell.Currency)}
+	}
+	return v
 }
 
 func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {

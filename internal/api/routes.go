@@ -19,6 +19,9 @@ func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 	mux.Handle("POST /api/v1/auth/login", s.authLimited(s.login))
 	mux.Handle("POST /api/v1/auth/refresh", s.authLimited(s.refresh))
 	mux.Handle("POST /api/v1/auth/logout", s.h(s.logout))
+	mux.Handle("POST /api/v1/auth/password-reset", s.authLimited(s.requestPasswordReset))
+	mux.Handle("POST /api/v1/auth/password-reset/confirm", s.authLimited(s.confirmPasswordReset))
+	mux.Handle("POST /api/v1/auth/verify-email", s.authLimited(s.verifyEmail))
 
 	mux.Handle("GET /api/v1/me", s.authed(s.getMe))
 	mux.Handle("PATCH /api/v1/me", s.authed(s.patchMe))
@@ -26,8 +29,15 @@ func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 	mux.Handle("POST /api/v1/me/2fa/setup", s.authed(s.setup2FA))
 	mux.Handle("POST /api/v1/me/2fa/enable", s.authed(s.enable2FA))
 	mux.Handle("POST /api/v1/me/2fa/disable", s.authed(s.disable2FA))
+	mux.Handle("POST /api/v1/me/2fa/recovery-codes", s.authed(s.regenerateRecoveryCodes))
+	mux.Handle("POST /api/v1/me/email/verification", s.authed(s.resendVerification))
 	mux.Handle("GET /api/v1/me/sessions", s.authed(s.listSessions))
 	mux.Handle("DELETE /api/v1/me/sessions/{id}", s.authed(s.deleteSession))
+
+	// Signed in, like everything outside API.md's public list: the web app
+	// asks after sign-in, and which features are off is no one else's
+	// business.
+	mux.Handle("GET /api/v1/features", s.authed(s.getFeatures))
 
 	mux.Handle("GET /api/v1/accounts", s.authed(s.listAccounts))
 	mux.Handle("POST /api/v1/accounts", s.authed(s.openAccount))
@@ -51,6 +61,7 @@ func (s *Server) routes(mux *http.ServeMux, web http.Handler) {
 
 	s.investRoutes(mux)    // market data, orders, portfolio, watchlist: routes_invest.go
 	s.scheduledRoutes(mux) // standing orders: scheduled.go
+	s.fxRoutes(mux)        // currency exchange and overview: fx.go
 
 	mux.Handle("GET /api/v1/admin/users", s.admin(s.adminUsers))
 	mux.Handle("GET /api/v1/admin/users/{id}", s.admin(s.adminUserDetail)) // admin_user.go

@@ -11,12 +11,15 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/config"
+	"github.com/bankapp/bankapp/internal/features"
 	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/market"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // Health is what readiness checks: the database answers and has every
@@ -39,6 +42,13 @@ type Deps struct {
 	Registry prometheus.Registerer // metrics are registered here (served on METRICS_ADDR, not by this server)
 	Web      http.Handler          // the SPA; nil serves nothing outside /api
 	Now      func() time.Time
+	// Features are the feature flags GET /api/v1/features reports (nil:
+	// every flag at its default).
+	Features *features.Set
+	// TracerProvider makes each request's server span (telemetry.HTTPHandler);
+	// nil or the no-op provider: no tracing, and the request path is the same
+	// code as without it.
+	TracerProvider trace.TracerProvider
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -61,6 +71,7 @@ type Server struct {
 	migrated atomic.Bool
 	dbMisses atomic.Int32 // consecutive failed readiness pings (health.go)
 	cop      *http.CrossOriginProtection
+	features *features.Set
 }
 
 // NewServer wires the routes and middleware.
@@ -74,6 +85,9 @@ func NewServer(d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	if d.Features == nil {
+		d.Features = features.New(func(string) string { return "" }, d.Logger)
+	}
 	s := &Server{
 		cfg: d.Config, auth: d.Auth, bank: d.Bank, invest: d.Invest, market: d.Market, health: d.Health,
 		tokens: d.Auth.Tokens(), log: d.Logger, now: d.Now,
@@ -82,13 +96,17 @@ func NewServer(d Deps) *Server {
 		apiRate:  newLimiter(d.Config.APIRateLimitPerMinute, d.Now),
 		metrics:  newMetrics(d.Registry),
 		cop:      http.NewCrossOriginProtection(),
+		features: d.Features,
 	}
 	if d.Config.PublicOrigin != "" {
 		_ = s.cop.AddTrustedOrigin(d.Config.PublicOrigin)
 	}
 	mux := http.NewServeMux()
 	s.routes(mux, d.Web)
-	s.handler = s.recoverer(s.requestID(s.securityHeaders(s.observe(s.cleanInput(mux)))))
+	// The server span is outermost, so that the access log line (observe)
+	// and any log line below it carry trace_id and span_id; observe names
+	// the span by route once the mux has routed the request.
+	s.handler = telemetry.HTTPHandler(s.recoverer(s.requestID(s.securityHeaders(s.observe(s.cleanInput(mux))))), d.TracerProvider)
 	return s
 }
 

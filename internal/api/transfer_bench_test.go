@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/app"
 	"github.com/bankapp/bankapp/internal/store"
 	"github.com/bankapp/bankapp/internal/store/storetest"
 )
@@ -20,7 +21,7 @@ func BenchmarkTransfersHTTP(b *testing.B) {
 	for _, clients := range []int{1, 8, 32, 64} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			db := storetest.Open(b, store.Postgres)
-			e := newEnv(b, db)
+			e := newEnvDeps(b, db, func(o *app.Options) { o.TracerProvider = benchTracer(b) })
 			type cust struct {
 				u       *user
 				id, num string

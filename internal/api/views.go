@@ -15,11 +15,20 @@ type userView struct {
 	FullName    string `json:"full_name"`
 	Role        string `json:"role"`
 	TOTPEnabled bool   `json:"totp_enabled"`
-	CreatedAt   string `json:"created_at"`
+	// BaseCurrency is the currency of the overview (GET /overview).
+	BaseCurrency string `json:"base_currency"`
+	// EmailVerified: a link sent to Email was opened (API.md v1.1).
+	EmailVerified bool   `json:"email_verified"`
+	CreatedAt     string `json:"created_at"`
 }
 
 func viewUser(u auth.User) userView {
-	return userView{ID: u.ID, Email: u.Email, FullName: u.FullName, Role: u.Role, TOTPEnabled: u.TOTPEnabled, CreatedAt: ts(u.CreatedAt)}
+	base := string(u.BaseCurrency)
+	if base == "" {
+		base = string(ledger.USD)
+	}
+	return userView{ID: u.ID, Email: u.Email, FullName: u.FullName, Role: u.Role, TOTPEnabled: u.TOTPEnabled,
+		BaseCurrency: base, EmailVerified: u.EmailVerified, CreatedAt: ts(u.CreatedAt)}
 }
 
 type accountView struct {

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/mail"
 )
 
 // Me is the caller's user.
@@ -11,16 +13,37 @@ func (s *Service) Me(ctx context.Context, userID string) (User, error) {
 	return s.store.UserByID(ctx, userID)
 }
 
-// SetName changes the caller's full name (already checked).
-func (s *Service) SetName(ctx context.Context, c audit.Caller, name string) (User, error) {
-	return s.updateUser(ctx, c, "profile_update", func(u *User) error {
-		u.FullName = name
+// Profile is a change to the caller's profile; nil fields stay as they are.
+type Profile struct {
+	FullName     *string // already checked (1–100 characters on one line)
+	BaseCurrency *string // USD, EUR or GBP
+}
+
+// UpdateProfile changes the caller's name and/or base currency (the
+// currency of the overview and net worth) in one step.
+func (s *Service) UpdateProfile(ctx context.Context, c audit.Caller, p Profile) (User, error) {
+	var base ledger.Currency
+	if p.BaseCurrency != nil {
+		var err error
+		if base, err = ledger.ParseCurrency(*p.BaseCurrency); err != nil {
+			return User{}, &Error{Code: "validation_failed", Msg: "must be USD, EUR or GBP", Field: "base_currency"}
+		}
+	}
+	return s.updateUser(ctx, c, "profile_update", "", func(u *User) error {
+		if p.FullName != nil {
+			u.FullName = *p.FullName
+		}
+		if base != "" {
+			u.BaseCurrency = base
+		}
 		return nil
 	})
 }
 
-// updateUser changes the caller's user row under its lock and audits it.
-func (s *Service) updateUser(ctx context.Context, c audit.Caller, action string, change func(u *User) error) (User, error) {
+// updateUser changes the caller's user row under its lock, audits it and,
+// when notice names a notice kind, puts that security notice in the
+// outbox, all in one transaction.
+func (s *Service) updateUser(ctx context.Context, c audit.Caller, action, notice string, change func(u *User) error) (User, error) {
 	var u User
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		var err error
@@ -32,6 +55,11 @@ func (s *Service) updateUser(ctx context.Context, c audit.Caller, action string,
 		}
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
+		}
+		if notice != "" {
+			if err := s.notify(ctx, tx, c, u, notice, ""); err != nil {
+				return err
+			}
 		}
 		return tx.InsertAudit(ctx, c.Event(action, "user:"+u.ID, "success"))
 	})
@@ -81,8 +109,9 @@ func (s *Service) Reauthenticate(ctx context.Context, c audit.Caller, password, 
 	return u, nil
 }
 
-// ChangePassword sets a new password (already checked against the rules)
-// after the current one, and ends every other session of the caller.
+// ChangePassword sets a new password (checked against the rules) after the
+// current one, ends every other session of the caller and puts a notice in
+// the outbox.
 func (s *Service) ChangePassword(ctx context.Context, c audit.Caller, current, next string) error {
 	u, err := s.Reauthenticate(ctx, c, current, "password_change", "the current password is incorrect")
 	if err != nil {
@@ -110,13 +139,16 @@ func (s *Service) ChangePassword(ctx context.Context, c audit.Caller, current, n
 		if err := tx.RevokeOtherSessions(ctx, u.ID, c.SessionID, s.now()); err != nil {
 			return err
 		}
+		if err := s.notify(ctx, tx, c, u, mail.KindPasswordChanged, ""); err != nil {
+			return err
+		}
 		return tx.InsertAudit(ctx, c.Event("password_change", "user:"+u.ID, "success"))
 	})
 }
 
 // SetupTOTP draws a TOTP secret for the caller, pending until EnableTOTP.
 func (s *Service) SetupTOTP(ctx context.Context, c audit.Caller) (secret, url string, err error) {
-	_, err = s.updateUser(ctx, c, "2fa_setup", func(u *User) error {
+	_, err = s.updateUser(ctx, c, "2fa_setup", "", func(u *User) error {
 		if u.TOTPEnabled {
 			return ErrTOTPAlreadyEnabled
 		}
@@ -133,10 +165,11 @@ var (
 	ErrWrongTOTP     = &Error{Code: "invalid_totp", Msg: "the code is wrong or expired; check your device's clock"}
 )
 
-// EnableTOTP turns on 2FA with a code from the pending secret.
+// EnableTOTP turns on 2FA with a code from the pending secret and puts a
+// notice in the outbox.
 func (s *Service) EnableTOTP(ctx context.Context, c audit.Caller, code string) error {
 	now := s.now()
-	_, err := s.updateUser(ctx, c, "2fa_enable", func(u *User) error {
+	_, err := s.updateUser(ctx, c, "2fa_enable", mail.KindTOTPEnabled, func(u *User) error {
 		if u.TOTPEnabled {
 			return &Error{Code: "totp_already_enabled", Msg: "two-factor authentication is already on"}
 		}
@@ -153,16 +186,33 @@ func (s *Service) EnableTOTP(ctx context.Context, c audit.Caller, code string) e
 	return err
 }
 
-// DisableTOTP turns 2FA off after the password.
+// DisableTOTP turns 2FA off after the password, deletes the recovery codes
+// (turning it on again starts without any) and, when 2FA was on, puts a
+// notice in the outbox.
 func (s *Service) DisableTOTP(ctx context.Context, c audit.Caller, password string) error {
-	if _, err := s.Reauthenticate(ctx, c, password, "2fa_disable", "the password is incorrect"); err != nil {
+	u, err := s.Reauthenticate(ctx, c, password, "2fa_disable", "the password is incorrect")
+	if err != nil {
 		return err
 	}
-	_, err := s.updateUser(ctx, c, "2fa_disable", func(u *User) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
+		if u, err = tx.UserByIDForUpdate(ctx, c.UserID); err != nil {
+			return err
+		}
+		wasOn := u.TOTPEnabled
 		u.TOTPSecret, u.TOTPPending, u.TOTPEnabled = "", "", false
-		return nil
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if err := tx.DeleteRecoveryCodes(ctx, u.ID); err != nil {
+			return err
+		}
+		if wasOn {
+			if err := s.notify(ctx, tx, c, u, mail.KindTOTPDisabled, ""); err != nil {
+				return err
+			}
+		}
+		return tx.InsertAudit(ctx, c.Event("2fa_disable", "user:"+u.ID, "success"))
 	})
-	return err
 }
 
 // Sessions lists the user's live sessions, newest first.

@@ -20,10 +20,14 @@ type SignIn struct {
 	Session Session
 	Access  string
 	Refresh string
+	// DeviceCookie is the device cookie a browser sign-in sets (a new one,
+	// or the one it sent, renewed); "" for others.
+	DeviceCookie string
 }
 
-// Register creates a customer with a USD checking account. The caller has
-// checked the email syntax, the password rules (CheckPassword) and the name.
+// Register creates a customer with a USD checking account and puts the
+// verification email in the outbox. The caller has checked the email
+// syntax, the password rules (CheckPassword) and the name.
 func (s *Service) Register(ctx context.Context, c audit.Caller, email, password, fullName string) (User, error) {
 	hash, err := s.hasher.Hash(ctx, password)
 	if err != nil {
@@ -31,7 +35,7 @@ func (s *Service) Register(ctx context.Context, c audit.Caller, email, password,
 	}
 	now := s.now()
 	u := User{ID: uuid.Must(uuid.NewV7()).String(), Email: email, PasswordHash: hash, FullName: fullName,
-		Role: RoleCustomer, CreatedAt: now, UpdatedAt: now}
+		Role: RoleCustomer, BaseCurrency: ledger.USD, CreatedAt: now, UpdatedAt: now}
 	err = s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
@@ -39,6 +43,9 @@ func (s *Service) Register(ctx context.Context, c audit.Caller, email, password,
 		a := ledger.Account{ID: uuid.Must(uuid.NewV7()).String(), OwnerID: u.ID, Type: ledger.TypeChecking, Currency: ledger.USD,
 			Name: "Checking", Status: ledger.StatusActive, CreatedAt: now}
 		if _, err := ledger.CreateAccount(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := s.sendVerification(ctx, tx, u, now); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, c.Event("register", "user:"+u.ID, "success").As(u.ID))
@@ -51,7 +58,11 @@ type Credentials struct {
 	Email    string // lower-cased and trimmed
 	Password string
 	TOTPCode string
-	Cookie   bool // a browser session: lives at most Settings.MaxAge
+	// RecoveryCode stands in for TOTPCode: each code works once.
+	RecoveryCode string
+	Cookie       bool // a browser session: lives at most Settings.MaxAge
+	// Device is the browser's device cookie, if it sent one.
+	Device string
 }
 
 // Login signs a user in. Every attempt counts toward the lockout of its
@@ -79,14 +90,14 @@ func (s *Service) Login(ctx context.Context, c audit.Caller, cr Credentials) (Si
 	if !ok {
 		return SignIn{}, s.attemptFailed(ctx, c, u.ID, cr.Email, "login", n, ErrInvalidCredentials)
 	}
-	if u.TOTPEnabled && cr.TOTPCode == "" {
+	if u.TOTPEnabled && cr.TOTPCode == "" && cr.RecoveryCode == "" {
 		if s.lockout.Locks(n) {
 			return SignIn{}, s.attemptFailed(ctx, c, u.ID, cr.Email, "login", n, ErrTOTPRequired)
 		}
 		s.logAlone(ctx, c.Event("login", "user:"+u.ID, "failure:totp_required").As(u.ID))
 		return SignIn{}, ErrTOTPRequired
 	}
-	locked, used, err := s.finishLogin(ctx, u, cr, n)
+	locked, used, err := s.finishLogin(ctx, c, u, cr, n)
 	switch {
 	case err != nil:
 		return SignIn{}, err
@@ -97,14 +108,16 @@ func (s *Service) Login(ctx context.Context, c audit.Caller, cr Credentials) (Si
 	case !used:
 		return SignIn{}, s.attemptFailed(ctx, c, u.ID, cr.Email, "login", n, ErrInvalidTOTP)
 	}
-	return s.startSession(ctx, c, u, cr.Cookie)
+	return s.startSession(ctx, c, u, cr)
 }
 
 // finishLogin re-checks the lock (guesses that started after attempt n may
 // have locked the email while its password was checked), spends the TOTP
-// code (a code works once) and clears the failure count, in one
-// transaction. used is false when the TOTP code is wrong.
-func (s *Service) finishLogin(ctx context.Context, u User, cr Credentials, n int) (locked, used bool, err error) {
+// code or the recovery code (each works once; a recovery code's notice
+// goes into the outbox) and clears the failure count, in one transaction.
+// used is false when the code is wrong or spent: the attempt then counts
+// toward the lockout like a wrong password.
+func (s *Service) finishLogin(ctx context.Context, c audit.Caller, u User, cr Credentials, n int) (locked, used bool, err error) {
 	now := s.now()
 	err = s.store.InTx(ctx, func(tx Tx) error {
 		a, err := tx.LoginAttemptsForUpdate(ctx, cr.Email)
@@ -119,13 +132,20 @@ func (s *Service) finishLogin(ctx context.Context, u User, cr Credentials, n int
 			if err != nil {
 				return err
 			}
-			step, ok := CheckTOTP(fresh.TOTPSecret, cr.TOTPCode, now, fresh.TOTPLastStep)
-			if !ok {
-				return nil
-			}
-			fresh.TOTPLastStep = step
-			if err := tx.UpdateUser(ctx, fresh); err != nil {
-				return err
+			if cr.TOTPCode == "" {
+				ok, err := s.spendRecoveryCode(ctx, tx, c, fresh, cr.RecoveryCode)
+				if err != nil || !ok {
+					return err
+				}
+			} else {
+				step, ok := CheckTOTP(fresh.TOTPSecret, cr.TOTPCode, now, fresh.TOTPLastStep)
+				if !ok {
+					return nil
+				}
+				fresh.TOTPLastStep = step
+				if err := tx.UpdateUser(ctx, fresh); err != nil {
+					return err
+				}
 			}
 		}
 		used = true
@@ -190,8 +210,14 @@ func target(userID, email string) string {
 	if userID != "" {
 		return "user:" + userID
 	}
+	return "email:" + fingerprint(email)
+}
+
+// fingerprint names an email address without revealing it: the first 16
+// hex digits of its SHA-256.
+func fingerprint(email string) string {
 	h := sha256.Sum256([]byte(email))
-	return "email:" + hex.EncodeToString(h[:8])
+	return hex.EncodeToString(h[:8])
 }
 
 // logFailure writes the structured line the CloudWatch metric filter for
@@ -204,18 +230,24 @@ func (s *Service) logFailure(ctx context.Context, c audit.Caller, userID, reason
 
 // startSession opens a session for u: a browser session lives at most
 // Settings.MaxAge, a token client's at most Settings.RefreshTTL; both die
-// after Settings.IdleTimeout without a refresh.
-func (s *Service) startSession(ctx context.Context, c audit.Caller, u User, cookie bool) (SignIn, error) {
+// after Settings.IdleTimeout without a refresh. A device not seen before
+// gets the user a notice (seeDevice), in the same transaction.
+func (s *Service) startSession(ctx context.Context, c audit.Caller, u User, cr Credentials) (SignIn, error) {
 	now := s.now()
 	life := s.set.RefreshTTL
-	if cookie {
+	if cr.Cookie {
 		life = s.set.MaxAge
 	}
 	sess := Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, CreatedAt: now, LastUsedAt: now,
 		ExpiresAt: now.Add(life), UserAgent: c.UserAgent, IP: c.IP}
 	refresh := RandomToken(32)
+	var device string
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		if err := tx.CreateSession(ctx, sess, HashToken(refresh)); err != nil {
+			return err
+		}
+		var err error
+		if device, err = s.seeDevice(ctx, tx, c, u, cr); err != nil {
 			return err
 		}
 		return tx.InsertAudit(ctx, c.Event("login", "session:"+sess.ID, "success").As(u.ID))
@@ -227,7 +259,7 @@ func (s *Service) startSession(ctx context.Context, c audit.Caller, u User, cook
 	if err != nil {
 		return SignIn{}, err
 	}
-	return SignIn{User: u, Session: sess, Access: access, Refresh: refresh}, nil
+	return SignIn{User: u, Session: sess, Access: access, Refresh: refresh, DeviceCookie: device}, nil
 }
 
 // Refresh spends a refresh token and issues a new one in the same session

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/mail"
 )
 
 // Store is what identity needs from the database (store.(*DB).Auth).
@@ -38,6 +40,34 @@ type Tx interface {
 	PutLoginAttempts(ctx context.Context, email string, a Attempts, now time.Time) error
 	ClearLoginAttempts(ctx context.Context, email string) error
 	InsertAudit(ctx context.Context, e audit.Event) error
+
+	// Recovery and email (recovery.go, codes.go, device.go).
+	UserByEmail(ctx context.Context, email string) (User, error)
+	CreateAuthToken(ctx context.Context, t Token) error
+	// AuthTokenForUpdate finds and locks a token by hash and purpose
+	// (not_found when there is none, whatever its state).
+	AuthTokenForUpdate(ctx context.Context, hash, purpose string) (Token, error)
+	// UseAuthToken marks an unused token used (not_found when it was used).
+	UseAuthToken(ctx context.Context, id string, now time.Time) error
+	// SpendAuthTokens marks every unused token of the user and purpose used.
+	SpendAuthTokens(ctx context.Context, userID, purpose string, now time.Time) error
+	ReplaceRecoveryCodes(ctx context.Context, userID string, hashes []string, now time.Time) error
+	DeleteRecoveryCodes(ctx context.Context, userID string) error
+	// SpendRecoveryCode marks the user's unused code with hash used and
+	// reports whether there was one.
+	SpendRecoveryCode(ctx context.Context, userID, hash string, now time.Time) (bool, error)
+	// SeeDevice records a sign-in from a device and says whether it was
+	// known.
+	SeeDevice(ctx context.Context, userID, hash, kind string, now time.Time) (DeviceSeen, error)
+	// RateHitsForUpdate returns and locks the hits of a sliding-window
+	// limit's bucket; PutRateHits stores them.
+	RateHitsForUpdate(ctx context.Context, bucket string) ([]time.Time, error)
+	PutRateHits(ctx context.Context, bucket string, hits []time.Time, now time.Time) error
+	// EnqueueMail puts a message in the outbox (a mail_send job) in this
+	// transaction: it is sent if and only if the transaction commits.
+	EnqueueMail(ctx context.Context, m mail.Message, key string) error
+	// Enqueue adds a job of kind with a JSON payload, due at runAt.
+	Enqueue(ctx context.Context, kind, key string, payload []byte, runAt time.Time) error
 }
 
 // Settings are the session lifetimes (config: REFRESH_TOKEN_TTL,
@@ -59,6 +89,14 @@ type Options struct {
 	Logger   *slog.Logger
 	// Registerer receives the sign-in metrics (nil = not registered).
 	Registerer prometheus.Registerer
+	// Mail renders the emails the use cases put in the outbox, with links
+	// from BANKAPP_PUBLIC_ORIGIN (nil: links to http://localhost:3001, for
+	// tests; internal/app always sets it).
+	Mail *mail.Templates
+	// DeviceKey signs the device cookie of browsers: DeriveKey of the
+	// signing key, at least 32 bytes (nil: a random key, so device cookies
+	// last as long as the process — tests; internal/app always sets it).
+	DeviceKey []byte
 }
 
 // maxConcurrentHashes bounds argon2id work per instance (Bounded).
@@ -76,6 +114,8 @@ type Service struct {
 	log      *slog.Logger
 	failures prometheus.Counter
 	lockouts prometheus.Counter
+	mail     *mail.Templates
+	devKey   []byte
 }
 
 // New builds the Service.
@@ -92,8 +132,21 @@ func New(o Options) (*Service, error) {
 	if o.Lockout.Max == 0 {
 		o.Lockout = DefaultLockout
 	}
+	if o.Mail == nil {
+		t, err := mail.NewTemplates(mail.Site{Origin: "http://localhost:3001"})
+		if err != nil {
+			return nil, err
+		}
+		o.Mail = t
+	}
+	if o.DeviceKey == nil {
+		o.DeviceKey = DeriveKey([]byte(RandomToken(32)), "device-cookie")
+	}
+	if len(o.DeviceKey) < 32 {
+		return nil, errors.New("auth: the device cookie key must be at least 256 bits")
+	}
 	s := &Service{store: o.Store, tokens: o.Tokens, hasher: o.Hasher, lockout: o.Lockout, set: o.Settings,
-		now: func() time.Time { return o.Now().UTC() }, log: o.Logger,
+		now: func() time.Time { return o.Now().UTC() }, log: o.Logger, mail: o.Mail, devKey: o.DeviceKey,
 		failures: prometheus.NewCounter(prometheus.CounterOpts{Name: "bankapp_login_failures_total", Help: "Failed sign-in attempts."}),
 		lockouts: prometheus.NewCounter(prometheus.CounterOpts{Name: "bankapp_account_lockouts_total", Help: "Accounts locked after repeated failures."}),
 	}
@@ -148,6 +201,9 @@ var (
 	ErrEmailTaken         = &Error{Code: "email_taken", Msg: "an account with this email already exists"}
 	ErrTOTPAlreadyEnabled = &Error{Code: "totp_already_enabled", Msg: "two-factor authentication is already on; disable it first to set up a new device"}
 	ErrSessionNotFound    = &Error{Code: "not_found", Msg: "session not found"}
+	ErrInvalidToken       = &Error{Code: "invalid_token", Msg: "this link is invalid, has expired or was already used; ask for a new one", Field: "token"}
+	ErrAlreadyVerified    = &Error{Code: "already_verified", Msg: "your email address is already verified"}
+	ErrTOTPNotEnabled     = &Error{Code: "totp_not_enabled", Msg: "recovery codes are for two-factor authentication; turn it on first"}
 )
 
 func lockedError(retry time.Duration) *Error {

@@ -2,7 +2,11 @@
 // and refresh tokens, sessions, TOTP and lockout.
 package auth
 
-import "time"
+import (
+	"time"
+
+	"github.com/bankapp/bankapp/internal/ledger"
+)
 
 // Roles.
 const (
@@ -21,8 +25,14 @@ type User struct {
 	TOTPPending  string // a secret set up but not yet enabled
 	TOTPEnabled  bool
 	TOTPLastStep int64 // the last accepted TOTP time step, so a code works once
-	FailedLogins int
-	LockedUntil  time.Time
+	// EmailVerified is true once a link sent to Email was opened (a
+	// verification, or a password reset).
+	EmailVerified bool
+	FailedLogins  int
+	LockedUntil   time.Time
+	// BaseCurrency is the currency the customer's overview and net worth
+	// are shown in (USD unless the customer chose EUR or GBP).
+	BaseCurrency ledger.Currency
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
 }

@@ -5,8 +5,12 @@ import (
 	"hash/fnv"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // Group commit: concurrent transfers of this instance are gathered
@@ -124,6 +128,8 @@ func (c *committer) collect(jobs chan *transferJob, first *transferJob) []*trans
 func (c *committer) exec(batch []*transferJob) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	ctx, span := batchSpan(ctx, batch)
+	defer span.End()
 	live := batch[:0:0]
 	for _, j := range batch {
 		if j.ctx.Err() != nil {
@@ -137,6 +143,8 @@ func (c *committer) exec(batch []*transferJob) {
 			// The batch failed as a whole (a database error): run each
 			// request alone, so that one bad request cannot fail the others.
 			c.s.log.Warn("group commit: batch failed; running its requests one by one", "size", len(live), "err", err)
+			span.SetAttributes(attribute.Bool("bankapp.batch.fallback", true))
+			c.s.fallbacks.Inc()
 			for _, j := range live {
 				j.rc = nil
 				j.res, j.err = c.s.transferAlone(j)
@@ -149,6 +157,24 @@ func (c *committer) exec(batch []*transferJob) {
 		}
 		close(j.done)
 	}
+}
+
+// batchSpan starts the batch's span (telemetry.StartBatch: a child of the
+// first sampled request, linked from and to each sampled request's span, its
+// size as bankapp.batch.size), so that the SQL of the batch shows under
+// each transfer's trace. With no sampled request in the batch it allocates
+// nothing and returns a span that does nothing.
+func batchSpan(ctx context.Context, batch []*transferJob) (context.Context, trace.Span) {
+	for _, j := range batch {
+		if trace.SpanFromContext(j.ctx).IsRecording() {
+			members := make([]context.Context, len(batch))
+			for i, m := range batch {
+				members[i] = m.ctx
+			}
+			return telemetry.StartBatch(ctx, "groupcommit.batch", members)
+		}
+	}
+	return ctx, trace.SpanFromContext(ctx)
 }
 
 // run applies a batch in one transaction (store.RunTransferBatch): the

@@ -10,6 +10,7 @@ import (
 	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/blob"
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
 
@@ -50,6 +51,7 @@ type Tx interface {
 	accountTx
 	transferTx
 	scheduleTx
+	fxTx
 	CreatePayee(ctx context.Context, p Payee) error
 	CountPayees(ctx context.Context, owner string) (int, error)
 	DeletePayee(ctx context.Context, owner, id string) error
@@ -96,11 +98,17 @@ type scheduleTx interface {
 
 // Options configures a Service.
 type Options struct {
-	Store  Store
-	Keys   *ledger.Keys // in-flight idempotency keys, shared with every money use case of this instance
-	Blobs  blob.Store   // statements of past months are kept here; nil = render every time
-	Now    func() time.Time
-	Logger *slog.Logger
+	Store Store
+	Keys  *ledger.Keys // in-flight idempotency keys, shared with every money use case of this instance
+	Blobs blob.Store   // statements of past months are kept here; nil = render every time
+	// FX prices exchanges and values the overview (nil: both answer
+	// market_data_unavailable); Spread is the bank's margin (FX_SPREAD_BPS).
+	FX     FXMarket
+	Spread fx.Spread
+	// Investments values brokerage holdings for the overview (nil: none).
+	Investments Investments
+	Now         func() time.Time
+	Logger      *slog.Logger
 	// Registerer receives the group-commit metrics (nil = not registered).
 	Registerer prometheus.Registerer
 	// Group commit of transfers (docs/benchmarks.md): Lanes batches in
@@ -118,10 +126,15 @@ type Service struct {
 	store  Store
 	keys   *ledger.Keys
 	blobs  blob.Store
-	now    func() time.Time
-	log    *slog.Logger
-	commit *committer // nil when group commit is off
-	batch  prometheus.Histogram
+	fx     FXMarket
+	spread fx.Spread
+	// investments values holdings for the overview.
+	investments Investments
+	now         func() time.Time
+	log         *slog.Logger
+	commit      *committer // nil when group commit is off
+	batch       prometheus.Histogram
+	fallbacks   prometheus.Counter
 	// lookups are the per-user buckets of recipient lookups.
 	lookups *lookupLimiter
 }
@@ -137,12 +150,17 @@ func New(o Options) (*Service, error) {
 	if o.Keys == nil {
 		o.Keys = ledger.NewKeys()
 	}
-	s := &Service{store: o.Store, keys: o.Keys, blobs: o.Blobs, now: func() time.Time { return o.Now().UTC() }, log: o.Logger, lookups: newLookupLimiter()}
+	s := &Service{store: o.Store, keys: o.Keys, blobs: o.Blobs, fx: o.FX, spread: o.Spread, investments: o.Investments,
+		now: func() time.Time { return o.Now().UTC() }, log: o.Logger, lookups: newLookupLimiter()}
 	s.batch = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "bankapp_group_commit_batch_size",
 		Help: "Transfers committed per group-commit transaction.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}})
+	s.fallbacks = prometheus.NewCounter(prometheus.CounterOpts{Name: "bankapp_group_commit_fallbacks_total",
+		Help: "Group-commit batches that failed as a whole and ran their transfers one by one (a database error; never expected)."})
 	if o.Registerer != nil {
-		if err := o.Registerer.Register(s.batch); err != nil {
-			return nil, err
+		for _, c := range []prometheus.Collector{s.batch, s.fallbacks} {
+			if err := o.Registerer.Register(c); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if o.GroupCommit {

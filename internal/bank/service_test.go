@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/bank"
@@ -19,11 +21,19 @@ import (
 
 func newBank(t *testing.T, db *store.DB, groupCommit bool) (*bank.Service, audit.Caller, audit.Caller) {
 	t.Helper()
-	s, err := bank.New(bank.Options{Store: db.Bank(), GroupCommit: groupCommit, Lanes: 2, MaxBatch: 64})
+	reg := prometheus.NewRegistry()
+	s, err := bank.New(bank.Options{Store: db.Bank(), GroupCommit: groupCommit, Lanes: 2, MaxBatch: 64, Registerer: reg})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(s.Close)
+	// A batch that fails as a whole still answers every request (one by
+	// one), so only this counter shows that the batched path is broken.
+	t.Cleanup(func() {
+		if n := fallbacks(t, reg); n != 0 {
+			t.Errorf("%v group-commit batches failed and fell back to one by one", n)
+		}
+	})
 	users := make([]audit.Caller, 2)
 	for i := range users {
 		id := ledger.NewTransferID()
@@ -37,6 +47,22 @@ func newBank(t *testing.T, db *store.DB, groupCommit bool) (*bank.Service, audit
 		users[i] = audit.Caller{UserID: id, IP: "192.0.2.1", RequestID: "test"}
 	}
 	return s, users[0], users[1]
+}
+
+// fallbacks reads bankapp_group_commit_fallbacks_total from reg.
+func fallbacks(t *testing.T, reg *prometheus.Registry) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "bankapp_group_commit_fallbacks_total" {
+			return mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatal("no bankapp_group_commit_fallbacks_total")
+	return 0
 }
 
 func TestTransfersThroughTheService(t *testing.T) {

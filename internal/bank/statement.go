@@ -8,8 +8,8 @@ import (
 )
 
 // EntryKind names a posting the way API.md does: a transfer is transfer_in
-// or transfer_out by its sign, a trade trade_buy or trade_sell; other kinds
-// keep their transfer kind.
+// or transfer_out by its sign, a trade trade_buy or trade_sell, an exchange
+// exchange_out or exchange_in; other kinds keep their transfer kind.
 func EntryKind(transferKind string, amount int64) string {
 	switch transferKind {
 	case ledger.KindTransfer:
@@ -22,6 +22,11 @@ func EntryKind(transferKind string, amount int64) string {
 			return "trade_buy"
 		}
 		return "trade_sell"
+	case ledger.KindExchange:
+		if amount < 0 {
+			return "exchange_out"
+		}
+		return "exchange_in"
 	}
 	return transferKind
 }
@@ -51,7 +56,7 @@ func BuildStatement(a ledger.Account, holder string, period statement.Period, op
 
 // entryKinds are the contract's entry kinds, for filtering history.
 var entryKinds = map[string]bool{"deposit": true, "withdrawal": true, "transfer_in": true, "transfer_out": true,
-	"trade_buy": true, "trade_sell": true, "fee": true, "interest": true}
+	"trade_buy": true, "trade_sell": true, "fee": true, "interest": true, "exchange_out": true, "exchange_in": true}
 
 // ValidEntryKind reports whether k is an entry kind of the contract.
 func ValidEntryKind(k string) bool { return entryKinds[k] }

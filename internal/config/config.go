@@ -9,12 +9,17 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/features"
+	"github.com/bankapp/bankapp/internal/fx"
+	"github.com/bankapp/bankapp/internal/mail"
 	"github.com/bankapp/bankapp/internal/store/dsn"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // Config is every setting of the server. Fields map one to one to the
@@ -47,6 +52,10 @@ type Config struct {
 	// units of the account's currency (a sale of a whole position may be
 	// smaller).
 	MinOrderValue int64
+
+	// FXSpread is the bank's margin on currency exchanges and on orders
+	// that convert (FX_SPREAD_BPS, basis points of the mid-market rate).
+	FXSpread fx.Spread
 
 	MarketDataProvider   string // "simulated" or "live"
 	AllowSimulatedMarket bool   // production opt-in to the simulated market
@@ -83,6 +92,35 @@ type Config struct {
 	// first one out).
 	JobsLease          time.Duration
 	SavingsInterestBPS int64 // annual savings rate in basis points (1/100 of a percent)
+
+	// Email (docs/email.md): the driver (smtp, ses or file; empty = smtp
+	// when SMTPURL is set, else the development file outbox), the relay,
+	// the sender and the SES configuration set. MailConfig maps them.
+	MailDriver          string
+	SMTPURL             string
+	MailFrom            string
+	SESConfigurationSet string
+}
+
+// MailConfig is the mail driver's configuration: the file driver writes to
+// <BANKAPP_DATA_DIR>/outbox.
+func (c Config) MailConfig() mail.Config {
+	return mail.Config{Driver: c.MailDriver, SMTPURL: c.SMTPURL, From: c.MailFrom, SESConfigurationSet: c.SESConfigurationSet,
+		OutboxDir: filepath.Join(c.DataDir, "outbox")}
+}
+
+// LinkOrigin is the base of the links in emails: BANKAPP_PUBLIC_ORIGIN, or
+// in development without it http://localhost:<the port of BANKAPP_ADDR>
+// (the server serves the web app there).
+func (c Config) LinkOrigin() string {
+	if c.PublicOrigin != "" {
+		return c.PublicOrigin
+	}
+	_, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" || port == "0" {
+		port = "3001"
+	}
+	return "http://localhost:" + port
 }
 
 // Production reports whether the server runs in production mode.
@@ -97,11 +135,13 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Var, e.Msg) }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in
-// tests): Parse, then Validate. It collects every problem, not just the
-// first, each naming its variable.
+// tests): Parse, then Validate, then the settings other packages read
+// through getenv themselves (ValidateEnv: OTEL_*, FEATURE_*). It collects
+// every problem, not just the first, each naming its variable.
 func Load(getenv func(string) string) (Config, error) {
 	c, errs := Parse(getenv)
 	errs = append(errs, c.Validate()...)
+	errs = append(errs, ValidateEnv(getenv)...)
 	if c.Production() && c.LogFormat == "" {
 		c.LogFormat = "json"
 	}
@@ -131,6 +171,7 @@ func Parse(getenv func(string) string) (Config, []error) {
 		SessionMaxAge:          p.duration("SESSION_MAX_AGE", 12*time.Hour, 30*24*time.Hour),
 		MetricsAddr:            metricsAddr(getenv("METRICS_ADDR")),
 		MinOrderValue:          p.money("MIN_ORDER_VALUE", 100),
+		FXSpread:               p.spread("FX_SPREAD_BPS"),
 		MarketDataProvider:     p.str("MARKET_DATA_PROVIDER", "simulated"),
 		AllowSimulatedMarket:   p.boolean("ALLOW_SIMULATED_MARKET", false),
 		YahooFinanceBaseURL:    p.str("YAHOO_FINANCE_BASE_URL", "https://query1.finance.yahoo.com"),
@@ -153,6 +194,10 @@ func Parse(getenv func(string) string) (Config, []error) {
 		GroupCommitMax:         p.integer("GROUP_COMMIT_MAX", 64, 1, 1000),
 		GroupCommitWindow:      p.duration("GROUP_COMMIT_WINDOW", 0, 2*time.Millisecond),
 		SavingsInterestBPS:     int64(p.integer("SAVINGS_INTEREST_BPS", 200, 0, 10_000)),
+		MailDriver:             strings.ToLower(p.str("MAIL_DRIVER", "")),
+		SMTPURL:                p.str("SMTP_URL", ""),
+		MailFrom:               p.str("MAIL_FROM", ""),
+		SESConfigurationSet:    p.str("SES_CONFIGURATION_SET", ""),
 	}
 	return c, p.errs
 }
@@ -201,6 +246,9 @@ func (c Config) Validate() []error {
 			bad("METRICS_ADDR", "must not be the API listener BANKAPP_ADDR: metrics are never public")
 		}
 	}
+	if bps := c.FXSpread.BPS(); bps < 0 || bps > fx.MaxSpreadBPS {
+		bad("FX_SPREAD_BPS", "must be 0 to %d basis points", fx.MaxSpreadBPS)
+	}
 	if c.JobsLease < 5*time.Second {
 		bad("BANKAPP_JOBS_LEASE", "must be at least 5s: a shorter claim lets another instance take over jobs still running")
 	}
@@ -214,9 +262,14 @@ func (c Config) Validate() []error {
 	default:
 		bad("LOG_FORMAT", "must be text or json")
 	}
-	if c.PublicOrigin != "" && !strings.HasPrefix(c.PublicOrigin, "https://") && !strings.HasPrefix(c.PublicOrigin, "http://") {
-		bad("BANKAPP_PUBLIC_ORIGIN", "must be an origin such as https://bankapp.example.com")
+	if c.PublicOrigin != "" {
+		if u, err := url.Parse(c.PublicOrigin); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			bad("BANKAPP_PUBLIC_ORIGIN", "must be an origin such as https://bankapp.example.com (no path)")
+		}
 	}
+	mc := c.MailConfig()
+	errs = append(errs, varErrors(mc.Validate())...)
 	if c.Production() {
 		if len(c.JWTSigningKey) == 0 {
 			bad("JWT_SIGNING_KEY", "is required in production (at least 32 random bytes, base64); the development key is refused")
@@ -227,6 +280,56 @@ func (c Config) Validate() []error {
 		if c.MarketDataProvider == "simulated" && !c.AllowSimulatedMarket {
 			bad("MARKET_DATA_PROVIDER", "is simulated; production needs live, or ALLOW_SIMULATED_MARKET=true to opt in")
 		}
+		if !strings.HasPrefix(c.PublicOrigin, "https://") {
+			bad("BANKAPP_PUBLIC_ORIGIN", "is required in production and must be https:// (the links in emails start with it)")
+		}
+		errs = append(errs, varErrors(mc.CheckProduction())...)
+	}
+	return errs
+}
+
+// varErrors turns the mail package's errors ("SMTP_URL: why", joined) into
+// config errors naming their variable.
+func varErrors(err error) []error {
+	if err == nil {
+		return nil
+	}
+	list := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	}
+	out := make([]error, 0, len(list))
+	for _, e := range list {
+		v, msg, ok := strings.Cut(e.Error(), ": ")
+		if !ok || strings.ContainsAny(v, " ") {
+			v, msg = "MAIL_DRIVER", e.Error()
+		}
+		out = append(out, &Error{Var: v, Msg: msg})
+	}
+	return out
+}
+
+// ValidateEnv checks the settings that are not fields of Config because
+// their packages read them through getenv: the standard OpenTelemetry
+// variables (telemetry.StartTracing) and the feature flags
+// (features.New, re-read while the server runs). Each problem is a
+// *Error naming its variable, never repeating its value
+// (OTEL_EXPORTER_OTLP_HEADERS carries credentials).
+func ValidateEnv(getenv func(string) string) []error {
+	var errs []error
+	for _, err := range telemetry.ValidateTracingEnv(getenv) {
+		var ee *telemetry.EnvError
+		if errors.As(err, &ee) {
+			err = &Error{Var: ee.Var, Msg: ee.Msg}
+		}
+		errs = append(errs, err)
+	}
+	for _, err := range features.Validate(getenv) {
+		var fe *features.ValueError
+		if errors.As(err, &fe) {
+			err = &Error{Var: fe.Var, Msg: "must be true, false, 1, 0, on or off"}
+		}
+		errs = append(errs, err)
 	}
 	return errs
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
 
@@ -87,6 +88,17 @@ func (p *parser) money(name string, def int64) int64 {
 		return def
 	}
 	return n
+}
+
+// spread reads an FX spread in basis points (fx.ParseSpreadBPS: empty is
+// the default 50 = 0.5 %).
+func (p *parser) spread(name string) fx.Spread {
+	s, err := fx.ParseSpreadBPS(p.getenv(name))
+	if err != nil {
+		p.bad(name, "must be a whole number of basis points from 0 to %d (50 = 0.5 %%)", fx.MaxSpreadBPS)
+		return fx.DefaultSpread
+	}
+	return s
 }
 
 // key reads a signing key (decodeKey).

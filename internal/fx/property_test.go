@@ -250,3 +250,40 @@ func TestPropertyOddAmounts(t *testing.T) {
 		t.Error("no odd amount was too small at any rate")
 	}
 }
+
+// TestMaxSellFor: the most one can sell without its value at the customer
+// rate exceeding a target is exactly that: selling it buys at most the
+// target, and one minor unit more is worth more than the target.
+func TestMaxSellFor(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 1))
+	pairs := [][2]ledger.Currency{{ledger.USD, ledger.EUR}, {ledger.EUR, ledger.USD}, {ledger.GBP, ledger.USD}, {ledger.USD, ledger.GBP}}
+	for i := 0; i < 5000; i++ {
+		p := pairs[r.IntN(len(pairs))]
+		mid, err := fx.RateFromUnits(int64(r.IntN(300_000_000) + 1_000_000)) // 0.01 to 3.01
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := fx.NewSpread(r.IntN(fx.MaxSpreadBPS + 1))
+		target := ledger.Amount{Minor: int64(r.IntN(10_000_000)) + 1, Currency: p[1]}
+		got, err := fx.MaxSellFor(p[0], target, mid, s)
+		if err != nil {
+			t.Fatalf("MaxSellFor(%s, %s %s, %s): %v", p[0], target, target.Currency, mid, err)
+		}
+		if got.Minor > 0 {
+			q, err := fx.QuoteSell(got, p[1], mid, s)
+			if err != nil && !errors.Is(err, fx.ErrTooSmall) {
+				t.Fatal(err)
+			}
+			if err == nil && q.Buy.Minor > target.Minor {
+				t.Fatalf("selling %s %s buys %s %s, more than %s", got, got.Currency, q.Buy, q.Buy.Currency, target)
+			}
+		}
+		rate, _ := fx.CustomerRate(mid, s)
+		if mul(ratAmount(add(got, 1)), ratRate(rate)).Cmp(ratAmount(target)) <= 0 {
+			t.Fatalf("one unit more than %s %s is still worth at most %s %s at %s", got, got.Currency, target, target.Currency, rate)
+		}
+	}
+	if _, err := fx.MaxSellFor(ledger.USD, ledger.Amount{Minor: 1, Currency: ledger.USD}, fx.One, fx.DefaultSpread); err == nil {
+		t.Fatal("MaxSellFor of the same currency")
+	}
+}

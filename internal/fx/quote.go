@@ -108,6 +108,30 @@ func QuoteBuy(sell ledger.Currency, buy ledger.Amount, mid Rate, s Spread) (Quot
 	return q, nil
 }
 
+// MaxSellFor is the largest amount of currency sell whose exact value at
+// the customer rate CustomerRate(mid, s) is at most buy: ⌊buy ÷ rate⌋ in
+// sell's minor units, so QuoteSell of it never buys more than buy. A
+// brokerage sell by notional on a EUR account uses it to find how many
+// dollars of stock to sell for at most the euros asked. mid is the
+// mid-market rate sell → buy.Currency.
+func MaxSellFor(sell ledger.Currency, buy ledger.Amount, mid Rate, s Spread) (ledger.Amount, error) {
+	if err := checkPair(sell, buy.Currency); err != nil {
+		return ledger.Amount{}, err
+	}
+	if buy.Minor <= 0 {
+		return ledger.Amount{}, &ledger.Error{Code: "invalid_amount", Field: "buy_amount", Msg: "buy_amount must be greater than zero"}
+	}
+	rate, err := CustomerRate(mid, s)
+	if err != nil {
+		return ledger.Amount{}, err
+	}
+	v, ok := invert(buy.Minor, sell, buy.Currency, rate, roundDown)
+	if !ok {
+		return ledger.Amount{}, ErrTooLarge
+	}
+	return ledger.Amount{Minor: v, Currency: sell}, nil
+}
+
 // FeeFor discloses what an exchange of sell for buy costs the customer
 // against the mid-market rate mid (sell → buy), in the sell currency:
 //

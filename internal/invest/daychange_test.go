@@ -72,7 +72,7 @@ func TestDayChangeCountsTodaysTradesFromTheirFill(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := ValueWithOrders(context.Background(), q, acct, tt.holdings, tt.orders)
+			p, err := ValueWithOrders(context.Background(), q, nil, ledger.USD, acct, tt.holdings, tt.orders)
 			if err != nil {
 				t.Fatal(err)
 			}

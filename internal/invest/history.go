@@ -36,6 +36,11 @@ type HistoryInput struct {
 	Cash     []CashChange
 	Range    market.Range
 	Now      time.Time
+	// AccountCurrency is each account's currency; cash and positions in
+	// another currency than Currency are valued with Convert (at today's
+	// mid-market rate: BankApp keeps no history of exchange rates).
+	AccountCurrency map[string]ledger.Currency
+	Convert         Converter
 }
 
 // History values the portfolio at every multiple of the range's interval
@@ -65,10 +70,12 @@ func History(ctx context.Context, mkt Quoter, in HistoryInput) ([]ValuePoint, er
 	times = append(times, in.Now)
 
 	prices := map[string][]market.Point{}
+	symCur := map[string]ledger.Currency{}
 	for _, o := range in.Orders {
 		if _, ok := prices[o.Symbol]; ok {
 			continue
 		}
+		symCur[o.Symbol] = o.Currency
 		pts, err := mkt.History(ctx, o.Symbol, in.Range)
 		if err != nil {
 			return nil, fmt.Errorf("invest: history of %s: %w", o.Symbol, err)
@@ -93,8 +100,12 @@ func History(ctx context.Context, mkt Quoter, in HistoryInput) ([]ValuePoint, er
 			cash[in.Cash[ci].AccountID] = in.Cash[ci].Balance
 		}
 		var v int64
-		for _, b := range cash {
-			v += b
+		for id, b := range cash {
+			c, err := in.Convert.in(ctx, ledger.Amount{Minor: b, Currency: in.AccountCurrency[id]}, in.Currency)
+			if err != nil {
+				return nil, err
+			}
+			v += c
 		}
 		for sym, q := range qty {
 			if q.Sign() == 0 {
@@ -105,9 +116,17 @@ func History(ctx context.Context, mkt Quoter, in HistoryInput) ([]ValuePoint, er
 			if !ok && len(pts) > 0 {
 				price = pts[0].Price // bought before the range's first point
 			}
-			mv, ok := toMinor(q.Mul(price), in.Currency)
+			sc := symCur[sym]
+			if sc == "" {
+				sc = in.Currency
+			}
+			mv, ok := toMinor(q.Mul(price), sc)
 			if !ok {
 				return nil, fmt.Errorf("invest: value of %s overflows", sym)
+			}
+			mv, err := in.Convert.in(ctx, ledger.Amount{Minor: mv, Currency: sc}, in.Currency)
+			if err != nil {
+				return nil, err
 			}
 			v += mv
 		}

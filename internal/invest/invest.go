@@ -13,6 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
 
@@ -31,6 +32,10 @@ var (
 	ErrAccountFrozen        = &ledger.Error{Code: "account_frozen", Msg: "the account is frozen; contact support"}
 	ErrNotBrokerage         = &ledger.Error{Code: "validation_failed", Msg: "Orders can only be placed from a brokerage account.", Field: "account_id"}
 	ErrAccountNotFound      = &ledger.Error{Code: "not_found", Msg: "account not found"}
+	// ErrCryptoTradingOff answers a crypto order while the crypto_trading
+	// feature flag is off (403).
+	ErrCryptoTradingOff = &ledger.Error{Code: "feature_disabled",
+		Msg: "crypto trading is turned off for now; crypto holdings stay in your portfolio, valued as usual"}
 )
 
 // Order is a filled market order.
@@ -43,7 +48,10 @@ type Order struct {
 	Side      string
 	Quantity  decimal.Decimal // exact, 8 fractional digits
 	Price     decimal.Decimal // the quote it filled at
-	Total     int64           // cash moved, minor units of Currency
+	// Total is the order's value, quantity × price rounded the bank's way,
+	// in Currency: the instrument's currency (USD), which is also the
+	// account's unless the order converted (FX).
+	Total int64
 	// Rounding is the rule Total was rounded with (RoundBank, or
 	// RoundHalfEven for orders older than migration 8).
 	Rounding string
@@ -53,6 +61,24 @@ type Order struct {
 	RealizedPL int64
 	TransferID string
 	CreatedAt  time.Time
+	// FX is the conversion of an order on a EUR or GBP brokerage account
+	// trading a USD instrument: a buy sells the account's currency for
+	// Total (FX.Buy = Total), a sell sells Total for the account's currency
+	// (FX.Sell = Total); the account moved FX.Sell or FX.Buy. Nil when the
+	// account is in the instrument's currency.
+	FX *fx.Exchange `json:",omitempty"`
+}
+
+// AccountAmount is what the order moved on its account, in the account's
+// currency: Total, or the converted amount when the order converted.
+func (o Order) AccountAmount() ledger.Amount {
+	switch {
+	case o.FX == nil:
+		return ledger.Amount{Minor: o.Total, Currency: o.Currency}
+	case o.Side == SideBuy:
+		return o.FX.Sell
+	}
+	return o.FX.Buy
 }
 
 // Holding is a position in one symbol on one brokerage account. A holding
@@ -61,6 +87,9 @@ type Holding struct {
 	AccountID string
 	Symbol    string
 	Quantity  decimal.Decimal
+	// Currency is the currency of CostBasis and RealizedPL: the one the
+	// instrument trades and settles in (USD), whatever the account's.
+	Currency ledger.Currency
 	// CostBasis is what the current quantity cost, in minor units: buys add
 	// their total, sells remove the average cost of what they sell.
 	CostBasis int64

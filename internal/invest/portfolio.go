@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/market"
 )
@@ -20,7 +21,10 @@ type Quoter interface {
 }
 
 // Portfolio is the value of one or more brokerage accounts at current prices.
-// Money fields are minor units of Currency.
+// Money fields are minor units of Currency; cash and positions held in
+// another currency are converted at the current mid-market rate (for
+// display only). Prices and average costs stay in the instrument's
+// currency.
 type Portfolio struct {
 	Currency   ledger.Currency
 	Cash       int64
@@ -55,8 +59,7 @@ type Position struct {
 }
 
 // PortfolioAccounts picks the accounts a portfolio covers from a user's
-// accounts: the brokerage accounts of one currency, USD when there are any
-// (quotes are in USD), else the currency of the oldest brokerage account.
+// accounts: every brokerage account, whatever its currency.
 func PortfolioAccounts(all []ledger.Account) []ledger.Account {
 	var brk []ledger.Account
 	for _, a := range all {
@@ -64,39 +67,75 @@ func PortfolioAccounts(all []ledger.Account) []ledger.Account {
 			brk = append(brk, a)
 		}
 	}
-	if len(brk) == 0 {
-		return nil
-	}
-	cur := brk[0].Currency
-	if slices.ContainsFunc(brk, func(a ledger.Account) bool { return a.Currency == ledger.USD }) {
-		cur = ledger.USD
-	}
-	return slices.DeleteFunc(brk, func(a ledger.Account) bool { return a.Currency != cur })
+	return brk
 }
 
-// Value values the holdings of accounts (all of one currency) at the
-// current quotes, without the orders: each position's day change is its
-// quantity × the quote's change (right only when nothing was traded since
-// the baseline; ValueWithOrders is exact).
-func Value(ctx context.Context, mkt Quoter, accounts []ledger.Account, holdings []Holding) (Portfolio, error) {
-	return ValueWithOrders(ctx, mkt, accounts, holdings, nil)
+// Converter values an amount in another currency at the mid-market rate,
+// rounded half-even (fx.ConvertAtMid): for display, never for money that
+// moves.
+type Converter func(ctx context.Context, a ledger.Amount, to ledger.Currency) (int64, error)
+
+// in values a in currency to; without a Converter only amounts already in
+// to (or of no currency) can be valued.
+func (c Converter) in(ctx context.Context, a ledger.Amount, to ledger.Currency) (int64, error) {
+	if a.Currency == to || a.Currency == "" || a.Minor == 0 {
+		return a.Minor, nil
+	}
+	if c == nil {
+		return 0, fmt.Errorf("invest: no exchange rates to value %s in %s", a.Currency, to)
+	}
+	return c(ctx, a, to)
+}
+
+// RatesConverter converts at the mid-market rates of one set of rates.
+func RatesConverter(rates market.FXRates) Converter {
+	return func(_ context.Context, a ledger.Amount, to ledger.Currency) (int64, error) {
+		mid, err := rates.Rate(a.Currency, to)
+		if err != nil {
+			return 0, err
+		}
+		v, err := fx.ConvertAtMid(a, to, mid)
+		return v.Minor, err
+	}
+}
+
+// Value values the holdings of accounts at the current quotes, in currency
+// cur: cash, market values, cost bases and P&L in another currency are
+// converted with conv (which may be nil when everything is in cur). Without
+// the orders, each position's day change is its quantity × the quote's
+// change (right only when nothing was traded since the baseline;
+// ValueWithOrders is exact).
+func Value(ctx context.Context, mkt Quoter, conv Converter, cur ledger.Currency, accounts []ledger.Account, holdings []Holding) (Portfolio, error) {
+	return ValueWithOrders(ctx, mkt, conv, cur, accounts, holdings, nil)
 }
 
 // ValueWithOrders values the holdings like Value; orders (the accounts'
 // orders, any order) make each position's day change count units bought or
 // sold since the quote's baseline from their fill.
-func ValueWithOrders(ctx context.Context, mkt Quoter, accounts []ledger.Account, holdings []Holding, orders []Order) (Portfolio, error) {
-	p := Portfolio{Currency: ledger.USD}
-	if len(accounts) > 0 {
-		p.Currency = accounts[0].Currency
-	}
+func ValueWithOrders(ctx context.Context, mkt Quoter, conv Converter, cur ledger.Currency, accounts []ledger.Account, holdings []Holding, orders []Order) (Portfolio, error) {
+	p := Portfolio{Currency: cur}
+	acctCur := map[string]ledger.Currency{}
 	for _, a := range accounts {
-		p.Cash += a.Balance
+		acctCur[a.ID] = a.Currency
+		v, err := conv.in(ctx, ledger.Amount{Minor: a.Balance, Currency: a.Currency}, cur)
+		if err != nil {
+			return p, err
+		}
+		p.Cash += v
 	}
 	bySymbol := map[string]*Position{}
+	costCur := map[string]ledger.Currency{}
 	var symbols []string
 	for _, h := range holdings {
-		p.RealizedPL += h.RealizedPL
+		hc := h.Currency
+		if hc == "" {
+			hc = acctCur[h.AccountID]
+		}
+		rpl, err := conv.in(ctx, ledger.Amount{Minor: h.RealizedPL, Currency: hc}, cur)
+		if err != nil {
+			return p, err
+		}
+		p.RealizedPL += rpl
 		if h.Quantity.Sign() <= 0 {
 			continue
 		}
@@ -104,6 +143,7 @@ func ValueWithOrders(ctx context.Context, mkt Quoter, accounts []ledger.Account,
 		if !ok {
 			pos = &Position{Symbol: h.Symbol}
 			bySymbol[h.Symbol] = pos
+			costCur[h.Symbol] = hc
 			symbols = append(symbols, h.Symbol)
 		}
 		pos.Quantity = pos.Quantity.Add(h.Quantity)
@@ -120,12 +160,26 @@ func ValueWithOrders(ctx context.Context, mkt Quoter, accounts []ledger.Account,
 	}
 	for _, s := range symbols {
 		pos, q := bySymbol[s], quotes[s]
+		qc, cc := ledger.Currency(q.Currency), costCur[s]
+		if qc == "" {
+			qc = cc
+		}
 		pos.Price = q.Price
-		pos.AverageCost = Holding{Quantity: pos.Quantity, CostBasis: pos.CostBasis}.AverageCost(p.Currency)
-		mv, ok := toMinor(pos.Quantity.Mul(q.Price), p.Currency)
-		dc, ok2 := dayChange(pos.Quantity, mv, q, orders, p.Currency)
+		pos.AverageCost = Holding{Quantity: pos.Quantity, CostBasis: pos.CostBasis}.AverageCost(cc)
+		mv, ok := toMinor(pos.Quantity.Mul(q.Price), qc)
+		dc, ok2 := dayChange(pos.Quantity, mv, q, orders, qc)
 		if !ok || !ok2 {
 			return p, fmt.Errorf("invest: value of %s overflows", s)
+		}
+		var err error
+		if mv, err = conv.in(ctx, ledger.Amount{Minor: mv, Currency: qc}, cur); err != nil {
+			return p, err
+		}
+		if dc, err = conv.in(ctx, ledger.Amount{Minor: dc, Currency: qc}, cur); err != nil {
+			return p, err
+		}
+		if pos.CostBasis, err = conv.in(ctx, ledger.Amount{Minor: pos.CostBasis, Currency: cc}, cur); err != nil {
+			return p, err
 		}
 		pos.DayChange = dc
 		pos.MarketValue, pos.UnrealizedPL = mv, mv-pos.CostBasis

@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bankapp/bankapp/internal/audit"
+	"github.com/bankapp/bankapp/internal/auth"
+	"github.com/bankapp/bankapp/internal/features"
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/market"
 )
@@ -14,6 +18,7 @@ import (
 // Store is what investing needs from the database (store.(*DB).Invest).
 type Store interface {
 	InTx(ctx context.Context, fn func(ServiceTx) error) error
+	UserByID(ctx context.Context, id string) (auth.User, error)
 	AccountByID(ctx context.Context, owner, id string) (ledger.Account, error)
 	AccountsByOwner(ctx context.Context, owner string) ([]ledger.Account, error)
 	HoldingsByAccounts(ctx context.Context, accountIDs []string) ([]Holding, error)
@@ -41,6 +46,16 @@ type Market interface {
 	Quoter
 	FreshQuote(ctx context.Context, symbol string) (market.Quote, error)
 	Quote(ctx context.Context, symbol string) (market.Quote, error)
+	// FreshFXRates prices orders that convert; FXRates values holdings in
+	// another currency.
+	FreshFXRates(ctx context.Context) (market.FXRates, error)
+	FXRates(ctx context.Context) (market.FXRates, error)
+}
+
+// Flags are the feature flags as they are now (*features.Set, which the
+// server re-reads while it runs).
+type Flags interface {
+	Enabled(name string) bool
 }
 
 // Options configures a Service.
@@ -51,7 +66,12 @@ type Options struct {
 	// MinOrderValue is the smallest order filled, in minor units
 	// (MIN_ORDER_VALUE).
 	MinOrderValue int64
-	Now           func() time.Time
+	// Spread is the bank's margin on orders that convert (FX_SPREAD_BPS).
+	Spread fx.Spread
+	Now    func() time.Time
+	// Features gate what investing offers: crypto orders need
+	// features.CryptoTrading. Nil: every flag at its default.
+	Features Flags
 }
 
 // Service is investing's use cases: orders, portfolio, watchlist.
@@ -60,7 +80,9 @@ type Service struct {
 	market   Market
 	keys     *ledger.Keys
 	minOrder int64
+	spread   fx.Spread
 	now      func() time.Time
+	flags    Flags
 }
 
 // New builds the Service.
@@ -71,7 +93,11 @@ func New(o Options) *Service {
 	if o.Keys == nil {
 		o.Keys = ledger.NewKeys()
 	}
-	return &Service{store: o.Store, market: o.Market, keys: o.Keys, minOrder: o.MinOrderValue, now: func() time.Time { return o.Now().UTC() }}
+	if o.Features == nil {
+		o.Features = features.New(func(string) string { return "" }, nil)
+	}
+	return &Service{store: o.Store, market: o.Market, keys: o.Keys, minOrder: o.MinOrderValue, spread: o.Spread,
+		now: func() time.Time { return o.Now().UTC() }, flags: o.Features}
 }
 
 // OrderReceipt is a filled order as its idempotency record keeps it, so
@@ -86,12 +112,19 @@ type OrderReceipt struct {
 }
 
 // Place fills a market order on one of the caller's brokerage accounts at
-// the current quote, once per idempotency key. The quote is fetched before
-// the transaction, so that no lock is held while upstream answers; its
-// error is reported only if this is not a replay (a replay answers what the
-// first request got).
+// the current quote, once per idempotency key. The quote (and, for an
+// account in another currency than the instrument's, the exchange rates)
+// is fetched before the transaction, so that no lock is held while
+// upstream answers; its error is reported only if this is not a replay (a
+// replay answers what the first request got).
+//
+// A crypto order (buy or sell) while features.CryptoTrading is off is
+// refused with ErrCryptoTradingOff (403 feature_disabled), checked at the
+// time of the request, so a flag flipped while the server runs takes effect
+// at once. A replay of an order filled before the flag went off still
+// answers the original fill: the client retrying must learn that it filled.
 func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, req OrderRequest) (OrderReceipt, error) {
-	q, qerr := s.market.FreshQuote(ctx, req.Symbol)
+	q, qerr := s.quote(ctx, c, &req)
 	req.OwnerID, req.MinValue = c.UserID, s.minOrder
 	res, err := ledger.Idempotent(ctx, s.keys, s.store.InTx, c.UserID, idem.Key, idem.Hash, func(tx ServiceTx) (ledger.Response, error) {
 		if qerr != nil {
@@ -101,8 +134,13 @@ func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, r
 		if err != nil {
 			return ledger.Response{}, err
 		}
-		ev := c.Event("order_"+o.Side, "order:"+o.ID, "success").WithDetail(fmt.Sprintf("account:%s %s %s @ %s total %s %s",
-			o.AccountID, FormatQuantity(o.Quantity), o.Symbol, market.FormatPrice(o.Price), ledger.FormatMinor(o.Total, o.Currency.Digits()), o.Currency))
+		detail := fmt.Sprintf("account:%s %s %s @ %s total %s %s",
+			o.AccountID, FormatQuantity(o.Quantity), o.Symbol, market.FormatPrice(o.Price), ledger.FormatMinor(o.Total, o.Currency.Digits()), o.Currency)
+		if o.FX != nil {
+			m := o.AccountAmount()
+			detail += fmt.Sprintf(" = %s %s at %s", m, m.Currency, o.FX.Rate)
+		}
+		ev := c.Event("order_"+o.Side, "order:"+o.ID, "success").WithDetail(detail)
 		if err := tx.InsertAudit(ctx, ev); err != nil {
 			return ledger.Response{}, err
 		}
@@ -120,6 +158,15 @@ func (s *Service) Place(ctx context.Context, c audit.Caller, idem ledger.Idem, r
 	return rc, nil
 }
 
+// isCrypto reports whether an order's symbol is a cryptocurrency: one of
+// the catalogue's (routed to CoinGecko), or any other SYMBOL-USD pair,
+// Yahoo's convention for crypto, so that a coin missing from the catalogue
+// cannot be traded through Yahoo while crypto trading is off.
+func isCrypto(symbol string) bool {
+	s := strings.ToUpper(strings.TrimSpace(symbol))
+	return market.IsCrypto(s) || strings.HasSuffix(s, "-USD")
+}
+
 // Orders pages the owner's orders (of one of their accounts when
 // f.AccountID is set; another's account is not_found).
 func (s *Service) Orders(ctx context.Context, f OrderFilter) ([]Order, error) {
@@ -129,4 +176,28 @@ func (s *Service) Orders(ctx context.Context, f OrderFilter) ([]Order, error) {
 		}
 	}
 	return s.store.Orders(ctx, f)
+}
+
+// quote fetches what an order fills at: the instrument's fresh quote and,
+// for an account in another currency than the instrument's, the exchange
+// rates (req.FX). A crypto order while features.CryptoTrading is off gets
+// ErrCryptoTradingOff and no quote (nothing will fill).
+func (s *Service) quote(ctx context.Context, c audit.Caller, req *OrderRequest) (market.Quote, error) {
+	if isCrypto(req.Symbol) && !s.flags.Enabled(features.CryptoTrading) {
+		return market.Quote{}, ErrCryptoTradingOff
+	}
+	q, err := s.market.FreshQuote(ctx, req.Symbol)
+	if err != nil {
+		return q, err
+	}
+	// The account's currency never changes, so reading it outside the
+	// order's transaction is safe; the order locks and reads it again.
+	if a, err := s.store.AccountByID(ctx, c.UserID, req.AccountID); err == nil && string(a.Currency) != q.Currency {
+		rates, err := s.market.FreshFXRates(ctx)
+		if err != nil {
+			return q, err
+		}
+		req.FX = &FXTerms{Rates: rates, Spread: s.spread}
+	}
+	return q, nil
 }

@@ -11,9 +11,9 @@ import (
 // brokerage account.
 var ErrNotBrokerageParam = &ledger.Error{Code: "invalid_parameter", Msg: "account_id must be a brokerage account", Field: "account_id"}
 
-// portfolioAccounts is the owner's brokerage account accountID or, when it
-// is "", all of the owner's brokerage accounts of the portfolio currency
-// (PortfolioAccounts).
+// portfolioAccounts is the owner's brokerage account accountID, valued in
+// its currency, or, when it is "", all of the owner's brokerage accounts
+// (PortfolioAccounts), valued in the owner's base currency.
 func (s *Service) portfolioAccounts(ctx context.Context, owner, accountID string) ([]ledger.Account, ledger.Currency, error) {
 	if accountID != "" {
 		a, err := s.store.AccountByID(ctx, owner, accountID)
@@ -29,12 +29,54 @@ func (s *Service) portfolioAccounts(ctx context.Context, owner, accountID string
 	if err != nil {
 		return nil, "", err
 	}
-	accts := PortfolioAccounts(all)
-	cur := ledger.USD
-	if len(accts) > 0 {
-		cur = accts[0].Currency
+	u, err := s.store.UserByID(ctx, owner)
+	if err != nil {
+		return nil, "", err
 	}
-	return accts, cur, nil
+	cur := u.BaseCurrency
+	if !cur.Valid() {
+		cur = ledger.USD
+	}
+	return PortfolioAccounts(all), cur, nil
+}
+
+// converter values amounts in other currencies at the current mid-market
+// rates (FXRates), fetched at most once per call and only when needed.
+func (s *Service) converter() Converter {
+	var conv Converter
+	return func(ctx context.Context, a ledger.Amount, to ledger.Currency) (int64, error) {
+		if conv == nil {
+			rates, err := s.market.FXRates(ctx)
+			if err != nil {
+				return 0, err
+			}
+			conv = RatesConverter(rates)
+		}
+		return conv(ctx, a, to)
+	}
+}
+
+// InvestmentsValue is the market value of every holding of the owner's
+// brokerage accounts at current quotes, in base at the rates' mid-market
+// rates (the overview's investments).
+func (s *Service) InvestmentsValue(ctx context.Context, owner string, base ledger.Currency, rates market.FXRates) (int64, error) {
+	all, err := s.store.AccountsByOwner(ctx, owner)
+	if err != nil {
+		return 0, err
+	}
+	accts := PortfolioAccounts(all)
+	if len(accts) == 0 {
+		return 0, nil
+	}
+	hs, err := s.store.HoldingsByAccounts(ctx, accountIDs(accts))
+	if err != nil {
+		return 0, err
+	}
+	p, err := Value(ctx, s.market, RatesConverter(rates), base, nil, hs)
+	if err != nil {
+		return 0, err
+	}
+	return p.TotalValue, nil
 }
 
 func accountIDs(accts []ledger.Account) []string {
@@ -48,7 +90,7 @@ func accountIDs(accts []ledger.Account) []string {
 // Portfolio values the owner's brokerage account accountID (or all of them)
 // at current prices.
 func (s *Service) Portfolio(ctx context.Context, owner, accountID string) (Portfolio, error) {
-	accts, _, err := s.portfolioAccounts(ctx, owner, accountID)
+	accts, cur, err := s.portfolioAccounts(ctx, owner, accountID)
 	if err != nil {
 		return Portfolio{}, err
 	}
@@ -62,7 +104,7 @@ func (s *Service) Portfolio(ctx context.Context, owner, accountID string) (Portf
 	if err != nil {
 		return Portfolio{}, err
 	}
-	return ValueWithOrders(ctx, s.market, accts, hs, orders)
+	return ValueWithOrders(ctx, s.market, s.converter(), cur, accts, hs, orders)
 }
 
 // PortfolioHistory is the value of the owner's brokerage account accountID
@@ -83,7 +125,12 @@ func (s *Service) PortfolioHistory(ctx context.Context, owner, accountID string,
 		return nil, "", err
 	}
 	SortCash(cash)
-	pts, err := History(ctx, s.market, HistoryInput{Currency: cur, Orders: orders, Cash: cash, Range: rng, Now: now})
+	currencies := make(map[string]ledger.Currency, len(accts))
+	for _, a := range accts {
+		currencies[a.ID] = a.Currency
+	}
+	pts, err := History(ctx, s.market, HistoryInput{Currency: cur, Orders: orders, Cash: cash, Range: rng, Now: now,
+		AccountCurrency: currencies, Convert: s.converter()})
 	return pts, cur, err
 }
 

@@ -13,6 +13,10 @@ import (
 // idempotency keys and day totals no limit needs any more.
 const KindCleanup = "jobs_cleanup"
 
+// DeviceMemory is how long a device unseen is remembered for the
+// new-device notice: a sign-in after a longer absence counts as new.
+const DeviceMemory = 400 * 24 * time.Hour
+
 // cleanupBatch bounds one run's deletions of each kind, so its transaction
 // stays short; a run that deletes a full batch queues the next run at once.
 var cleanupBatch = 20_000
@@ -46,10 +50,27 @@ func (r *Runner) runCleanup(ctx context.Context, tx *store.Tx, j store.Job) erro
 	if err != nil {
 		return err
 	}
-	if n+keys+days+attempts > 0 {
-		r.log.Info("cleanup", "jobs", n, "idempotency_keys", keys, "day_totals", days, "login_attempts", attempts)
+	// Emailed tokens a week past their expiry (kept that long so that a
+	// late click still finds "expired", not "unknown", in the audit trail
+	// of support), limit buckets untouched for a day (every window is an
+	// hour), devices unseen for DeviceMemory.
+	tokens, err := tx.DeleteExpiredAuthTokens(ctx, now.Add(-7*24*time.Hour), cleanupBatch)
+	if err != nil {
+		return err
 	}
-	if max(n, keys, days, attempts) < int64(cleanupBatch) {
+	buckets, err := tx.DeleteStaleRateLimits(ctx, now.Add(-24*time.Hour), cleanupBatch)
+	if err != nil {
+		return err
+	}
+	devices, err := tx.DeleteStaleDevices(ctx, now.Add(-DeviceMemory), cleanupBatch)
+	if err != nil {
+		return err
+	}
+	if n+keys+days+attempts+tokens+buckets+devices > 0 {
+		r.log.Info("cleanup", "jobs", n, "idempotency_keys", keys, "day_totals", days, "login_attempts", attempts,
+			"auth_tokens", tokens, "rate_limits", buckets, "known_devices", devices)
+	}
+	if max(n, keys, days, attempts, tokens, buckets, devices) < int64(cleanupBatch) {
 		return nil
 	}
 	// A full batch: there is more. Another run goes next, in its own short

@@ -192,3 +192,66 @@ func TestMailJobRefusesBadKeys(t *testing.T) {
 func brief(j store.Job) string {
 	return fmt.Sprintf("%s %s attempts %d/%d last_error %q", j.DedupeKey, j.Status, j.Attempts, j.MaxAttempts, j.LastError)
 }
+
+// TestMailJobPayloadIsRedactedWhenItLeavesTheQueue: a delivered message
+// keeps only its kind, subject, key and recipient hash; a dead-lettered one
+// carrying a single-use link is redacted too (and a requeue of it fails
+// without sending), while a dead notice keeps its payload for a requeue.
+func TestMailJobPayloadIsRedactedWhenItLeavesTheQueue(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		f, srv, tpl := mailFixture(t, db)
+		live := func(key string) string {
+			t.Helper()
+			return string(f.job(key).Payload)
+		}
+		reset, err := tpl.PasswordReset("jane@example.com", "Jane", "secret-token-1", 30*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notice, err := tpl.Notice("jane@example.com", "Jane", mail.Notice{Kind: mail.KindTOTPEnabled, At: f.clk.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadReset, err := tpl.PasswordReset("joe@example.com", "Joe", "secret-token-2", 30*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.enqueueMail(reset, "reset:1")
+		if p := live("mail:reset:1"); !strings.Contains(p, "secret-token-1") {
+			t.Fatalf("a pending message must keep its body to be sent: %s", p)
+		}
+		f.at("2027-01-01T00:00:00Z")
+		p := live("mail:reset:1")
+		if f.job("mail:reset:1").Status != store.JobDone || strings.Contains(p, "secret-token-1") || strings.Contains(p, "jane@example.com") ||
+			!strings.Contains(p, `"kind":"password_reset"`) || !strings.Contains(p, `"to_hash":"`+mail.RecipientHash("jane@example.com")+`"`) {
+			t.Fatalf("a delivered reset keeps %s", p)
+		}
+
+		srv.Fail(mailtest.Failure{At: "RCPT", Code: 550}, mailtest.Failure{At: "RCPT", Code: 550})
+		f.enqueueMail(deadReset, "reset:2")
+		f.enqueueMail(notice, "notice:3")
+		f.at("2027-01-01T00:01:00Z")
+		if j := f.job("mail:reset:2"); j.Status != store.JobDead || strings.Contains(string(j.Payload), "secret-token-2") || !mail.IsRedacted(j.Payload) {
+			t.Fatalf("a dead reset keeps %s: %s", j.Status, j.Payload)
+		}
+		if j := f.job("mail:notice:3"); j.Status != store.JobDead || mail.IsRedacted(j.Payload) {
+			t.Fatalf("a dead notice lost its payload: %s %s", j.Status, j.Payload)
+		}
+		// An operator requeues both: the notice goes out, the reset cannot.
+		for _, key := range []string{"mail:reset:2", "mail:notice:3"} {
+			if err := db.RequeueJob(f.ctx, f.job(key).ID, f.clk.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.at("2027-01-01T00:02:00Z")
+		if j := f.job("mail:notice:3"); j.Status != store.JobDone || !mail.IsRedacted(j.Payload) {
+			t.Fatalf("the requeued notice: %s", brief(j))
+		}
+		if j := f.job("mail:reset:2"); j.Status != store.JobDead || !strings.Contains(j.LastError, "redacted") {
+			t.Fatalf("the requeued redacted reset: %s", brief(j))
+		}
+		if n := len(srv.Messages()); n != 2 {
+			t.Fatalf("%d messages delivered, want the first reset and the notice", n)
+		}
+	})
+}

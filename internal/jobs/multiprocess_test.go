@@ -42,7 +42,9 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-func startInstance(t *testing.T, bin, dbURL, key string, jobsOn bool) *instance {
+// startInstance starts `bankapp serve` on dbURL with its own data dir; extra
+// are more NAME=value settings (a later one wins over an earlier one).
+func startInstance(t *testing.T, bin, dbURL, key string, jobsOn bool, extra ...string) *instance {
 	t.Helper()
 	dir := t.TempDir()
 	in := &instance{addr: freeAddr(t), log: filepath.Join(dir, "out.log")}
@@ -54,6 +56,7 @@ func startInstance(t *testing.T, bin, dbURL, key string, jobsOn bool) *instance 
 	in.cmd = exec.Command(bin, "serve")
 	in.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "BANKAPP_ADDR=" + in.addr, "METRICS_ADDR=127.0.0.1:0", "DATABASE_URL=" + dbURL, "BANKAPP_DATA_DIR=" + dir,
 		"JWT_SIGNING_KEY=" + key, "LOG_FORMAT=json", "LOG_LEVEL=info", fmt.Sprintf("BANKAPP_JOBS_ENABLED=%t", jobsOn)}
+	in.cmd.Env = append(in.cmd.Env, extra...)
 	in.cmd.Stdout, in.cmd.Stderr = out, out
 	if err := in.cmd.Start(); err != nil {
 		t.Fatalf("start instance: %v", err)

@@ -17,11 +17,14 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/blob"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/store"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // Handler does one job inside tx, the transaction that also marks the job
@@ -44,6 +47,10 @@ type Options struct {
 	InterestBPS  int64                 // annual savings rate in basis points; 0 pays no interest
 	Blobs        blob.Store            // where monthly statements go; nil skips them
 	Retention    time.Duration         // [100 days] how long done and cancelled jobs are kept; at least 70 days
+	// TracerProvider gives each job run a root span "job.<kind>" (the
+	// transaction's SQL, upstream calls and mail delivery beneath it);
+	// nil: no spans.
+	TracerProvider trace.TracerProvider
 }
 
 // Runner claims and runs due jobs.
@@ -54,6 +61,8 @@ type Runner struct {
 	m        *metrics
 	keys     *ledger.Keys
 	handlers map[string]Handler
+	redact   map[string]Redactor
+	tracer   trace.Tracer // nil: tracing off
 
 	mu   sync.Mutex
 	stop chan struct{}
@@ -104,18 +113,38 @@ func New(o Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Runner{o: o, db: o.DB, log: o.Logger, m: m, keys: ledger.NewKeys(), handlers: map[string]Handler{}}
+	r := &Runner{o: o, db: o.DB, log: o.Logger, m: m, keys: ledger.NewKeys(), handlers: map[string]Handler{}, redact: map[string]Redactor{}}
+	if telemetry.Enabled(o.TracerProvider) {
+		r.tracer = o.TracerProvider.Tracer(telemetry.TracerName)
+	}
 	r.Register(bank.KindScheduledTransfer, r.runScheduledTransfer)
 	r.Register(KindInterestMonth, r.runInterestMonth)
 	r.Register(KindInterestPay, r.runInterestPay)
 	r.Register(KindStatementsMonth, r.runStatementsMonth)
 	r.Register(KindStatement, r.runStatement)
 	r.Register(KindCleanup, r.runCleanup)
+	// Mail payloads hold addresses and live links; reset requests an
+	// address (mail.go).
+	r.Redact(KindMailSend, redactMail)
+	r.Redact(KindPasswordResetRequest, redactAll)
 	return r, nil
 }
 
 // Register adds (or replaces) the handler of a job kind. Call it before Start.
 func (r *Runner) Register(kind string, h Handler) { r.handlers[kind] = h }
+
+// Redactor says what the payload of a job becomes when the job leaves the
+// queue — done (dead false) or dead-lettered (dead true) — or ok false to
+// keep it. The new payload is written in the transaction that marks the job
+// done or dead, so a payload that carried a secret outlives its job's
+// attempts in no row.
+type Redactor func(payload []byte, dead bool) (redacted []byte, ok bool)
+
+// Redact sets the redactor of a job kind. Call it before Start.
+func (r *Runner) Redact(kind string, f Redactor) { r.redact[kind] = f }
+
+// redactAll replaces any finished payload by {"redacted": true}.
+func redactAll([]byte, bool) ([]byte, bool) { return []byte(`{"redacted":true}`), true }
 
 func (r *Runner) now() time.Time { return r.o.Now().UTC() }
 
@@ -221,8 +250,23 @@ func (r *Runner) drain(ctx context.Context, stop <-chan struct{}) (int, error) {
 // errFenced means another instance took the job over.
 var errFenced = errors.New("jobs: claim lost")
 
-// execute runs one claimed job and records its outcome.
+// Span attributes of a job run.
+const (
+	attrJobKind    = attribute.Key("bankapp.job.kind")
+	attrJobID      = attribute.Key("bankapp.job.id")
+	attrJobAttempt = attribute.Key("bankapp.job.attempt")
+	attrJobOutcome = attribute.Key("bankapp.job.outcome")
+)
+
+// execute runs one claimed job and records its outcome, in a span of its
+// own when tracing is on.
 func (r *Runner) execute(ctx context.Context, token string, j store.Job) {
+	if r.tracer != nil {
+		var span trace.Span
+		ctx, span = r.tracer.Start(ctx, "job."+j.Kind, trace.WithNewRoot(), trace.WithSpanKind(trace.SpanKindInternal),
+			trace.WithAttributes(attrJobKind.String(j.Kind), attrJobID.String(j.ID), attrJobAttempt.Int(j.Attempts)))
+		defer span.End()
+	}
 	start := r.now()
 	r.m.lag.WithLabelValues(j.Kind).Observe(max(0, start.Sub(j.RunAt).Seconds()))
 	log := r.log.With("job", j.ID, "kind", j.Kind, "key", j.DedupeKey, "attempt", j.Attempts)
@@ -240,10 +284,12 @@ func (r *Runner) execute(ctx context.Context, token string, j store.Job) {
 	switch {
 	case err == nil:
 		r.m.run.WithLabelValues(j.Kind).Inc()
-		log.Debug("job done", "ms", r.now().Sub(start).Milliseconds())
+		trace.SpanFromContext(ctx).SetAttributes(attrJobOutcome.String("done"))
+		log.DebugContext(ctx, "job done", "ms", r.now().Sub(start).Milliseconds())
 	case errors.Is(err, errFenced):
 		r.m.fenced.WithLabelValues(j.Kind).Inc()
-		log.Info("job taken over by another instance; attempt dropped")
+		trace.SpanFromContext(ctx).SetAttributes(attrJobOutcome.String("fenced"))
+		log.InfoContext(ctx, "job taken over by another instance; attempt dropped")
 	default:
 		r.fail(ctx, log, token, j, err)
 	}
@@ -266,6 +312,13 @@ func (r *Runner) runInTx(ctx context.Context, token string, j store.Job, h Handl
 		if err := h(ctx, tx, j); err != nil {
 			return err
 		}
+		if f := r.redact[j.Kind]; f != nil {
+			if p, ok := f(j.Payload, false); ok {
+				if err := tx.ReplaceJobPayload(ctx, j.ID, p); err != nil {
+					return err
+				}
+			}
+		}
 		return tx.CompleteJob(ctx, j.ID, r.now())
 	})
 }
@@ -279,9 +332,22 @@ func (r *Runner) fail(ctx context.Context, log *slog.Logger, token string, j sto
 	if dead {
 		retryAt = j.RunAt
 	}
-	ok, err := r.db.FailJob(context.WithoutCancel(ctx), j.ID, token, now, retryAt, cause.Error(), dead)
+	span := trace.SpanFromContext(ctx)
+	outcome := "retry"
+	if dead {
+		outcome = "dead"
+	}
+	span.SetAttributes(attrJobOutcome.String(outcome))
+	telemetry.MarkFailed(span, cause)
+	var payload []byte
+	if f := r.redact[j.Kind]; f != nil && dead {
+		if p, ok := f(j.Payload, true); ok {
+			payload = p
+		}
+	}
+	ok, err := r.db.FailJob(context.WithoutCancel(ctx), j.ID, token, now, retryAt, cause.Error(), dead, payload)
 	if err != nil {
-		log.Error("jobs: recording a failure failed", "err", err, "cause", cause)
+		log.ErrorContext(ctx, "jobs: recording a failure failed", "err", err, "cause", cause)
 		return
 	}
 	if !ok {
@@ -290,11 +356,11 @@ func (r *Runner) fail(ctx context.Context, log *slog.Logger, token string, j sto
 	}
 	if dead {
 		r.m.failed.WithLabelValues(j.Kind, "dead").Inc()
-		log.Error("job dead-lettered", "err", cause)
+		log.ErrorContext(ctx, "job dead-lettered", "err", cause)
 		return
 	}
 	r.m.failed.WithLabelValues(j.Kind, "retry").Inc()
-	log.Warn("job failed; will retry", "err", cause, "retry_at", retryAt)
+	log.WarnContext(ctx, "job failed; will retry", "err", cause, "retry_at", retryAt)
 }
 
 // backoff is the delay before attempt n+1: base·2^(n-1), capped, ±20 %.

@@ -154,7 +154,7 @@ func TestExpiredLeaseIsTakenOverAndTheOldClaimFenced(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ok, err := db.FailJob(f.ctx, claimed[0].ID, "dead-instance/1", f.clk.Now(), f.clk.Now(), "late", true); ok || err != nil {
+		if ok, err := db.FailJob(f.ctx, claimed[0].ID, "dead-instance/1", f.clk.Now(), f.clk.Now(), "late", true, nil); ok || err != nil {
 			t.Fatalf("old claim failed the job: %v %v", ok, err)
 		}
 		if j := f.job("work:1"); j.Status != store.JobDone {

@@ -25,13 +25,17 @@ const (
 
 // System account roles. Money enters only through Funding and leaves only
 // through CashOut; Settlement is the other side of trades, Interest pays
-// savings interest, Fees collects fees.
+// savings interest, Fees collects fees. FXPosition is the bank's position
+// in a currency: exchanges (and orders that convert) pay the currency the
+// customer sells into it and the currency the customer buys out of it, so
+// its balance is the bank's net long (+) or short (−) in that currency.
 const (
 	SystemFunding    = "funding"
 	SystemCashOut    = "cashout"
 	SystemSettlement = "settlement"
 	SystemInterest   = "interest"
 	SystemFees       = "fees"
+	SystemFXPosition = "fx_position"
 )
 
 // SystemAccountID is the fixed ID of a system account for a role and currency,

@@ -17,6 +17,9 @@ const (
 	KindTrade      = "trade"
 	KindInterest   = "interest"
 	KindFee        = "fee"
+	// KindExchange is a currency exchange between two of a customer's
+	// accounts (four postings through the bank's position accounts).
+	KindExchange = "exchange"
 )
 
 // Posting is one leg of a transfer: a signed amount of minor units on one
@@ -30,8 +33,11 @@ type Posting struct {
 // per currency. Transfers and postings are append-only; a correction is a new
 // transfer.
 type Transfer struct {
-	ID          string
-	Kind        string
+	ID   string
+	Kind string
+	// Currency and Amount are what moved, for display; for a transfer that
+	// converts (CrossCurrency), the customer's side in its account's
+	// currency (an exchange: what was sold).
 	Currency    Currency
 	Amount      int64  // the amount moved, positive, for display
 	FromAccount string // the debited customer account, if any
@@ -40,6 +46,12 @@ type Transfer struct {
 	CreatedBy   string // user id, or "" for the system
 	CreatedAt   time.Time
 	Postings    []Posting
+	// CrossCurrency lets the postings be in several currencies (an
+	// exchange, or an order that converts through the position accounts):
+	// each account is then checked against its own currency only, and the
+	// postings must still sum to zero per currency. Otherwise every account
+	// must be in Currency.
+	CrossCurrency bool
 }
 
 // Entry is a posting as stored: with its position and the account's balance
@@ -135,7 +147,7 @@ func (b *Book) Account(id string) (Account, bool) {
 
 // Apply checks the transfer against the book's current balances — at least
 // two postings, each non-zero; summing to zero per currency; every account
-// present, open and in the transfer's currency; a frozen account only
+// present, open and in the transfer's currency (unless CrossCurrency); a frozen account only
 // receiving; no customer account below zero — and, if it passes, applies it
 // in memory. A refused transfer changes nothing.
 func (b *Book) Apply(t *Transfer) error {
@@ -159,7 +171,7 @@ func (b *Book) Apply(t *Transfer) error {
 			// A frozen account can receive but not send.
 			return ErrAccountFrozen
 		}
-		if t.Currency != "" && a.Currency != t.Currency {
+		if t.Currency != "" && a.Currency != t.Currency && !t.CrossCurrency {
 			return ErrCurrencyMismatch
 		}
 		bal, seen := next[a.ID]

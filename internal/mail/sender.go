@@ -9,6 +9,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // New validates cfg and returns the Sender of its driver, wrapped so that
@@ -55,9 +59,21 @@ type instrumented struct {
 	m      *metrics
 }
 
-func (s *instrumented) Send(ctx context.Context, msg Message) error {
+// Span attributes of a delivery: the driver and the message kind (the
+// template), never an address, a subject or a body.
+const (
+	attrMailDriver  = attribute.Key("bankapp.mail.driver")
+	attrMailKind    = attribute.Key("bankapp.mail.kind")
+	attrMailOutcome = attribute.Key("bankapp.mail.outcome") // sent, temporary, permanent
+)
+
+func (s *instrumented) Send(ctx context.Context, msg Message) (err error) {
+	// A client span under the job run's span (none outside a traced job).
+	ctx, end := telemetry.StartChild(ctx, "mail.send", trace.SpanKindClient,
+		attrMailDriver.String(s.driver), attrMailKind.String(metricKind(msg.Kind)))
+	defer func() { end(err) }()
 	start := time.Now()
-	err := s.next.Send(ctx, msg)
+	err = s.next.Send(ctx, msg)
 	var se *SendError
 	if err != nil && !errors.As(err, &se) {
 		se = &SendError{Op: "send", Detail: maskAddresses(err.Error()), err: err}
@@ -75,15 +91,16 @@ func (s *instrumented) Send(ctx context.Context, msg Message) error {
 		outcome = "temporary"
 	}
 	kind := metricKind(msg.Kind)
+	trace.SpanFromContext(ctx).SetAttributes(attrMailOutcome.String(outcome))
 	s.m.sent.WithLabelValues(s.driver, kind, outcome).Inc()
 	s.m.seconds.WithLabelValues(s.driver).Observe(time.Since(start).Seconds())
 	log := s.log.With("driver", s.driver, "kind", msg.Kind, "to_hash", RecipientHash(msg.To), "ms", time.Since(start).Milliseconds())
 	if err != nil {
-		log.Warn("mail not sent", "outcome", outcome, "err", err)
+		log.WarnContext(ctx, "mail not sent", "outcome", outcome, "err", err)
 		return err
 	}
 	if s.driver != DriverFile { // which logs its own line, with the link
-		log.Info("mail sent")
+		log.InfoContext(ctx, "mail sent")
 	}
 	return nil
 }

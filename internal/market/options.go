@@ -5,9 +5,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/bankapp/bankapp/internal/market/coingecko"
 	"github.com/bankapp/bankapp/internal/market/yahoo"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // Provider names accepted in Options.Provider (MARKET_DATA_PROVIDER).
@@ -46,6 +49,12 @@ type Options struct {
 	// HTTPClient is used for both upstreams (default: a client with a 10 s
 	// timeout).
 	HTTPClient *http.Client
+	// TracerProvider, when it records (telemetry.StartTracing with an
+	// endpoint), gives each upstream call — quotes, history, search, FX
+	// rates — a client span "GET <host>" under the request or job that made
+	// it (telemetry.Transport, which sends no traceparent upstream). Nil:
+	// HTTPClient's transport is used as it is.
+	TracerProvider trace.TracerProvider
 	// Now is the clock of caches, breakers and the simulated market.
 	Now func() time.Time
 	// Registerer receives the metrics; nil registers nothing.
@@ -99,6 +108,11 @@ func (o *Options) setDefaults() {
 	}
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if telemetry.Enabled(o.TracerProvider) {
+		hc := *o.HTTPClient // the caller's client stays as it was
+		hc.Transport = telemetry.Transport(hc.Transport, o.TracerProvider)
+		o.HTTPClient = &hc
 	}
 	if o.Provider == "" {
 		o.Provider = ProviderSimulated

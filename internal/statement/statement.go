@@ -198,6 +198,10 @@ func KindLabel(kind string) string {
 		return "Fee"
 	case "interest":
 		return "Interest"
+	case "exchange_out":
+		return "Currency exchange out"
+	case "exchange_in":
+		return "Currency exchange in"
 	}
 	return kind
 }

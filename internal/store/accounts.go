@@ -26,7 +26,9 @@ func (tx *Tx) CreateAccount(ctx context.Context, a ledger.Account) error {
 }
 
 // AccountsByOwner lists a user's accounts, oldest first.
-func (db *DB) AccountsByOwner(ctx context.Context, owner string) ([]ledger.Account, error) {
+func (db *DB) AccountsByOwner(ctx context.Context, owner string) (_ []ledger.Account, err error) {
+	ctx, end := db.span(ctx, "store.AccountsByOwner")
+	defer func() { end(err) }()
 	return accountsWhere(ctx, db.fresh(), `owner_id = $1 ORDER BY created_at, id`, owner)
 }
 

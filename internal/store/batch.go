@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
@@ -39,7 +40,9 @@ func (tx *Tx) DeleteOldDayTotals(ctx context.Context, day int64, limit int) (int
 // keys (see AcquireIdempotencyKey) in one statement; got[i] reports whether
 // keys[i] was free. It must run in its own statement before
 // IdempotencyRecords, so that the records are read after the locks are held.
-func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []bank.OwnerKey) ([]bool, error) {
+func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []bank.OwnerKey) (_ []bool, err error) {
+	ctx, end := tx.db.span(ctx, "store.LockIdempotencyKeys")
+	defer func() { end(err) }()
 	got := make([]bool, len(keys))
 	if tx.dialect != Postgres {
 		for i := range got {
@@ -74,7 +77,9 @@ func (tx *Tx) LockIdempotencyKeys(ctx context.Context, keys []bank.OwnerKey) ([]
 // IdempotencyRecords returns the stored records of the keys, index-aligned
 // (nil where there is none), however old; the caller decides what has
 // expired.
-func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []bank.OwnerKey) ([]*ledger.IdemRecord, error) {
+func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []bank.OwnerKey) (_ []*ledger.IdemRecord, err error) {
+	ctx, end := tx.db.span(ctx, "store.IdempotencyRecords")
+	defer func() { end(err) }()
 	out := make([]*ledger.IdemRecord, len(keys))
 	if len(keys) == 0 {
 		return out, nil
@@ -118,7 +123,9 @@ func (tx *Tx) IdempotencyRecords(ctx context.Context, keys []bank.OwnerKey) ([]*
 // the senders' accounts — each only if it belongs to the user who asks
 // (from[i].Owner owns account from[i].Key) — and the customer accounts with
 // the given numbers.
-func (tx *Tx) LockTransferAccounts(ctx context.Context, from []bank.OwnerKey, numbers []string) ([]ledger.Account, error) {
+func (tx *Tx) LockTransferAccounts(ctx context.Context, from []bank.OwnerKey, numbers []string) (_ []ledger.Account, err error) {
+	ctx, end := tx.db.span(ctx, "store.LockTransferAccounts")
+	defer func() { end(err) }()
 	if tx.dialect != Postgres {
 		seen := map[string]bool{}
 		var out []ledger.Account
@@ -183,7 +190,9 @@ func isNotFound(err error) bool {
 // LockDayTotals locks day totals (creating missing ones at zero) in key
 // order and returns each one's total so far. Deposits and transfers lock
 // rows of their own kind only.
-func (tx *Tx) LockDayTotals(ctx context.Context, keys []bank.DayKey) (map[bank.DayKey]int64, error) {
+func (tx *Tx) LockDayTotals(ctx context.Context, keys []bank.DayKey) (_ map[bank.DayKey]int64, err error) {
+	ctx, end := tx.db.span(ctx, "store.LockDayTotals")
+	defer func() { end(err) }()
 	keys = slices.Clone(keys)
 	slices.SortFunc(keys, compareDayKeys)
 	keys = slices.Compact(keys)
@@ -253,7 +262,9 @@ func compareDayKeys(a, b bank.DayKey) int {
 }
 
 // SetDayTotals writes day totals the transaction has locked.
-func (tx *Tx) SetDayTotals(ctx context.Context, totals map[bank.DayKey]int64) error {
+func (tx *Tx) SetDayTotals(ctx context.Context, totals map[bank.DayKey]int64) (err error) {
+	ctx, end := tx.db.span(ctx, "store.SetDayTotals")
+	defer func() { end(err) }()
 	for k, total := range totals {
 		if _, err := tx.tx.ExecContext(ctx, `UPDATE day_totals SET total = $5 WHERE user_id = $1 AND kind = $2 AND currency = $3 AND day = $4`,
 			k.User, k.Kind, string(k.Currency), k.Day, total); err != nil {
@@ -264,19 +275,13 @@ func (tx *Tx) SetDayTotals(ctx context.Context, totals map[bank.DayKey]int64) er
 }
 
 // WriteTransfers writes a batch: on PostgreSQL in one statement.
-func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) error {
+func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) (err error) {
+	ctx, end := tx.db.span(ctx, "store.WriteTransfers")
+	defer func() { end(err) }()
 	if len(w.Transfers) == 0 && len(w.Idem) == 0 && len(w.Audits) == 0 {
 		return nil
 	}
-	now := tx.Now()
-	for i := range w.Audits {
-		if w.Audits[i].ID == "" {
-			w.Audits[i].ID = uuid.Must(uuid.NewV7()).String()
-		}
-		if w.Audits[i].At.IsZero() {
-			w.Audits[i].At = now
-		}
-	}
+	stampAudits(w.Audits, tx.Now())
 	if tx.dialect != Postgres {
 		if err := tx.InsertTransfers(ctx, w.Transfers, w.Entries); err != nil {
 			return err
@@ -298,6 +303,19 @@ func (tx *Tx) WriteTransfers(ctx context.Context, w bank.TransferWrites) error {
 		return fmt.Errorf("store: write transfers: %w", err)
 	}
 	return nil
+}
+
+// stampAudits gives each event without an id a new one, and without a time
+// now.
+func stampAudits(evs []audit.Event, now time.Time) {
+	for i := range evs {
+		if evs[i].ID == "" {
+			evs[i].ID = uuid.Must(uuid.NewV7()).String()
+		}
+		if evs[i].At.IsZero() {
+			evs[i].At = now
+		}
+	}
 }
 
 // writeTransfersPG is the one statement of data-modifying CTEs that writes a

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bankapp/bankapp/internal/bank"
 	"github.com/bankapp/bankapp/internal/ledger"
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // RunTransferBatch implements bank.Store. On PostgreSQL a batch costs two
@@ -97,10 +98,10 @@ const (
 	// order, hence COLLATE "C"), the currency taken from the sender's own
 	// account; the no-op update locks an existing row.
 	sqlBatchDayTotals = `INSERT INTO day_totals AS t (user_id, kind, currency, day, total)
-		SELECT DISTINCT u.user_id, u.kind, a.currency, u.day, 0
+		SELECT DISTINCT u.user_id COLLATE "C", u.kind COLLATE "C", a.currency COLLATE "C", u.day, 0
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS u(user_id, account_id, kind, day)
 		JOIN accounts a ON a.id = u.account_id AND a.owner_id = u.user_id
-		ORDER BY u.user_id COLLATE "C", u.kind COLLATE "C", a.currency COLLATE "C", u.day
+		ORDER BY 1, 2, 3, 4
 		ON CONFLICT (user_id, kind, currency, day) DO UPDATE SET total = t.total
 		RETURNING t.user_id, t.kind, t.currency, t.day, t.total`
 )
@@ -131,11 +132,16 @@ func runBatchPG(ctx context.Context, c *pgx.Conn, now time.Time, locks bank.Batc
 	}
 	b := &pgx.Batch{}
 	if len(w.Transfers) > 0 || len(w.Idem) > 0 || len(w.Audits) > 0 {
+		stampAudits(w.Audits, now)
 		q, args := writeTransfersPG(w)
 		b.Queue(q, args...)
 	}
 	b.Queue("COMMIT")
-	if err := c.SendBatch(ctx, b).Close(); err != nil {
+	names := []string{"COMMIT"}
+	if b.Len() == 2 {
+		names = []string{"store.WriteTransfers", "COMMIT"}
+	}
+	if err := c.SendBatch(telemetry.WithBatchNames(ctx, names...), b).Close(); err != nil {
 		return fmt.Errorf("store: batch write: %w", err)
 	}
 	begun = false
@@ -163,7 +169,10 @@ func lockBatchPG(ctx context.Context, c *pgx.Conn, locks bank.BatchLocks, st *ba
 	b.Queue(sqlBatchRecords, owners, keys)
 	b.Queue(sqlBatchAccounts, fromIDs, fromOwners, locks.Numbers)
 	b.Queue(sqlBatchDayTotals, dUser, dAcct, dKind, dDay)
-	br := c.SendBatch(ctx, b)
+	// Traced (telemetry.PGXTracer), each statement's span is named after
+	// the store method it stands for, as on SQLite.
+	br := c.SendBatch(telemetry.WithBatchNames(ctx, "BEGIN", "store.LockIdempotencyKeys", "store.IdempotencyRecords",
+		"store.LockTransferAccounts", "store.LockDayTotals"), b)
 	if _, err := br.Exec(); err != nil {
 		_ = br.Close()
 		return fmt.Errorf("store: batch begin: %w", err)

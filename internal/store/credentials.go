@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // PasswordSource gives the PostgreSQL password for each new connection, for
@@ -122,6 +124,7 @@ func newRotatingConnector(url string, creds *credentials) (*rotatingConnector, e
 	if err != nil {
 		return nil, fmt.Errorf("store: database URL: %w", err)
 	}
+	cfg.Tracer = telemetry.PGXTracer{}
 	base := stdlib.GetConnector(*cfg, stdlib.OptionBeforeConnect(func(ctx context.Context, cc *pgx.ConnConfig) error {
 		pw, ok := ctx.Value(passwordKey{}).(string)
 		if !ok {

@@ -22,6 +22,8 @@ var entryKindCondition = map[string]string{
 	"trade_sell":   "t.kind = 'trade' AND p.amount > 0",
 	"fee":          "t.kind = 'fee'",
 	"interest":     "t.kind = 'interest'",
+	"exchange_out": "t.kind = 'exchange' AND p.amount < 0",
+	"exchange_in":  "t.kind = 'exchange' AND p.amount > 0",
 }
 
 // ValidEntryKind reports whether k is a contract entry kind.
@@ -71,8 +73,9 @@ func history(ctx context.Context, q querier, accountID string, f bank.HistoryFil
 			COALESCE(cu.full_name, ''), COALESCE(ca.number, ''), COALESCE(ca.id, '')
 		FROM postings p
 		JOIN transfers t ON t.id = p.transfer_id
-		LEFT JOIN postings cp ON cp.transfer_id = p.transfer_id AND cp.account_id <> p.account_id
-		LEFT JOIN accounts ca ON ca.id = cp.account_id AND ca.type <> 'system'
+		LEFT JOIN (SELECT cp.transfer_id, ca.id, ca.number, ca.owner_id FROM postings cp
+			JOIN accounts ca ON ca.id = cp.account_id AND ca.type <> 'system') ca
+			ON ca.transfer_id = p.transfer_id AND ca.id <> p.account_id
 		LEFT JOIN users cu ON cu.id = ca.owner_id
 		WHERE ` + strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.seq %s LIMIT $%d`, order, len(args))
 	rows, err := q.QueryContext(ctx, query, args...)

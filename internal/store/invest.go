@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
@@ -41,11 +42,13 @@ func (tx *Tx) HoldingForUpdate(ctx context.Context, accountID, symbol string) (i
 
 // PutHolding implements invest.Tx.
 func (tx *Tx) PutHolding(ctx context.Context, h invest.Holding) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO holdings (account_id, symbol, quantity, cost_basis, realized_pl, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6)
+	// A holding without a currency is in its account's (every holding
+	// before orders could convert).
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO holdings (account_id, symbol, quantity, cost_basis, realized_pl, updated_at, currency)
+		VALUES ($1, $2, $3, $4, $5, $6, COALESCE(NULLIF($7, ''), (SELECT currency FROM accounts WHERE id = $1)))
 		ON CONFLICT (account_id, symbol) DO UPDATE SET quantity = excluded.quantity, cost_basis = excluded.cost_basis,
-			realized_pl = excluded.realized_pl, updated_at = excluded.updated_at`,
-		h.AccountID, h.Symbol, invest.FormatQuantity(h.Quantity), h.CostBasis, h.RealizedPL, micros(h.UpdatedAt))
+			realized_pl = excluded.realized_pl, updated_at = excluded.updated_at, currency = excluded.currency`,
+		h.AccountID, h.Symbol, invest.FormatQuantity(h.Quantity), h.CostBasis, h.RealizedPL, micros(h.UpdatedAt), string(h.Currency))
 	if err != nil {
 		return fmt.Errorf("store: put holding: %w", err)
 	}
@@ -63,7 +66,7 @@ func (db *DB) HoldingsByAccounts(ctx context.Context, accountIDs []string) ([]in
 }
 
 func holdingsWhere(ctx context.Context, q querier, where string, args ...any) ([]invest.Holding, error) {
-	rows, err := q.QueryContext(ctx, `SELECT account_id, symbol, quantity, cost_basis, realized_pl, updated_at FROM holdings WHERE `+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT account_id, symbol, quantity, cost_basis, realized_pl, updated_at, currency FROM holdings WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: holdings: %w", err)
 	}
@@ -71,11 +74,12 @@ func holdingsWhere(ctx context.Context, q querier, where string, args ...any) ([
 	var out []invest.Holding
 	for rows.Next() {
 		var h invest.Holding
-		var qty string
+		var qty, cur string
 		var at int64
-		if err := rows.Scan(&h.AccountID, &h.Symbol, &qty, &h.CostBasis, &h.RealizedPL, &at); err != nil {
+		if err := rows.Scan(&h.AccountID, &h.Symbol, &qty, &h.CostBasis, &h.RealizedPL, &at, &cur); err != nil {
 			return nil, fmt.Errorf("store: holdings: %w", err)
 		}
+		h.Currency = ledger.Currency(cur)
 		if h.Quantity, err = investDecimal(qty, "quantity"); err != nil {
 			return nil, err
 		}
@@ -83,6 +87,30 @@ func holdingsWhere(ctx context.Context, q querier, where string, args ...any) ([
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// fxColumns are an fx_conversions row as LEFT JOINed to another table
+// (empty when there is none).
+type fxColumns struct {
+	by, sellCur, buyCur, rate, mid string
+	sell, buy, fee                 int64
+}
+
+// exchange is the conversion, or nil when the row had none.
+func (x fxColumns) exchange() (*fx.Exchange, error) {
+	if x.by == "" {
+		return nil, nil
+	}
+	e := &fx.Exchange{By: fx.By(x.by), Sell: ledger.Amount{Minor: x.sell, Currency: ledger.Currency(x.sellCur)},
+		Buy: ledger.Amount{Minor: x.buy, Currency: ledger.Currency(x.buyCur)}, Fee: ledger.Amount{Minor: x.fee, Currency: ledger.Currency(x.sellCur)}}
+	var err error
+	if e.Rate, err = fx.ParseRate(x.rate); err != nil {
+		return nil, err
+	}
+	if e.Mid, err = fx.ParseRate(x.mid); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // InsertOrder implements invest.Tx and sets o.Seq.
@@ -126,8 +154,12 @@ func (db *DB) OrdersByAccounts(ctx context.Context, accountIDs []string) ([]inve
 }
 
 func ordersWhere(ctx context.Context, q querier, where string, args ...any) ([]invest.Order, error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, id, owner_id, account_id, symbol, side, quantity, price, total, currency, realized_pl, transfer_id, created_at, rounding
-		FROM orders WHERE `+where, args...)
+	// #nosec G202 -- only constant SQL fragments and $n placeholders are joined; values are bound parameters
+	rows, err := q.QueryContext(ctx, `SELECT o.seq, o.id, o.owner_id, o.account_id, o.symbol, o.side, o.quantity, o.price, o.total, o.currency,
+			o.realized_pl, o.transfer_id, o.created_at, o.rounding, COALESCE(x.quoted_by, ''), COALESCE(x.sell_amount, 0),
+			COALESCE(x.sell_currency, ''), COALESCE(x.buy_amount, 0), COALESCE(x.buy_currency, ''), COALESCE(x.rate, ''),
+			COALESCE(x.mid_rate, ''), COALESCE(x.fee, 0)
+		FROM orders o LEFT JOIN fx_conversions x ON x.transfer_id = o.transfer_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: orders: %w", err)
 	}
@@ -137,9 +169,13 @@ func ordersWhere(ctx context.Context, q querier, where string, args ...any) ([]i
 		var o invest.Order
 		var qty, price, cur string
 		var at int64
+		var x fxColumns
 		if err := rows.Scan(&o.Seq, &o.ID, &o.OwnerID, &o.AccountID, &o.Symbol, &o.Side, &qty, &price, &o.Total, &cur,
-			&o.RealizedPL, &o.TransferID, &at, &o.Rounding); err != nil {
+			&o.RealizedPL, &o.TransferID, &at, &o.Rounding, &x.by, &x.sell, &x.sellCur, &x.buy, &x.buyCur, &x.rate, &x.mid, &x.fee); err != nil {
 			return nil, fmt.Errorf("store: orders: %w", err)
+		}
+		if o.FX, err = x.exchange(); err != nil {
+			return nil, fmt.Errorf("store: order %s: %w", o.ID, err)
 		}
 		if o.Quantity, err = investDecimal(qty, "quantity"); err != nil {
 			return nil, err

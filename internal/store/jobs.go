@@ -145,10 +145,18 @@ func (tx *Tx) CompleteJob(ctx context.Context, id string, now time.Time) error {
 	return execOne(ctx, tx.tx, `UPDATE jobs SET status = 'done', lease_until = 0, last_error = '', updated_at = $2 WHERE id = $1`, id, micros(now))
 }
 
+// ReplaceJobPayload overwrites a fenced job's payload in the transaction
+// that finishes it: what a job that carried a secret keeps afterwards
+// (jobs.Runner.Redact).
+func (tx *Tx) ReplaceJobPayload(ctx context.Context, id string, payload []byte) error {
+	return execOne(ctx, tx.tx, `UPDATE jobs SET payload = $2 WHERE id = $1`, id, string(payload))
+}
+
 // FailJob records a failed attempt of a job still claimed by token: back to
-// pending at retryAt, or dead when dead is set. It reports whether the claim
-// still held.
-func (db *DB) FailJob(ctx context.Context, id, token string, now, retryAt time.Time, reason string, dead bool) (bool, error) {
+// pending at retryAt, or dead when dead is set. A non-nil payload replaces
+// the job's (a dead job that carried a secret). It reports whether the
+// claim still held.
+func (db *DB) FailJob(ctx context.Context, id, token string, now, retryAt time.Time, reason string, dead bool, payload []byte) (bool, error) {
 	st := JobPending
 	if dead {
 		st = JobDead
@@ -156,13 +164,22 @@ func (db *DB) FailJob(ctx context.Context, id, token string, now, retryAt time.T
 	if len(reason) > 2000 {
 		reason = reason[:2000]
 	}
-	res, err := db.w.ExecContext(ctx, `UPDATE jobs SET status = $3, run_at = $4, last_error = $5, lease_until = 0, updated_at = $6
-		WHERE id = $1 AND locked_by = $2 AND status = 'running'`, id, token, st, micros(retryAt), reason, micros(now))
+	res, err := db.w.ExecContext(ctx, `UPDATE jobs SET status = $3, run_at = $4, last_error = $5, lease_until = 0, updated_at = $6,
+		payload = COALESCE($7, payload)
+		WHERE id = $1 AND locked_by = $2 AND status = 'running'`, id, token, st, micros(retryAt), reason, micros(now), nullableBytes(payload))
 	if err != nil {
 		return false, fmt.Errorf("store: fail job %s: %w", id, err)
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
+}
+
+// nullableBytes is NULL for nil, else the bytes as text.
+func nullableBytes(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
 }
 
 // CancelPendingJobs cancels the pending jobs whose dedupe key starts with

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/bankapp/bankapp/internal/bank"
+	"github.com/bankapp/bankapp/internal/fx"
 	"github.com/bankapp/bankapp/internal/invest"
 	"github.com/bankapp/bankapp/internal/ledger"
 )
@@ -156,7 +157,12 @@ func nullable(s string) any {
 // VerifyLedger re-derives every balance from the postings and checks every
 // transfer sums to zero per currency, every posting's currency matches its
 // account, no customer balance is negative, and each transfer has at least two
-// postings. It reads the primary, not the replica.
+// postings; that only a recorded conversion spans currencies, each
+// conversion recomputes under fx.Verify and matches its postings (and an
+// exchange its quote), and each position account equals the sum of the
+// conversions that moved it; that every order's fill recomputes and matches
+// its transfer, and the settlement accounts back the holdings. It reads the
+// primary, not the replica.
 func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 	var rep ledger.Report
 	q := db.w
@@ -176,8 +182,48 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 		{"balance_mismatch", `SELECT a.id, 'balance ' || CAST(a.balance AS TEXT) || ' but postings sum to ' || CAST(COALESCE(SUM(p.amount), 0) AS TEXT)
 			FROM accounts a LEFT JOIN postings p ON p.account_id = a.id
 			GROUP BY a.id, a.balance HAVING a.balance <> COALESCE(SUM(p.amount), 0)`},
+		// Per currency: an exchange's four postings sum to zero in each of
+		// its two currencies (the posting's currency is its account's, which
+		// currency_mismatch checks).
 		{"unbalanced_transfer", `SELECT transfer_id, currency || ' postings sum to ' || CAST(SUM(amount) AS TEXT)
 			FROM postings GROUP BY transfer_id, currency HAVING SUM(amount) <> 0`},
+		// Only a transfer with a recorded conversion (an exchange, an order
+		// that converts) may post in another currency than its own.
+		{"transfer_currency_mismatch", `SELECT DISTINCT p.transfer_id, 'a ' || t.kind || ' in ' || t.currency || ' posts ' || p.currency || ' without a recorded conversion'
+			FROM postings p JOIN transfers t ON t.id = p.transfer_id LEFT JOIN fx_conversions x ON x.transfer_id = p.transfer_id
+			WHERE p.currency <> t.currency AND x.transfer_id IS NULL`},
+		// The bank's position in a currency is what customers sold it in
+		// that currency less what they bought from it.
+		{"position_mismatch", `SELECT a.id, 'balance ' || CAST(a.balance AS TEXT) || ' but the conversions that moved it sum to ' || CAST(COALESCE(x.net, 0) AS TEXT)
+			FROM accounts a LEFT JOIN (SELECT cur, SUM(v) AS net FROM (
+					SELECT sell_currency AS cur, sell_amount AS v FROM fx_conversions
+					UNION ALL SELECT buy_currency, -buy_amount FROM fx_conversions) m GROUP BY cur) x ON x.cur = a.currency
+			WHERE a.type = 'system' AND a.id = 'system:fx_position:' || a.currency AND a.balance <> COALESCE(x.net, 0)`},
+		// Each conversion pays the sell amount into its sell currency's
+		// position and the buy amount out of its buy currency's, in its own
+		// transfer; nothing else touches a position account.
+		{"fx_posting_mismatch", `SELECT x.transfer_id, 'the conversion of ' || CAST(x.sell_amount AS TEXT) || ' ' || x.sell_currency || ' for ' ||
+				CAST(x.buy_amount AS TEXT) || ' ' || x.buy_currency || ' posts ' ||
+				CAST(COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.transfer_id = x.transfer_id AND p.account_id = 'system:fx_position:' || x.sell_currency), 0) AS TEXT) ||
+				' and ' || CAST(COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.transfer_id = x.transfer_id AND p.account_id = 'system:fx_position:' || x.buy_currency), 0) AS TEXT) ||
+				' on the position accounts'
+			FROM fx_conversions x
+			WHERE COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.transfer_id = x.transfer_id AND p.account_id = 'system:fx_position:' || x.sell_currency), 0) <> x.sell_amount
+				OR COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.transfer_id = x.transfer_id AND p.account_id = 'system:fx_position:' || x.buy_currency), 0) <> -x.buy_amount
+			UNION ALL
+			SELECT DISTINCT p.transfer_id, 'moves a position account without a recorded conversion'
+			FROM postings p LEFT JOIN fx_conversions x ON x.transfer_id = p.transfer_id
+			WHERE p.account_id LIKE 'system:fx\_position:%' ESCAPE '\' AND x.transfer_id IS NULL`},
+		// An exchange moved exactly what its quote said, between the
+		// quote's accounts, and its quote names it.
+		{"exchange_quote_mismatch", `SELECT x.transfer_id, 'the exchange does not match its quote ' || COALESCE(x.quote_id, '(none)')
+			FROM fx_conversions x LEFT JOIN fx_quotes q ON q.id = x.quote_id
+			WHERE x.kind = 'exchange' AND (q.id IS NULL OR COALESCE(q.exchange_id, '') <> x.transfer_id
+				OR q.quoted_by <> x.quoted_by OR q.rate <> x.rate OR q.mid_rate <> x.mid_rate OR q.fee <> x.fee
+				OR q.sell_amount <> x.sell_amount OR q.sell_currency <> x.sell_currency
+				OR q.buy_amount <> x.buy_amount OR q.buy_currency <> x.buy_currency
+				OR COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.transfer_id = x.transfer_id AND p.account_id = q.from_account_id), 0) <> -x.sell_amount
+				OR COALESCE((SELECT SUM(p.amount) FROM postings p WHERE p.transfer_id = x.transfer_id AND p.account_id = q.to_account_id), 0) <> x.buy_amount)`},
 		{"too_few_postings", `SELECT t.id, CAST(COUNT(p.seq) AS TEXT) || ' postings'
 			FROM transfers t LEFT JOIN postings p ON p.transfer_id = t.id
 			GROUP BY t.id HAVING COUNT(p.seq) < 2`},
@@ -186,21 +232,35 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 		{"negative_balance", `SELECT id, 'balance ' || CAST(balance AS TEXT) FROM accounts WHERE type <> 'system' AND balance < 0`},
 		{"day_total_mismatch", `SELECT COALESCE(s.user_id, d.user_id) || ' ' || COALESCE(s.kind, d.kind) || ' ' || COALESCE(s.currency, d.currency) || ' day ' || CAST(COALESCE(s.day, d.day) AS TEXT),
 			'movements sum to ' || CAST(COALESCE(s.total, 0) AS TEXT) || ' but the day total is ' || CAST(COALESCE(d.total, 0) AS TEXT)
-			FROM (SELECT created_by AS user_id, kind, currency, created_at / 86400000000 AS day, SUM(amount) AS total
-				FROM transfers WHERE kind IN ('deposit', 'transfer') AND created_by IS NOT NULL AND created_at >= $1
-				GROUP BY created_by, kind, currency, created_at / 86400000000) s
+			FROM (SELECT created_by AS user_id, CASE kind WHEN 'exchange' THEN 'transfer' ELSE kind END AS kind, currency,
+					created_at / 86400000000 AS day, SUM(amount) AS total
+				FROM transfers WHERE kind IN ('deposit', 'transfer', 'exchange') AND created_by IS NOT NULL AND created_at >= $1
+				GROUP BY created_by, CASE kind WHEN 'exchange' THEN 'transfer' ELSE kind END, currency, created_at / 86400000000) s
 			FULL JOIN (SELECT * FROM day_totals WHERE day >= $2) d ON d.user_id = s.user_id AND d.kind = s.kind AND d.currency = s.currency AND d.day = s.day
 			WHERE COALESCE(s.total, 0) <> COALESCE(d.total, 0)`},
-		{"order_transfer_mismatch", `SELECT o.id, 'order total ' || CAST(o.total AS TEXT) || ' but its transfer moved ' || CAST(t.amount AS TEXT)
-			FROM orders o JOIN transfers t ON t.id = o.transfer_id WHERE t.amount <> o.total`},
+		// An order's transfer moves its total through the settlement account
+		// of the order's (the instrument's) currency; on the account it moves
+		// the total, or for an order that converts the converted amount, and
+		// the conversion's instrument side is the total.
+		{"order_transfer_mismatch", `SELECT o.id, 'order total ' || CAST(o.total AS TEXT) || ' ' || o.currency || ' but its transfer moved ' ||
+				CAST(t.amount AS TEXT) || ' ' || t.currency || ' and ' || CAST(COALESCE(s.amount, 0) AS TEXT) || ' on settlement'
+			FROM orders o JOIN transfers t ON t.id = o.transfer_id LEFT JOIN fx_conversions x ON x.transfer_id = o.transfer_id
+			LEFT JOIN (SELECT transfer_id, account_id, SUM(amount) AS amount FROM postings GROUP BY transfer_id, account_id) s
+				ON s.transfer_id = o.transfer_id AND s.account_id = 'system:settlement:' || o.currency
+			WHERE t.amount <> CASE WHEN x.transfer_id IS NULL THEN o.total WHEN o.side = 'buy' THEN x.sell_amount ELSE x.buy_amount END
+				OR COALESCE(s.amount, 0) <> CASE o.side WHEN 'buy' THEN o.total ELSE -o.total END
+				OR (o.side = 'buy' AND x.transfer_id IS NOT NULL AND (x.buy_amount <> o.total OR x.buy_currency <> o.currency))
+				OR (o.side = 'sell' AND x.transfer_id IS NOT NULL AND (x.sell_amount <> o.total OR x.sell_currency <> o.currency))`},
 		// The settlement account holds, per currency, what customers paid for
 		// the positions they hold less what sells paid out beyond cost:
 		// buys add their total to it and to the cost basis; a sell takes its
 		// proceeds from it, removes cost and books proceeds - cost as
-		// realized P&L. So settlement = sum of (cost basis - realized P&L).
+		// realized P&L. So settlement = sum of (cost basis - realized P&L)
+		// over the holdings whose cost is in that currency (the instrument's,
+		// whatever the account's).
 		{"settlement_mismatch", `SELECT a.id, 'balance ' || CAST(a.balance AS TEXT) || ' but the holdings it backs account for ' || CAST(COALESCE(h.net, 0) AS TEXT)
-			FROM accounts a LEFT JOIN (SELECT c.currency, SUM(h.cost_basis - h.realized_pl) AS net
-				FROM holdings h JOIN accounts c ON c.id = h.account_id GROUP BY c.currency) h ON h.currency = a.currency
+			FROM accounts a LEFT JOIN (SELECT COALESCE(NULLIF(h.currency, ''), c.currency) AS currency, SUM(h.cost_basis - h.realized_pl) AS net
+				FROM holdings h JOIN accounts c ON c.id = h.account_id GROUP BY COALESCE(NULLIF(h.currency, ''), c.currency)) h ON h.currency = a.currency
 			WHERE a.type = 'system' AND a.id = 'system:settlement:' || a.currency AND a.balance <> COALESCE(h.net, 0)`},
 		{"balance_after_mismatch", `SELECT p.account_id, 'last balance_after ' || CAST(p.balance_after AS TEXT) || ' but balance ' || CAST(a.balance AS TEXT)
 			FROM postings p JOIN accounts a ON a.id = p.account_id
@@ -212,6 +272,9 @@ func (db *DB) VerifyLedger(ctx context.Context) (ledger.Report, error) {
 		}
 	}
 	if err := verifyFills(ctx, q, &rep); err != nil {
+		return rep, err
+	}
+	if err := verifyConversions(ctx, q, &rep); err != nil {
 		return rep, err
 	}
 	rep.OK = len(rep.Problems) == 0
@@ -244,6 +307,36 @@ func verifyFills(ctx context.Context, q *sql.DB, rep *ledger.Report) error {
 			rep.Problems = append(rep.Problems, ledger.Problem{Kind: "fill_rounding", Ref: id,
 				Detail: fmt.Sprintf("%s %s × %s is %s under rule %s but the order moved %s", side, qty, price,
 					ledger.FormatMinor(want, ledger.Currency(cur).Digits()), rule, ledger.FormatMinor(total, ledger.Currency(cur).Digits()))})
+		}
+	}
+	return rows.Err()
+}
+
+// verifyConversions recomputes every conversion (exchange or order) from
+// its stored direction, amounts and rates with fx.Verify: an amount rounded
+// the customer's way, a rate above mid or a wrong fee is a problem.
+func verifyConversions(ctx context.Context, q *sql.DB, rep *ledger.Report) error {
+	rows, err := q.QueryContext(ctx, `SELECT transfer_id, quoted_by, sell_amount, sell_currency, buy_amount, buy_currency, rate, mid_rate, fee
+		FROM fx_conversions`)
+	if err != nil {
+		return fmt.Errorf("store: verify conversions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var x fxColumns
+		if err := rows.Scan(&id, &x.by, &x.sell, &x.sellCur, &x.buy, &x.buyCur, &x.rate, &x.mid, &x.fee); err != nil {
+			return fmt.Errorf("store: verify conversions: %w", err)
+		}
+		e, err := x.exchange()
+		switch {
+		case err == nil && e == nil:
+			err = fmt.Errorf("no direction")
+		case err == nil:
+			err = fx.Verify(*e)
+		}
+		if err != nil {
+			rep.Problems = append(rep.Problems, ledger.Problem{Kind: "fx_rounding", Ref: id, Detail: err.Error()})
 		}
 	}
 	return rows.Err()

@@ -126,10 +126,12 @@ func (db *DB) ActiveSessions(ctx context.Context, userID string, now time.Time, 
 
 // SessionPrincipal reads a session and its user's role in one query (the
 // per-request check behind every access token).
-func (db *DB) SessionPrincipal(ctx context.Context, id string) (auth.SessionPrincipal, error) {
+func (db *DB) SessionPrincipal(ctx context.Context, id string) (_ auth.SessionPrincipal, err error) {
+	ctx, end := db.span(ctx, "store.SessionPrincipal")
+	defer func() { end(err) }()
 	var sp auth.SessionPrincipal
 	var expires, revoked int64
-	err := db.queryRow(ctx, db.fresh(), `SELECT s.user_id, s.expires_at, s.revoked_at, u.role
+	err = db.queryRow(ctx, db.fresh(), `SELECT s.user_id, s.expires_at, s.revoked_at, u.role
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`, id).Scan(&sp.Session.UserID, &expires, &revoked, &sp.Role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sp, notFound("session")

@@ -13,9 +13,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "modernc.org/sqlite"           // registers the "sqlite" driver
+
 	"github.com/bankapp/bankapp/internal/store/dsn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/bankapp/bankapp/internal/telemetry"
 )
 
 // Dialect names the SQL engine behind a DB.
@@ -98,10 +101,18 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 }
 
 // openPostgres opens a pool on url; with creds, each new connection takes
-// its password from them.
+// its password from them. Either way each statement run with a context
+// whose span is recording gets a child span (telemetry.PGXTracer: the
+// statement's summary, never its text or values); with tracing off or an
+// unsampled request that costs one context lookup per statement.
 func openPostgres(url string, creds *credentials) (*sql.DB, error) {
 	if creds == nil {
-		return sql.Open("pgx", url)
+		cfg, err := pgx.ParseConfig(url)
+		if err != nil {
+			return nil, fmt.Errorf("store: database URL: %w", err)
+		}
+		cfg.Tracer = telemetry.PGXTracer{}
+		return stdlib.OpenDB(*cfg), nil
 	}
 	c, err := newRotatingConnector(url, creds)
 	if err != nil {
@@ -218,6 +229,8 @@ type Tx struct {
 // InTx runs fn in a transaction and commits it if fn returns nil; any error
 // or panic rolls it back.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	ctx, end := db.txSpan(ctx)
+	defer func() { end(err) }()
 	stx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

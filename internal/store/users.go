@@ -14,13 +14,15 @@ import (
 )
 
 const userColumns = `id, email, password_hash, full_name, role, COALESCE(totp_secret, ''), COALESCE(totp_pending, ''),
-	totp_enabled, totp_last_step, failed_logins, locked_until, created_at, updated_at`
+	totp_enabled, totp_last_step, failed_logins, locked_until, created_at, updated_at, base_currency, email_verified`
 
 func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 	var u auth.User
 	var locked, created, updated int64
+	var base string
 	err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &u.FullName, &u.Role, &u.TOTPSecret, &u.TOTPPending,
-		&u.TOTPEnabled, &u.TOTPLastStep, &u.FailedLogins, &locked, &created, &updated)
+		&u.TOTPEnabled, &u.TOTPLastStep, &u.FailedLogins, &locked, &created, &updated, &base, &u.EmailVerified)
+	u.BaseCurrency = ledger.Currency(base)
 	if locked > 0 {
 		u.LockedUntil = fromMicros(locked)
 	}
@@ -32,8 +34,11 @@ func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 var ErrEmailTaken = &ledger.Error{Code: "email_taken", Msg: "An account with this email already exists. Sign in instead, or use another email.", Field: "email"}
 
 // CreateUser inserts a user; the email must be unique (case-insensitively:
-// callers store it lower-cased).
+// callers store it lower-cased). A new user's email is not verified
+// (email_verified's default; the insert names only the columns of the
+// first migrations, which migration tests rely on).
 func (tx *Tx) CreateUser(ctx context.Context, u auth.User) error {
+	// base_currency starts at the column's default, USD (PATCH /me changes it).
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id, email, password_hash, full_name, role, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $6)`, u.ID, u.Email, u.PasswordHash, u.FullName, u.Role, micros(u.CreatedAt))
 	if isUniqueViolation(err) {
@@ -63,7 +68,9 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) 
 }
 
 // UserByID finds a user by id.
-func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
+func (db *DB) UserByID(ctx context.Context, id string) (_ auth.User, err error) {
+	ctx, end := db.span(ctx, "store.UserByID")
+	defer func() { end(err) }()
 	u, err := scanUser(db.queryRow(ctx, db.fresh(), `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, notFound("user")
@@ -72,6 +79,11 @@ func (db *DB) UserByID(ctx context.Context, id string) (auth.User, error) {
 		return u, fmt.Errorf("store: user: %w", err)
 	}
 	return u, nil
+}
+
+// UserByEmail finds a user by (lower-cased) email inside a transaction.
+func (tx *Tx) UserByEmail(ctx context.Context, email string) (auth.User, error) {
+	return userWhere(ctx, tx.tx, `email = $1`, email)
 }
 
 // UserByID finds a user by id inside a transaction.
@@ -101,10 +113,15 @@ func (tx *Tx) UpdateUser(ctx context.Context, u auth.User) error {
 	if !u.LockedUntil.IsZero() {
 		locked = micros(u.LockedUntil)
 	}
+	base := u.BaseCurrency
+	if base == "" {
+		base = ledger.USD
+	}
 	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = $2, full_name = $3, role = $4, totp_secret = $5, totp_pending = $6,
-		totp_enabled = $7, totp_last_step = $8, failed_logins = $9, locked_until = $10, updated_at = $11 WHERE id = $1`,
+		totp_enabled = $7, totp_last_step = $8, failed_logins = $9, locked_until = $10, updated_at = $11, base_currency = $12,
+		email_verified = $13 WHERE id = $1`,
 		u.ID, u.PasswordHash, u.FullName, u.Role, nullable(u.TOTPSecret), nullable(u.TOTPPending), u.TOTPEnabled,
-		u.TOTPLastStep, u.FailedLogins, locked, micros(tx.Now()))
+		u.TOTPLastStep, u.FailedLogins, locked, micros(tx.Now()), string(base), u.EmailVerified)
 	if err != nil {
 		return fmt.Errorf("store: update user: %w", err)
 	}
@@ -160,8 +177,10 @@ func (db *DB) AdminUsers(ctx context.Context, q, cursor string, limit int) ([]ba
 	for rows.Next() {
 		var u bank.UserWithCount
 		var locked, created, updated int64
+		var base string
 		err := rows.Scan(&u.User.ID, &u.User.Email, &u.User.PasswordHash, &u.User.FullName, &u.User.Role, &u.User.TOTPSecret, &u.User.TOTPPending,
-			&u.User.TOTPEnabled, &u.User.TOTPLastStep, &u.User.FailedLogins, &locked, &created, &updated, &u.AccountCount)
+			&u.User.TOTPEnabled, &u.User.TOTPLastStep, &u.User.FailedLogins, &locked, &created, &updated, &base, &u.User.EmailVerified, &u.AccountCount)
+		u.User.BaseCurrency = ledger.Currency(base)
 		if err != nil {
 			return nil, fmt.Errorf("store: admin users: %w", err)
 		}

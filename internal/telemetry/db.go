@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -49,14 +50,16 @@ import (
 // error's Go type as the reason, never the message: PostgreSQL and driver
 // messages can quote the values. sql.ErrNoRows is not a failure.
 
-// PGXTracer is a pgx.QueryTracer and pgx.ConnectTracer making child spans
-// for SQL statements and for new connections. The zero value is ready; it
+// PGXTracer is a pgx.QueryTracer, pgx.BatchTracer and pgx.ConnectTracer
+// making child spans for SQL statements (pipelined ones too) and for new
+// connections. The zero value is ready; it
 // uses the tracer provider of the parent span.
 type PGXTracer struct{}
 
 var (
 	_ pgx.QueryTracer   = PGXTracer{}
 	_ pgx.ConnectTracer = PGXTracer{}
+	_ pgx.BatchTracer   = PGXTracer{}
 )
 
 type queryNameKey struct{}
@@ -73,14 +76,21 @@ func (PGXTracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.T
 	if !parent.IsRecording() {
 		return ctx
 	}
-	op, table := summarizeSQL(data.SQL)
+	name, _ := ctx.Value(queryNameKey{}).(string)
+	ctx, _ = startStatement(ctx, parent, conn, data.SQL, name)
+	return ctx
+}
+
+// startStatement starts the span of one statement under parent, named
+// name or, when name is empty, by the statement's summary.
+func startStatement(ctx context.Context, parent trace.Span, conn *pgx.Conn, sql, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	op, table := summarizeSQL(sql)
 	summary := op
 	if table != "" {
 		summary = op + " " + table
 	}
-	name := summary
-	if n, ok := ctx.Value(queryNameKey{}).(string); ok && n != "" {
-		name = n
+	if name == "" {
+		name = summary
 	}
 	attrs := make([]attribute.KeyValue, 0, 6)
 	attrs = append(attrs, semconv.DBSystemNamePostgreSQL, semconv.DBQuerySummary(summary))
@@ -93,10 +103,62 @@ func (PGXTracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.T
 	if conn != nil {
 		attrs = append(attrs, serverAttrs(conn.Config().Host, conn.Config().Port)...)
 	}
-	ctx, _ = parent.TracerProvider().Tracer(TracerName).Start(ctx, name,
-		trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
-	return ctx
+	opts = append(opts, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
+	return parent.TracerProvider().Tracer(TracerName).Start(ctx, name, opts...)
 }
+
+type batchNamesKey struct{}
+
+// WithBatchNames names the spans of the statements of the next pipeline
+// (pgx.Batch) sent with ctx, in the order they were queued; an empty or
+// missing name falls back to the statement's summary.
+func WithBatchNames(ctx context.Context, names ...string) context.Context {
+	return context.WithValue(ctx, batchNamesKey{}, names)
+}
+
+// batchTrace follows one pipeline: its statements' results are read in
+// order, so each statement's span runs from the previous one's end (or the
+// send) to the moment its result was read.
+type batchTrace struct {
+	parent trace.Span
+	names  []string
+	last   time.Time
+	i      int
+}
+
+type batchTraceKey struct{}
+
+// TraceBatchStart notes the pipeline's start; each statement gets its span
+// in TraceBatchQuery, directly under ctx's span.
+func (PGXTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return ctx
+	}
+	names, _ := ctx.Value(batchNamesKey{}).([]string)
+	return context.WithValue(ctx, batchTraceKey{}, &batchTrace{parent: parent, names: names, last: time.Now()})
+}
+
+// TraceBatchQuery records one statement of the pipeline as a span.
+func (PGXTracer) TraceBatchQuery(ctx context.Context, conn *pgx.Conn, data pgx.TraceBatchQueryData) {
+	bt, ok := ctx.Value(batchTraceKey{}).(*batchTrace)
+	if !ok {
+		return
+	}
+	var name string
+	if bt.i < len(bt.names) {
+		name = bt.names[bt.i]
+	}
+	bt.i++
+	_, span := startStatement(ctx, bt.parent, conn, data.SQL, name, trace.WithTimestamp(bt.last))
+	bt.last = time.Now()
+	MarkFailed(span, data.Err)
+	span.End(trace.WithTimestamp(bt.last))
+}
+
+// TraceBatchEnd ends nothing: the statements' spans are ended as they are
+// read.
+func (PGXTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // TraceQueryEnd ends the statement's span.
 func (PGXTracer) TraceQueryEnd(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryEndData) {
@@ -152,6 +214,14 @@ func endNothing(error) {}
 
 // endSpan ends span, marking it failed by err's reason (not its text).
 func endSpan(span trace.Span, err error) {
+	MarkFailed(span, err)
+	span.End()
+}
+
+// MarkFailed marks span failed by err's reason — its SQLSTATE, or its Go
+// type — never its text, which can quote values; error.type says the same.
+// A nil err, sql.ErrNoRows and pgx.ErrNoRows leave the span as it is.
+func MarkFailed(span trace.Span, err error) {
 	if err != nil && !errors.Is(err, sql.ErrNoRows) && !errors.Is(err, pgx.ErrNoRows) {
 		reason := errorReason(err)
 		if span.IsRecording() {
@@ -163,7 +233,6 @@ func endSpan(span trace.Span, err error) {
 		}
 		span.SetStatus(codes.Error, reason)
 	}
-	span.End()
 }
 
 // errorReason names an error without quoting it: its SQLSTATE, or its Go

@@ -62,6 +62,45 @@ type Server struct {
 	arrived chan struct{} // closed and replaced when a message arrives
 	fails   []Failure
 	refused int
+	holds   []*Hold
+	closing chan struct{} // closed by Close: held transactions end
+}
+
+// Hold is a transaction the server stops in the middle: it has read the
+// whole message (after DATA) and answers nothing until Drop — the moment a
+// client can die between handing a message over and hearing it accepted.
+type Hold struct {
+	reached chan struct{}
+	drop    chan struct{}
+	once    sync.Once
+}
+
+// Reached is closed when the held transaction has read its message.
+func (h *Hold) Reached() <-chan struct{} { return h.reached }
+
+// Drop ends the held transaction with 421 and keeps nothing, as a server
+// does whose client went away before the reply.
+func (h *Hold) Drop() { h.once.Do(func() { close(h.drop) }) }
+
+// Hold queues a hold: the next transaction (one per MAIL FROM) that no
+// Failure claims stops after reading its message, until Drop.
+func (s *Server) Hold() *Hold {
+	h := &Hold{reached: make(chan struct{}), drop: make(chan struct{})}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.holds = append(s.holds, h)
+	return h
+}
+
+func (s *Server) takeHold() *Hold {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.holds) == 0 {
+		return nil
+	}
+	h := s.holds[0]
+	s.holds = s.holds[1:]
+	return h
 }
 
 // Start starts a server on a free port of 127.0.0.1; the test's cleanup
@@ -83,7 +122,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailtest: listen: %w", err)
 	}
-	s := &Server{ln: ln, opts: opts, served: make(chan struct{}), arrived: make(chan struct{})}
+	s := &Server{ln: ln, opts: opts, served: make(chan struct{}), arrived: make(chan struct{}), closing: make(chan struct{})}
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 30*time.Second, 30*time.Second
@@ -125,6 +164,13 @@ func (s *Server) RootCAs() *x509.CertPool { return s.roots }
 
 // Close stops the server and closes open connections.
 func (s *Server) Close() error {
+	s.mu.Lock()
+	select {
+	case <-s.closing:
+	default:
+		close(s.closing)
+	}
+	s.mu.Unlock()
 	err := s.srv.Close()
 	// Serve registers the listener with go-smtp only once it runs: a Close
 	// right after New must close it here, or Serve would block in Accept.
@@ -245,6 +291,7 @@ type session struct {
 	from   string
 	to     []string
 	failAt *Failure
+	hold   *Hold
 }
 
 var _ smtp.AuthSession = (*session)(nil)
@@ -272,6 +319,9 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	}
 	ss.from, ss.to = from, nil
 	ss.failAt = ss.s.takeFailure()
+	if ss.failAt == nil {
+		ss.hold = ss.s.takeHold()
+	}
 	return ss.maybeFail("MAIL")
 }
 
@@ -290,6 +340,15 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	if err := ss.maybeFail("DATA"); err != nil {
 		return err
+	}
+	if h := ss.hold; h != nil {
+		ss.hold = nil
+		close(h.reached)
+		select {
+		case <-h.drop:
+		case <-ss.s.closing:
+		}
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 0, 0}, Message: "mailtest dropped this held transaction"}
 	}
 	_, isTLS := ss.conn.TLSConnectionState()
 	m := parse(raw)
@@ -312,6 +371,6 @@ func (ss *session) maybeFail(stage string) error {
 	return &smtp.SMTPError{Code: f.Code, EnhancedCode: smtp.EnhancedCode{f.Code / 100, 0, 0}, Message: msg}
 }
 
-func (ss *session) Reset() { ss.from, ss.to, ss.failAt = "", nil, nil }
+func (ss *session) Reset() { ss.from, ss.to, ss.failAt, ss.hold = "", nil, nil, nil }
 
 func (ss *session) Logout() error { return nil }

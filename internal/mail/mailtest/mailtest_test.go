@@ -104,3 +104,44 @@ func TestAuthIsRequiredWhenConfigured(t *testing.T) {
 		t.Fatalf("URL %q", srv.URL())
 	}
 }
+
+func TestHoldStopsATransactionUntilDropped(t *testing.T) {
+	srv := mailtest.Start(t, mailtest.Options{})
+	h := srv.Hold()
+	sent := make(chan error, 1)
+	go func() {
+		sent <- smtp.SendMail(srv.Addr(), nil, "bank@example.com", []string{"jane@example.com"}, []byte(raw))
+	}()
+	<-h.Reached()
+	select {
+	case err := <-sent:
+		t.Fatalf("the client heard back while the transaction was held: %v", err)
+	default:
+	}
+	h.Drop()
+	if err := <-sent; err == nil || !strings.Contains(err.Error(), "421") {
+		t.Fatalf("after Drop: %v, want a 421", err)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("a dropped transaction kept %d messages", n)
+	}
+	// The hold was used once: the next message goes through.
+	if err := smtp.SendMail(srv.Addr(), nil, "bank@example.com", []string{"jane@example.com"}, []byte(raw)); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Fatalf("%d messages", n)
+	}
+	// Close ends a transaction still held.
+	h = srv.Hold()
+	go func() {
+		sent <- smtp.SendMail(srv.Addr(), nil, "bank@example.com", []string{"jane@example.com"}, []byte(raw))
+	}()
+	<-h.Reached()
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-sent; err == nil {
+		t.Fatal("a held transaction succeeded after Close")
+	}
+}

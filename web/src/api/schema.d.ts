@@ -69,7 +69,7 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Creates a customer and opens a USD checking account for them in the same transaction. The email is trimmed and lower-cased. Does not sign in: call login next. Per-IP rate limited.
+         * @description Creates a customer and opens a USD checking account for them in the same transaction. The email is trimmed and lower-cased. Does not sign in: call login next. Per-IP rate limited. Puts a verification email in the outbox (its link, <origin>/verify-email?token=…, works for 24 hours); user.email_verified is false until it is opened.
          */
         post: operations["register"];
         delete?: never;
@@ -89,7 +89,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Checks the password (argon2id) and, when 2FA is on, totp_code. An unknown email and a wrong password get the same answer (401 invalid_credentials) in about the same time. Every attempt counts toward the lockout of its email (the normalised string, whether or not an account has it) before anything is checked, so parallel guesses get no more than 10: 10 attempts in a row that do not sign in (wrong password, missing or wrong TOTP code) lock the email for 15 minutes — 429 account_locked with Retry-After, even with the right password, and the same for an unknown email. A right password whose attempt started before others locked the email is refused too. A success clears the count. Missing code with 2FA on → 401 totp_required; a wrong or already used code → 401 invalid_totp. With "session": "cookie" the refresh token is set as the __Host-bankapp_refresh cookie (Max-Age = the session's remaining life, SESSION_MAX_AGE) and left out of the body. Per-IP rate limited (429 rate_limited).
+         * @description Checks the password (argon2id) and, when 2FA is on, totp_code. An unknown email and a wrong password get the same answer (401 invalid_credentials) in about the same time. Every attempt counts toward the lockout of its email (the normalised string, whether or not an account has it) before anything is checked, so parallel guesses get no more than 10: 10 attempts in a row that do not sign in (wrong password, missing or wrong TOTP code) lock the email for 15 minutes — 429 account_locked with Retry-After, even with the right password, and the same for an unknown email. A right password whose attempt started before others locked the email is refused too. A success clears the count. Missing code with 2FA on → 401 totp_required; a wrong or already used code → 401 invalid_totp. recovery_code may stand in for totp_code: each code works once, a wrong or spent one is 401 invalid_totp and counts toward the lockout, and using one emails the user a notice. A sign-in from a device the user has not signed in from before (a browser: the __Host-bankapp_device cookie; a bearer client: its user agent and IP address) emails the user a notice, except for the first device on record. With "session": "cookie" the refresh token is set as the __Host-bankapp_refresh cookie (Max-Age = the session's remaining life, SESSION_MAX_AGE) and left out of the body. Per-IP rate limited (429 rate_limited).
          */
         post: operations["login"];
         delete?: never;
@@ -154,7 +154,7 @@ export interface paths {
         head?: never;
         /**
          * Update the profile
-         * @description Only full_name can change.
+         * @description Changes full_name, base_currency (USD, EUR or GBP: the currency of the overview and of the portfolio without account_id) or both. Neither → 422 validation_failed.
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -170,7 +170,7 @@ export interface paths {
         put?: never;
         /**
          * Change the password
-         * @description Needs the current password (wrong → 401 invalid_credentials; a client must not treat this 401 as an ended session). Every other session of the user is revoked; the calling session stays signed in. A wrong password counts toward the sign-in lockout of the user's email (10 failures → 429 account_locked for 15 minutes, here and at sign-in).
+         * @description Needs the current password (wrong → 401 invalid_credentials; a client must not treat this 401 as an ended session). Every other session of the user is revoked; the calling session stays signed in. A wrong password counts toward the sign-in lockout of the user's email (10 failures → 429 account_locked for 15 minutes, here and at sign-in). Emails the user a notice (v1.1).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -210,7 +210,7 @@ export interface paths {
         put?: never;
         /**
          * Turn 2FA on
-         * @description Confirms the pending secret with a current code. A wrong, expired or already used code, or no pending setup → 422 invalid_totp (422, not 401: the session is fine). Already on → 409 totp_already_enabled.
+         * @description Confirms the pending secret with a current code. A wrong, expired or already used code, or no pending setup → 422 invalid_totp (422, not 401: the session is fine). Already on → 409 totp_already_enabled. Emails the user a notice (v1.1).
          */
         post: operations["totpEnable"];
         delete?: never;
@@ -230,7 +230,7 @@ export interface paths {
         put?: never;
         /**
          * Turn 2FA off
-         * @description Needs the password (wrong → 401 invalid_credentials). Also clears a pending setup. Answers 204 when 2FA was already off. A wrong password counts toward the sign-in lockout of the user's email (10 failures → 429 account_locked for 15 minutes, here and at sign-in).
+         * @description Needs the password (wrong → 401 invalid_credentials). Also clears a pending setup. Answers 204 when 2FA was already off. A wrong password counts toward the sign-in lockout of the user's email (10 failures → 429 account_locked for 15 minutes, here and at sign-in). Deletes the recovery codes and, when 2FA was on, emails the user a notice (v1.1).
          */
         post: operations["totpDisable"];
         delete?: never;
@@ -652,7 +652,7 @@ export interface paths {
         put?: never;
         /**
          * Place a market order
-         * @description Fills at once at the current quote on an own brokerage account (another account type → 422 validation_failed). A buy debits the account's cash, a sell credits it; both are ledger transfers against the settlement account. No fresh quote → 503 market_data_unavailable (stale prices are never traded on). An unknown symbol → 422 validation_failed (field symbol); account_id unknown or another user's → 404 not_found. The cash total is quantity × price rounded to the cent in the bank's favour: a buy is charged at least its exact value (rounded up), a sell credited at most (rounded down). An order worth less than MIN_ORDER_VALUE (default 1.00 of the account's currency) → 422 invalid_quantity, except a sell of the whole position; a sell worth less than one cent → 422 invalid_quantity.
+         * @description Fills at once at the current quote on an own brokerage account (another account type → 422 validation_failed). A buy debits the account's cash, a sell credits it; both are ledger transfers against the settlement account. No fresh quote → 503 market_data_unavailable (stale prices are never traded on). An unknown symbol → 422 validation_failed (field symbol); account_id unknown or another user's → 404 not_found. The cash total is quantity × price rounded to the cent in the bank's favour: a buy is charged at least its exact value (rounded up), a sell credited at most (rounded down). An order worth less than MIN_ORDER_VALUE (default 1.00 of the account's currency) → 422 invalid_quantity, except a sell of the whole position; a sell worth less than one cent → 422 invalid_quantity. A brokerage account in EUR or GBP can trade USD instruments: the order's total (in USD) is converted inside the same transaction at the customer's exchange rate (mid-market less FX_SPREAD_BPS) through the bank's position accounts — a buy pays for the total with the account's currency rounded up, a sell's total buys the account's currency rounded down — and the order carries fx. A notional is in the account's currency and is never exceeded on the account. No fresh exchange rates → 503 market_data_unavailable. A crypto order (buy or sell) while crypto trading is turned off (GET /api/v1/features: crypto_trading false) → 403 feature_disabled; a replay of an order filled before still answers its fill.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -670,7 +670,7 @@ export interface paths {
         };
         /**
          * Portfolio valuation
-         * @description Valued at current quotes (stale ones included, flagged on the quote endpoint). Without account_id: all own brokerage accounts of the portfolio currency together. account_id of a non-brokerage account, or a malformed one → 422 invalid_parameter.
+         * @description Valued at current quotes (stale ones included, flagged on the quote endpoint). With account_id: that account, in its currency. Without: all own brokerage accounts together, in the user's base_currency. Cash and positions in another currency are converted at the current mid-market rate (display only); price and average_cost stay in the instrument's currency. account_id of a non-brokerage account, or a malformed one → 422 invalid_parameter.
          */
         get: operations["portfolio"];
         put?: never;
@@ -865,6 +865,206 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/fx/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exchange rates
+         * @description Mid-market rates from base to the other supported currencies, 6 decimals (docs/fx.md). Cached 30 s; when upstream fails the last good rates (at most 15 min old) are served, else 503 market_data_unavailable. base defaults to USD; another value than USD, EUR or GBP → 422 invalid_parameter.
+         */
+        get: operations["fxRates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fx/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quote a currency exchange
+         * @description Prices an exchange between two own accounts in different currencies at the customer's rate (mid-market less FX_SPREAD_BPS, default 0.5 %) and holds it for 30 s. Quoted by sell_amount: buy_amount = sell_amount × rate rounded down; by buy_amount: sell_amount = buy_amount ÷ rate rounded up. Either account unknown or another user's → 404 not_found; same currency (or the same account) → 422 same_currency; an amount that buys nothing, or a bad amount → 422 invalid_amount; the from account holds less than sell_amount → 422 insufficient_funds; sell_amount over what is left of the day's 50,000.00 sent in that currency (transfers and exchanges together) → 422 limit_exceeded; a closed account → 422 account_closed; a frozen from account → 423 account_frozen; no fresh rates → 503 market_data_unavailable. Creating a quote moves no money and needs no Idempotency-Key.
+         */
+        post: operations["createFXQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/fx/exchanges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Execute a quote
+         * @description Executes an own quote exactly as quoted, once: one ledger transfer (kind exchange) with four postings through the bank's position accounts — the from account −sell_amount, the sell currency's position +sell_amount, the buy currency's position −buy_amount, the to account +buy_amount. A quote unknown or another user's → 404 not_found; past expires_at → 410 quote_expired; already executed → 409 quote_used; the from account no longer holds sell_amount → 422 insufficient_funds; over the day's limit → 422 limit_exceeded; a frozen from account → 423 account_frozen. Same Idempotency-Key and body → the original 201 with Idempotent-Replayed: true.
+         */
+        post: operations["createFXExchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Net worth in the base currency
+         * @description Every open account and every brokerage holding valued in the user's base_currency (PATCH /me) at current mid-market rates, rounded half-even (display only). No exchange rates or quotes at all → 503 market_data_unavailable.
+         */
+        get: operations["overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password-reset email
+         * @description Always 202 with the same body, whether or not an account uses the address (no enumeration), and with the same work done either way: the request is counted against the address's limit and queued; the job runner then looks the address up and, for an account, emails a link <origin>/reset-password?token=… (token: 256 random bits, URL-safe, stored only as its SHA-256, single use, valid 30 minutes; a newer request spends the older links). At most 5 requests an hour per address are answered by an email; later ones get the same 202 and send nothing. Per-IP rate limited like login (429 rate_limited). Bad email syntax → 422 validation_failed.
+         */
+        post: operations["passwordResetRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a reset token
+         * @description Spends the token, sets the password (the registration rules), revokes every session of the user (their access tokens stop working at once), clears the sign-in lockout of the email, marks the address verified and emails a notice, in one transaction. An unknown, used (or spent by a newer request) or expired token → 422 invalid_token; a password that breaks the rules → 422 validation_failed (the token stays usable). 2FA stays on: the next sign-in still needs a code. Per-IP rate limited.
+         */
+        post: operations["passwordResetConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm an email address with a verification token
+         * @description Spends the token and sets user.email_verified. An unknown, used or expired (24 hours) token, or one sent to an address the user no longer has → 422 invalid_token. No sign-in needed: the link may be opened on another device. Per-IP rate limited.
+         */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/2fa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create new recovery codes
+         * @description Needs the password (wrong → 401 invalid_credentials, counted toward the sign-in lockout like at /me/2fa/disable) and 2FA on (else 409 totp_not_enabled). Replaces the user's recovery codes with 10 new ones, shown this once (the earlier ones stop working), and emails a notice. Each code can be sent once at login as recovery_code. Turning 2FA off deletes the codes.
+         */
+        post: operations["recoveryCodesRegenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/email/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a new verification email
+         * @description Emails a new verification link (24 hours; earlier links keep working until they expire). At most 5 an hour per user → 429 rate_limited with Retry-After (until the oldest of the hour's five leaves the window). Already verified → 409 already_verified. No request body.
+         */
+        post: operations["emailVerificationResend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/features": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feature flags
+         * @description Every feature flag with its current value (FEATURE_* settings, re-read from SSM every minute while the server runs: docs/features.md), for the web app to hide what is turned off. The rules themselves are the server's: crypto_trading false means crypto orders answer 403 feature_disabled. Signed in only, like every endpoint outside the public list.
+         */
+        get: operations["getFeatures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -947,6 +1147,10 @@ export interface components {
              * @description RFC 3339 timestamp, UTC.
              */
             created_at: string;
+            /** @description The currency of the overview and net worth (GET /overview, GET /portfolio without account_id); USD unless changed with PATCH /me. */
+            base_currency: components["schemas"]["Currency"];
+            /** @description A link sent to the address was opened: a verification link, or a password reset (v1.1). Unverified restricts nothing; the app shows it with a resend button. */
+            email_verified: boolean;
         };
         UserEnvelope: {
             user: components["schemas"]["User"];
@@ -1019,13 +1223,13 @@ export interface components {
             /** Format: uuid */
             transfer_id: string;
             /** @enum {string} */
-            kind: "deposit" | "withdrawal" | "transfer_in" | "transfer_out" | "trade_buy" | "trade_sell" | "fee" | "interest";
+            kind: "deposit" | "withdrawal" | "transfer_in" | "transfer_out" | "trade_buy" | "trade_sell" | "fee" | "interest" | "exchange_out" | "exchange_in";
             /** @description Signed: positive credits the account, negative debits it. */
             amount: components["schemas"]["Money"];
             currency: components["schemas"]["Currency"];
             balance_after: components["schemas"]["Money"];
             description: string;
-            /** @description The other account of a transfer; null for deposits, withdrawals, trades, fees and interest. */
+            /** @description The other customer account of a transfer or an exchange (the customer's own account on the other side); null for deposits, withdrawals, trades, fees and interest. */
             counterparty: components["schemas"]["Counterparty"] | null;
             /**
              * Format: date-time
@@ -1037,7 +1241,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "deposit" | "withdrawal" | "transfer" | "trade";
+            kind: "deposit" | "withdrawal" | "transfer" | "trade" | "exchange";
             /** @enum {string} */
             status: "completed";
             /**
@@ -1052,7 +1256,7 @@ export interface components {
             to_account_id: string | null;
             /** @description Number of the receiving account; null for withdrawals. */
             to_account_number: string | null;
-            /** @description Always positive. */
+            /** @description Always positive. For an exchange: the amount sold (in the sell account's currency); for an order that converts: what moved on the brokerage account, in its currency. */
             amount: components["schemas"]["Money"];
             currency: components["schemas"]["Currency"];
             description: string;
@@ -1172,8 +1376,9 @@ export interface components {
             quantity: components["schemas"]["Quantity"];
             /** @description Fill price per unit. */
             price: components["schemas"]["Decimal"];
-            /** @description Cash moved: quantity × price rounded half-even to the currency's minor unit. */
+            /** @description The order's value: quantity × price in the instrument's currency (currency), rounded to the cent in the bank's favour (a buy up, a sell down). An order that converts (fx) moved fx.sell_amount (a buy) or fx.buy_amount (a sell) on the account. */
             total: components["schemas"]["Money"];
+            /** @description The instrument's currency (USD), in which price and total are. */
             currency: components["schemas"]["Currency"];
             /** @enum {string} */
             status: "filled";
@@ -1182,6 +1387,7 @@ export interface components {
              * @description RFC 3339 timestamp, UTC.
              */
             created_at: string;
+            fx?: components["schemas"]["OrderFX"];
         };
         OrderEnvelope: {
             order: components["schemas"]["Order"];
@@ -1236,6 +1442,8 @@ export interface components {
             /** @enum {string} */
             role: "customer" | "admin";
             totp_enabled: boolean;
+            /** @description The currency of the overview and net worth (GET /overview, GET /portfolio without account_id); USD unless changed with PATCH /me. */
+            base_currency: components["schemas"]["Currency"];
             /**
              * Format: date-time
              * @description RFC 3339 timestamp, UTC.
@@ -1243,6 +1451,8 @@ export interface components {
             created_at: string;
             /** @description Accounts the user holds, closed ones included. */
             account_count: number;
+            /** @description A link sent to the address was opened: a verification link, or a password reset (v1.1). Unverified restricts nothing; the app shows it with a resend button. */
+            email_verified: boolean;
         };
         AuditEvent: {
             id: string;
@@ -1342,6 +1552,8 @@ export interface components {
             password: string;
             /** @description Required when the user has 2FA on. */
             totp_code?: string;
+            /** @description One of the user's recovery codes, in place of totp_code (not both): each works once; a wrong or spent one is 401 invalid_totp and counts toward the lockout like a wrong code. Case, spaces and dashes do not matter. Using one emails the user a notice (v1.1). */
+            recovery_code?: string;
             /**
              * @description "cookie": also set the refresh token as the __Host-bankapp_refresh cookie and leave it out of the JSON (browsers). Default "token".
              * @enum {string}
@@ -1351,8 +1563,11 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /** @description Send full_name, base_currency or both. */
         PatchMeRequest: {
-            full_name: string;
+            full_name?: string;
+            /** @description USD, EUR or GBP. */
+            base_currency?: components["schemas"]["Currency"];
         };
         PasswordChangeRequest: {
             current_password: string;
@@ -1439,6 +1654,186 @@ export interface components {
             /** @description Cash amount to trade; the quantity is notional ÷ price rounded down to 8 fractional digits. */
             notional?: components["schemas"]["AmountInput"];
         } & (unknown | unknown);
+        /**
+         * @description An exchange rate: how many units of one currency one unit of another buys, as a decimal string with 6 decimals (up to 8 for a price as fetched). Never a JSON number.
+         * @example 0.921300
+         */
+        Rate: string;
+        FXRates: {
+            base: components["schemas"]["Currency"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC.
+             */
+            as_of: string;
+            /**
+             * @example simulated
+             * @example yahoo
+             */
+            source: string;
+            /** @description Mid-market rates from base to each other supported currency: how much of it one unit of base buys. */
+            rates: {
+                [key: string]: components["schemas"]["Rate"];
+            };
+        };
+        FXQuote: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            from_account_id: string;
+            /** Format: uuid */
+            to_account_id: string;
+            /** @description Debited from the from account, exactly. */
+            sell_amount: components["schemas"]["Money"];
+            sell_currency: components["schemas"]["Currency"];
+            /** @description Credited to the to account, exactly. */
+            buy_amount: components["schemas"]["Money"];
+            buy_currency: components["schemas"]["Currency"];
+            /** @description The customer's rate, sell → buy: the mid-market rate less the spread, rounded down to 6 decimals. */
+            rate: components["schemas"]["Rate"];
+            /** @description The mid-market rate (sell → buy) the price started from. */
+            mid_rate: components["schemas"]["Rate"];
+            /** @description What the spread and rounding cost against the mid-market rate: sell_amount − ⌈buy_amount ÷ mid_rate⌉. */
+            fee: components["schemas"]["Money"];
+            /** @description Always the sell currency. */
+            fee_currency: components["schemas"]["Currency"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description The quote can be exchanged until then (30 s after it was made).
+             */
+            expires_at: string;
+        };
+        FXQuoteEnvelope: {
+            quote: components["schemas"]["FXQuote"];
+        };
+        FXExchange: {
+            /**
+             * Format: uuid
+             * @description The exchange's ledger transfer (kind exchange); its entries are exchange_out and exchange_in.
+             */
+            id: string;
+            /** Format: uuid */
+            quote_id: string;
+            /** Format: uuid */
+            from_account_id: string;
+            /** Format: uuid */
+            to_account_id: string;
+            /** @description Debited from the from account, exactly. */
+            sell_amount: components["schemas"]["Money"];
+            sell_currency: components["schemas"]["Currency"];
+            /** @description Credited to the to account, exactly. */
+            buy_amount: components["schemas"]["Money"];
+            buy_currency: components["schemas"]["Currency"];
+            /** @description The customer's rate, sell → buy: the mid-market rate less the spread, rounded down to 6 decimals. */
+            rate: components["schemas"]["Rate"];
+            /** @description The mid-market rate (sell → buy) the price started from. */
+            mid_rate: components["schemas"]["Rate"];
+            /** @description What the spread and rounding cost against the mid-market rate: sell_amount − ⌈buy_amount ÷ mid_rate⌉. */
+            fee: components["schemas"]["Money"];
+            /** @description Always the sell currency. */
+            fee_currency: components["schemas"]["Currency"];
+            /**
+             * Format: date-time
+             * @description RFC 3339 timestamp, UTC.
+             */
+            created_at: string;
+        };
+        FXExchangeEnvelope: {
+            exchange: components["schemas"]["FXExchange"];
+        };
+        FXQuoteRequest: {
+            /** @description An own open account: the one sold from. */
+            from_account_id: string;
+            /** @description An own open account in another currency: the one bought into. */
+            to_account_id: string;
+            /** @description How much to sell, in the from account's currency. */
+            sell_amount?: components["schemas"]["AmountInput"];
+            /** @description How much to buy, in the to account's currency. */
+            buy_amount?: components["schemas"]["AmountInput"];
+        } & (unknown | unknown);
+        FXExchangeRequest: {
+            quote_id: string;
+        };
+        OverviewAccount: {
+            /** Format: uuid */
+            account_id: string;
+            name: string;
+            /** @enum {string} */
+            type: "checking" | "savings" | "brokerage";
+            currency: components["schemas"]["Currency"];
+            /** @description In the account's own currency. */
+            balance: components["schemas"]["Money"];
+            /** @description The balance in base_currency at the mid-market rate, rounded half-even. */
+            value_in_base: components["schemas"]["Money"];
+        };
+        Overview: {
+            base_currency: components["schemas"]["Currency"];
+            /** @description Σ value_in_base of the accounts. */
+            cash: components["schemas"]["Money"];
+            /** @description Market value of every brokerage holding at current quotes, in base_currency at mid-market rates. */
+            investments: components["schemas"]["Money"];
+            /** @description cash + investments. */
+            net_worth: components["schemas"]["Money"];
+            /** @description Every open account (closed ones are left out). */
+            accounts: components["schemas"]["OverviewAccount"][];
+            /**
+             * Format: date-time
+             * @description When the exchange rates used were made.
+             */
+            rates_as_of: string;
+            /** @description True when upstream failed and the last good rates (at most 15 min old) were used. */
+            rates_stale: boolean;
+        };
+        /** @description The conversion of an order on a EUR or GBP brokerage account trading a USD instrument, at the customer's rate (the exchange spread). A buy sells the account's currency for the total (rounded up); a sell sells the total for the account's currency (rounded down). */
+        OrderFX: {
+            /** @description The customer's rate, sell_currency → buy_currency. */
+            rate: components["schemas"]["Rate"];
+            sell_currency: components["schemas"]["Currency"];
+            sell_amount: components["schemas"]["Money"];
+            buy_currency: components["schemas"]["Currency"];
+            buy_amount: components["schemas"]["Money"];
+            mid_rate: components["schemas"]["Rate"];
+            /** @description What the spread and rounding cost against mid, in sell_currency. */
+            fee: components["schemas"]["Money"];
+            fee_currency: components["schemas"]["Currency"];
+        };
+        EmailRequest: {
+            /** @description Trimmed and lower-cased. */
+            email: string;
+        };
+        PasswordResetConfirmRequest: {
+            /** @description The token of the link in the reset email (<origin>/reset-password?token=…). */
+            token: string;
+            /** @description 12–128 characters, not a common password, zxcvbn score ≥ 3, not containing the email's local part. */
+            new_password: string;
+        };
+        TokenRequest: {
+            /** @description The token of the link in the email (<origin>/verify-email?token=…). */
+            token: string;
+        };
+        Accepted: {
+            /** @description What happens next, for people. */
+            message: string;
+        };
+        RecoveryCodes: {
+            /** @description Ten single-use codes (80 random bits each, Crockford base32 in four groups), shown this once; only their hashes are stored. */
+            codes: string[];
+        };
+        FeaturesEnvelope: {
+            features: components["schemas"]["Features"];
+        };
+        /** @description Flag name → on. Every known flag is listed; a client treats a flag it does not know as off. */
+        Features: {
+            /** @description Crypto orders (FEATURE_CRYPTO_TRADING, default true). Off: crypto orders answer 403 feature_disabled; holdings stay visible and valued. */
+            crypto_trading: boolean;
+        } & {
+            [key: string]: boolean;
+        };
     };
     responses: {
         /** @description Unprocessable: account_closed */
@@ -1745,6 +2140,81 @@ export interface components {
                 } & components["schemas"]["Problem"];
             };
         };
+        /** @description Conflict: idempotency_key_in_progress, quote_used */
+        QuoteUsedOrInProgress: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @enum {unknown} */
+                    code?: "idempotency_key_in_progress" | "quote_used";
+                    /** @constant */
+                    status?: 409;
+                } & components["schemas"]["Problem"];
+            };
+        };
+        /** @description Gone: quote_expired */
+        QuoteExpired: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @enum {unknown} */
+                    code?: "quote_expired";
+                    /** @constant */
+                    status?: 410;
+                } & components["schemas"]["Problem"];
+            };
+        };
+        /** @description Unprocessable: invalid_token, validation_failed */
+        InvalidToken: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @enum {unknown} */
+                    code?: "invalid_token" | "validation_failed";
+                    /** @constant */
+                    status?: 422;
+                } & components["schemas"]["Problem"];
+            };
+        };
+        /** @description Conflict: totp_not_enabled */
+        TotpNotEnabled: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @enum {unknown} */
+                    code?: "totp_not_enabled";
+                    /** @constant */
+                    status?: 409;
+                } & components["schemas"]["Problem"];
+            };
+        };
+        /** @description Conflict: already_verified */
+        AlreadyVerified: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": {
+                    /** @enum {unknown} */
+                    code?: "already_verified";
+                    /** @constant */
+                    status?: 409;
+                } & components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description Page size, 1–200 (default 50). Out of range or not a number → 422 invalid_parameter. */
@@ -1936,7 +2406,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Signed in. */
+            /** @description Signed in. In cookie mode two cookies are set: the refresh cookie (below) and the device cookie __Host-bankapp_device=<id>.<MAC>; Path=/; Max-Age=34560000 (400 days); HttpOnly; Secure; SameSite=Strict — a new one, or the one the browser sent, renewed; it names the browser for the new-device notice (v1.1). */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -3329,6 +3799,21 @@ export interface operations {
             };
             400: components["responses"]["BadIdempotentRequest"];
             401: components["responses"]["Unauthorized"];
+            /** @description Forbidden: feature_disabled */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {unknown} */
+                        code?: "feature_disabled";
+                        /** @constant */
+                        status?: 403;
+                    } & components["schemas"]["Problem"];
+                };
+            };
             404: components["responses"]["NotFound"];
             409: components["responses"]["IdempotencyKeyInProgress"];
             413: components["responses"]["PayloadTooLarge"];
@@ -3724,6 +4209,370 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    fxRates: {
+        parameters: {
+            query?: {
+                /** @description USD (default), EUR or GBP. */
+                base?: string;
+            };
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rates. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FXRates"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["InvalidParameter"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["MarketDataUnavailableOrUnavailable"];
+        };
+    };
+    createFXQuote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FXQuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The quote. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FXQuoteEnvelope"];
+                };
+            };
+            400: components["responses"]["InvalidJson"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Unprocessable: account_closed, insufficient_funds, invalid_amount, limit_exceeded, same_currency, validation_failed */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {unknown} */
+                        code?: "account_closed" | "insufficient_funds" | "invalid_amount" | "limit_exceeded" | "same_currency" | "validation_failed";
+                        /** @constant */
+                        status?: 422;
+                    } & components["schemas"]["Problem"];
+                };
+            };
+            423: components["responses"]["AccountFrozen"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["MarketDataUnavailableOrUnavailable"];
+        };
+    };
+    createFXExchange: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+                /** @description 1–255 printable ASCII characters (e.g. a UUID), scoped to the user. Missing → 400 idempotency_key_required; malformed → 400 invalid_idempotency_key. Same key + same body within 24 h → the stored response again with Idempotent-Replayed: true; same key + different body → 422 idempotency_key_reused; same key while the first request runs → 409 idempotency_key_in_progress. A request that failed stored nothing, so retrying its key runs it again. */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FXExchangeRequest"];
+            };
+        };
+        responses: {
+            /** @description Exchanged (or a replay). */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FXExchangeEnvelope"];
+                };
+            };
+            400: components["responses"]["BadIdempotentRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["QuoteUsedOrInProgress"];
+            410: components["responses"]["QuoteExpired"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Unprocessable: account_closed, idempotency_key_reused, insufficient_funds, limit_exceeded, validation_failed */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /** @enum {unknown} */
+                        code?: "account_closed" | "idempotency_key_reused" | "insufficient_funds" | "limit_exceeded" | "validation_failed";
+                        /** @constant */
+                        status?: 422;
+                    } & components["schemas"]["Problem"];
+                };
+            };
+            423: components["responses"]["AccountFrozen"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    overview: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["MarketDataUnavailableOrUnavailable"];
+        };
+    };
+    passwordResetRequest: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: if an account uses the address, a reset link is on its way. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            400: components["responses"]["InvalidJson"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    passwordResetConfirm: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description The password is changed; sign in with it. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidJson"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidToken"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The address is verified. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["InvalidJson"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["InvalidToken"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recoveryCodesRegenerate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description The new codes: show them once, let the customer copy or download them. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["InvalidJson"];
+            401: components["responses"]["InvalidCredentialsOrUnauthorized"];
+            409: components["responses"]["TotpNotEnabled"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["AccountLockedOrRateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    emailVerificationResend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the email is on its way. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["AlreadyVerified"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getFeatures: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional client request id, echoed when valid. */
+                "X-Request-Id"?: components["parameters"]["RequestId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flags. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeaturesEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

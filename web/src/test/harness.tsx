@@ -33,6 +33,7 @@ export const USER = {
   full_name: "Ada Lovelace",
   role: "customer" as const,
   totp_enabled: false,
+  email_verified: true,
   created_at: "2026-11-01T10:00:00Z",
 };
 

@@ -73,6 +73,5 @@ module "bankapp" {
   log_retention_days   = 30
   feature_flags = {
     FEATURE_CRYPTO_TRADING = true
-    FEATURE_STATEMENTS     = true
   }
 }
