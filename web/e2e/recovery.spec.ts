@@ -72,7 +72,7 @@ test("email not confirmed: a banner with resend; the emailed link confirms it an
   const di = person("Di");
   await register(request, di);
   await signIn(page, di.email);
-  const banner = page.getByRole("region", { name: "Confirm your email" });
+  const banner = page.getByRole("region", { name: "Address not confirmed yet" });
   await expect(banner).toBeVisible();
   await banner.getByRole("button", { name: "Resend email" }).click();
   await expect(banner).toContainText("We've sent a new link");
@@ -82,7 +82,7 @@ test("email not confirmed: a banner with resend; the emailed link confirms it an
   await expect(page.getByText("your email address is confirmed")).toBeVisible();
   await page.getByRole("link", { name: "Go to your dashboard" }).click();
   await expect(page.getByTestId("net-worth")).toBeVisible();
-  await expect(page.getByRole("region", { name: "Confirm your email" })).toHaveCount(0);
+  await expect(page.getByRole("region", { name: "Address not confirmed yet" })).toHaveCount(0);
 });
 
 test("recovery codes are shown once after turning on 2FA; one signs in in place of the app's code, once", async ({ page, request }) => {
@@ -107,6 +107,7 @@ test("recovery codes are shown once after turning on 2FA; one signs in in place 
 
   for (const attempt of ["first", "again"] as const) {
     await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/signin$/);
     await page.getByLabel("Email").fill(ed.email);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();

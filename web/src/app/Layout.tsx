@@ -32,7 +32,7 @@ function VerifyBanner({ email }: { email: string }) {
   const resend = useMutation({ mutationFn: api.resendVerification });
   const already = resend.error instanceof ApiError && resend.error.code === "already_verified";
   return (
-    <div className="banner" role="region" aria-label="Confirm your email">
+    <div className="banner" role="region" aria-label="Address not confirmed yet">
       <MailWarning aria-hidden="true" className="note-icon" />
       <p>
         {resend.isSuccess
