@@ -55,6 +55,16 @@ export const EP = {
   unfreeze: ["POST", "/api/v1/admin/accounts/{id}/unfreeze"],
   audit: ["GET", "/api/v1/admin/audit"],
   ledgerVerify: ["GET", "/api/v1/admin/ledger/verify"],
+  fxRates: ["GET", "/api/v1/fx/rates"],
+  createFXQuote: ["POST", "/api/v1/fx/quotes"],
+  createFXExchange: ["POST", "/api/v1/fx/exchanges"],
+  overview: ["GET", "/api/v1/overview"],
+  getFeatures: ["GET", "/api/v1/features"],
+  passwordResetRequest: ["POST", "/api/v1/auth/password-reset"],
+  passwordResetConfirm: ["POST", "/api/v1/auth/password-reset/confirm"],
+  verifyEmail: ["POST", "/api/v1/auth/verify-email"],
+  emailVerificationResend: ["POST", "/api/v1/me/email/verification"],
+  recoveryCodesRegenerate: ["POST", "/api/v1/me/2fa/recovery-codes"],
 } as const satisfies Partial<Record<OperationId, Endpoint>>;
 
 /** makeApi binds typed functions for every endpoint to a client. */
@@ -115,6 +125,21 @@ export function makeApi(c: ApiClient) {
     unfreeze: (id: string) => c.request<R<"unfreeze">>(EP.unfreeze, { params: { id } }),
     audit: (q: QueryOf<"audit">) => c.request<R<"audit">>(EP.audit, { query: q }),
     ledgerVerify: () => c.request<R<"ledgerVerify">>(EP.ledgerVerify),
+
+    fxRates: () => c.request<R<"fxRates">>(EP.fxRates),
+    createFXQuote: (b: B<"createFXQuote">) => c.request<R<"createFXQuote">>(EP.createFXQuote, { body: b }),
+    createFXExchange: (quoteID: string, key: string) =>
+      c.request<R<"createFXExchange">>(EP.createFXExchange, { body: { quote_id: quoteID } satisfies B<"createFXExchange">, idempotencyKey: key }),
+    overview: () => c.request<R<"overview">>(EP.overview),
+    features: () => c.request<R<"getFeatures">>(EP.getFeatures),
+
+    passwordResetRequest: (email: string) =>
+      c.request<R<"passwordResetRequest">>(EP.passwordResetRequest, { body: { email } satisfies B<"passwordResetRequest"> }),
+    passwordResetConfirm: (b: B<"passwordResetConfirm">) => c.request<void>(EP.passwordResetConfirm, { body: b }),
+    verifyEmail: (token: string) => c.request<void>(EP.verifyEmail, { body: { token } satisfies B<"verifyEmail"> }),
+    resendVerification: () => c.request<R<"emailVerificationResend">>(EP.emailVerificationResend),
+    recoveryCodes: (password: string) =>
+      c.request<R<"recoveryCodesRegenerate">>(EP.recoveryCodesRegenerate, { body: { password } satisfies B<"recoveryCodesRegenerate"> }),
   };
 }
 

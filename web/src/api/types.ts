@@ -35,6 +35,10 @@ export type AuditEvent = S["AuditEvent"];
 export type LedgerCheck = S["LedgerReport"];
 export type LedgerProblem = S["LedgerProblem"];
 export type Problem = S["Problem"];
+export type FXQuote = S["FXQuote"];
+export type FXExchange = S["FXExchange"];
+export type Overview = S["Overview"];
+export type OrderFX = S["OrderFX"];
 export type HistoryRange = NonNullable<NonNullable<operations["history"]["parameters"]["query"]>["range"]>;
 
 /** Page is a list answer: items and an opaque cursor for the next page. */

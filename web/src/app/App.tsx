@@ -5,6 +5,7 @@ import { ApiError } from "../api/client";
 import { Skeleton } from "../components/Feedback";
 import { PageTitle } from "../components/PageTitle";
 import { Suspended } from "../components/Suspended";
+import { ForgotPassword, ResetPassword, VerifyEmail } from "../pages/auth/Recovery";
 import { SignIn } from "../pages/auth/SignIn";
 import { SignUp } from "../pages/auth/SignUp";
 import { AuthProvider, useAuth } from "./auth";
@@ -64,6 +65,13 @@ function PublicOnly({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** Settled waits for the session check, then shows the page whether or not someone is signed in. */
+function Settled({ children }: { children: ReactNode }) {
+  const { status } = useAuth();
+  if (status === "checking") return <SessionSkeleton />;
+  return <>{children}</>;
+}
+
 const page = (el: ReactNode) => <Suspended>{el}</Suspended>;
 
 /**
@@ -77,6 +85,10 @@ export function AppRoutes() {
     <Routes>
       <Route path="/signin" element={<PublicOnly><SignIn /></PublicOnly>} />
       <Route path="/signup" element={<PublicOnly><SignUp /></PublicOnly>} />
+      <Route path="/forgot-password" element={<PublicOnly><ForgotPassword /></PublicOnly>} />
+      {/* The links in emails (internal/mail templates): they work signed in or out. */}
+      <Route path="/reset-password" element={<Settled><ResetPassword /></Settled>} />
+      <Route path="/verify-email" element={<Settled><VerifyEmail /></Settled>} />
       <Route element={<RequireAuth><Layout /></RequireAuth>}>
         <Route index element={page(<Dashboard />)} />
         <Route path="accounts" element={page(<Accounts />)} />

@@ -1,6 +1,10 @@
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
-import { Ellipsis, LogOut } from "../components/icons";
+import { useMutation } from "@tanstack/react-query";
+import { ApiError } from "../api/client";
+import { errorText } from "../components/Feedback";
+import { Ellipsis, LogOut, MailWarning } from "../components/icons";
 import { useAuth } from "./auth";
+import { ServerFeatures } from "./features";
 import { PRIMARY, SECONDARY } from "./nav";
 
 /** initials are shown in the avatar: "Ada Lovelace" → "AL". */
@@ -22,12 +26,37 @@ function Brand() {
   );
 }
 
+/** VerifyBanner says the email is not confirmed yet and resends the link (it restricts nothing). */
+function VerifyBanner({ email }: { email: string }) {
+  const { api } = useAuth();
+  const resend = useMutation({ mutationFn: api.resendVerification });
+  const already = resend.error instanceof ApiError && resend.error.code === "already_verified";
+  return (
+    <div className="banner" role="region" aria-label="Address not confirmed yet">
+      <MailWarning aria-hidden="true" className="note-icon" />
+      <p>
+        {resend.isSuccess
+          ? `We've sent a new link to ${email}. Open it to confirm your address.`
+          : already
+            ? "Your email address is already confirmed. Reload the page to hide this message."
+            : `Please confirm your email address (${email}) with the link we sent you, so we can reach you about your account.`}
+        {resend.isError && !already && <span className="block field-error">{errorText(resend.error)}</span>}
+      </p>
+      {!resend.isSuccess && !already && (
+        <button type="button" className="btn btn-small" onClick={() => resend.mutate()} disabled={resend.isPending}>
+          {resend.isPending ? "Sending…" : "Resend email"}
+        </button>
+      )}
+    </div>
+  );
+}
+
 /**
  * Layout is the signed-in frame: a sidebar on wide screens; on phones a slim
  * top bar and a bottom tab bar (Home, Accounts, Move, Invest, More).
  */
 export function Layout() {
-  const { user, signOut } = useAuth();
+  const { api, user, signOut } = useAuth();
   const loc = useLocation();
   const navigate = useNavigate();
   const secondary = SECONDARY.filter((n) => !n.adminOnly || user?.role === "admin");
@@ -69,7 +98,10 @@ export function Layout() {
         </NavLink>
       </header>
       <main id="main" className="content">
-        <Outlet />
+        {user && !user.email_verified && <VerifyBanner email={user.email} />}
+        <ServerFeatures api={api}>
+          <Outlet />
+        </ServerFeatures>
       </main>
       <nav aria-label="Tabs" className="tabbar">
         <ul>

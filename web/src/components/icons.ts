@@ -27,6 +27,7 @@ export {
   Lock,
   LockOpen,
   LogOut,
+  MailWarning,
   Monitor,
   Pencil,
   PiggyBank,

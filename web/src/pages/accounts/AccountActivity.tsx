@@ -1,6 +1,6 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import type { Account, EntryKind } from "../../api/types";
+import type { Account, QueryOf } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field, SelectField } from "../../components/Field";
 import { EmptyState, ErrorNote, Skeleton, fieldError } from "../../components/Feedback";
@@ -108,7 +108,7 @@ export function useAccountHistory(id: string, filters: Record<string, string>) {
   const api = useApi();
   return useInfiniteQuery({
     queryKey: ["transactions", id, filters],
-    queryFn: ({ pageParam }) => api.transactions(id, { ...filters, type: filters.type as EntryKind | undefined, limit: 25, cursor: pageParam }),
+    queryFn: ({ pageParam }) => api.transactions(id, { ...filters, type: filters.type as QueryOf<"transactions">["type"], limit: 25, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });

@@ -1,5 +1,5 @@
 import type { Account, Entry } from "../../api/types";
-import { ArrowDownLeft, ArrowDownToLine, ArrowLeftRight, ArrowUpFromLine, ArrowUpRight, Coins, type LucideIcon, Receipt, TrendingDown, TrendingUp } from "../../components/icons";
+import { ArrowDownLeft, ArrowDownToLine, ArrowLeftRight, ArrowUpFromLine, ArrowUpRight, Coins, type LucideIcon, Receipt, Repeat, TrendingDown, TrendingUp } from "../../components/icons";
 import { Money } from "../../components/Money";
 import { formatDate, formatTime } from "../../lib/dates";
 import { formatMoney, formatQuantity } from "../../lib/money";
@@ -13,8 +13,8 @@ const KIND_LABELS: Record<Entry["kind"], string> = {
   trade_sell: "Sold",
   fee: "Fee",
   interest: "Interest",
-  exchange_out: "Exchange out",
-  exchange_in: "Exchange in",
+  exchange_out: "Exchanged",
+  exchange_in: "Exchanged",
 };
 
 const KIND_ICONS: Record<Entry["kind"], LucideIcon> = {
@@ -26,8 +26,8 @@ const KIND_ICONS: Record<Entry["kind"], LucideIcon> = {
   trade_sell: TrendingDown,
   fee: Receipt,
   interest: Coins,
-  exchange_out: ArrowLeftRight,
-  exchange_in: ArrowLeftRight,
+  exchange_out: Repeat,
+  exchange_in: Repeat,
 };
 
 /** tradeText rewrites an older trade description ("Sell 0.50000000 AAPL @ 259.09") the way new ones read. */

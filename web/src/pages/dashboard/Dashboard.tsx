@@ -5,13 +5,12 @@ import type { Account, Entry, Page } from "../../api/types";
 import { useApi, useAuth } from "../../app/auth";
 import { DonutChart, LineChart } from "../../charts";
 import { EmptyState, ErrorNote, Skeleton } from "../../components/Feedback";
-import { ArrowDownToLine, ChartLine, Inbox, Plus, Send } from "../../components/icons";
+import { ArrowDownToLine, ChartLine, Inbox, Plus, Repeat, Send } from "../../components/icons";
 import { Money } from "../../components/Money";
 import { PageTitle } from "../../components/PageTitle";
-import { sumAmounts } from "../../lib/money";
 import { AccountCard } from "../accounts/AccountCard";
 import { EntryList } from "../accounts/EntryList";
-import { balanceSeries, holdingsValue, spendingByCounterparty, totalsByCurrency } from "./derive";
+import { balanceSeries, spendingByCounterparty, totalsByCurrency } from "./derive";
 
 const CURRENCY_NAMES: Record<string, string> = { EUR: "euros", GBP: "pounds", USD: "dollars" };
 
@@ -23,27 +22,25 @@ export default function Dashboard() {
   // Data arriving re-renders the page in a transition (sliced), not in one long task.
   const accountsData = useDeferredValue(accounts.data);
   const open = (accountsData?.items ?? []).filter((a) => a.status !== "closed");
-  const hasBrokerage = open.some((a) => a.type === "brokerage");
-  // Everything below the totals comes in one answer (portfolio and each
-  // account's recent entries, fetched in parallel), so the page renders once
-  // when it arrives instead of once per request.
+  // Everything below the totals comes in one answer (each account's recent
+  // entries, fetched in parallel), so the page renders once when it arrives
+  // instead of once per request.
   const ids = open.map((a) => a.id);
   const rest = useQuery({
-    queryKey: ["dashboard", ids, hasBrokerage],
+    queryKey: ["dashboard", ids],
     enabled: accounts.isSuccess,
     queryFn: async () => {
-      const [portfolio, ...pages] = await Promise.all([
-        hasBrokerage ? api.portfolio().catch(() => null) : Promise.resolve(null),
-        ...ids.map((id) => api.transactions(id, { limit: 100 })),
-      ]);
-      return { portfolio, pages };
+      const pages = await Promise.all(ids.map((id) => api.transactions(id, { limit: 100 })));
+      return { pages };
     },
   });
 
   const restData = useDeferredValue(rest.data);
+  // Net worth values every account and holding in the customer's base currency (GET /overview).
+  const overview = useQuery({ queryKey: ["overview", user?.base_currency], queryFn: api.overview });
 
   // Lighthouse and the e2e read this mark: the totals are on screen.
-  const ready = accounts.isSuccess;
+  const ready = accounts.isSuccess && !overview.isPending;
   useEffect(() => {
     if (ready && performance.getEntriesByName("dashboard-ready").length === 0) {
       requestAnimationFrame(() => performance.mark("dashboard-ready"));
@@ -55,12 +52,12 @@ export default function Dashboard() {
   if (accounts.isError) return <ErrorNote error={accounts.error} />;
 
   const totals = totalsByCurrency(open);
-  const cash = totals.get("USD") ?? "0.00";
-  const invested = holdingsValue(restData?.portfolio?.holdings ?? []);
-  const netWorth = sumAmounts([cash, invested], "USD");
-  const others = [...totals].filter(([c]) => c !== "USD");
+  const ov = overview.data;
+  const base = ov?.base_currency ?? user?.base_currency ?? "USD";
+  // Each currency's own total is shown beside the base-currency figures when the customer holds more than one.
+  const others = totals.size > 1 || !totals.has(base) ? [...totals] : [];
   const historyPages = restData?.pages ?? null;
-  const pendingInvestments = hasBrokerage && !restData;
+  const pending = !ov;
 
   return (
     <div className="page dashboard">
@@ -69,28 +66,33 @@ export default function Dashboard() {
         <div className="hero-main">
           <h2 className="stat-label">Net worth</h2>
           <p className="hero-value" data-testid="net-worth">
-            {pendingInvestments ? <span className="muted-hero">—</span> : <Money amount={netWorth} currency="USD" />}
+            {pending ? <span className="muted-hero">—</span> : <Money amount={ov.net_worth} currency={ov.base_currency} />}
           </p>
           <dl className="hero-split">
             <div>
               <dt>Cash</dt>
-              <dd data-testid="total-balance">
-                <Money amount={cash} currency="USD" />
-              </dd>
+              <dd data-testid="total-balance">{pending ? "—" : <Money amount={ov.cash} currency={ov.base_currency} />}</dd>
             </div>
             <div>
               <dt>Investments</dt>
-              <dd>{pendingInvestments ? "—" : <Money amount={invested} currency="USD" />}</dd>
+              <dd data-testid="total-investments">{pending ? "—" : <Money amount={ov.investments} currency={ov.base_currency} />}</dd>
             </div>
             {others.map(([c, v]) => (
               <div key={c}>
-                <dt>In {CURRENCY_NAMES[c] ?? c}</dt>
+                <dt>Held in {CURRENCY_NAMES[c] ?? c}</dt>
                 <dd>
                   <Money amount={v} currency={c} />
                 </dd>
               </div>
             ))}
           </dl>
+          {overview.isError && <ErrorNote error={overview.error} />}
+          {ov && (
+            <p className="muted small" data-testid="net-worth-note">
+              {`In ${CURRENCY_NAMES[base] ?? base} at mid-market rates${ov.rates_stale ? " (rates may be a few minutes old)" : ""}. `}
+              <Link to="/settings#base-currency">Change currency</Link>
+            </p>
+          )}
         </div>
         <nav className="quick-actions" aria-label="Quick actions">
           <Link className="quick" to="/move/transfer">
@@ -105,12 +107,21 @@ export default function Dashboard() {
             </span>
             Add money
           </Link>
-          <Link className="quick" to="/move/withdraw">
-            <span className="quick-icon" aria-hidden="true">
-              <ArrowDownToLine />
-            </span>
-            Withdraw
-          </Link>
+          {totals.size > 1 ? (
+            <Link className="quick" to="/move/exchange">
+              <span className="quick-icon" aria-hidden="true">
+                <Repeat />
+              </span>
+              Exchange
+            </Link>
+          ) : (
+            <Link className="quick" to="/move/withdraw">
+              <span className="quick-icon" aria-hidden="true">
+                <ArrowDownToLine />
+              </span>
+              Withdraw
+            </Link>
+          )}
           <Link className="quick" to="/invest">
             <span className="quick-icon" aria-hidden="true">
               <ChartLine />

@@ -56,6 +56,8 @@ export function OrderForm({ symbol, quote, brokerage, holding }: { symbol: strin
   const [error, setError] = useState<unknown>(null);
   const [order, setOrder] = useState<Order | null>(null);
   const account = brokerage.find((a) => a.id === accountID);
+  // A EUR or GBP account trading a USD instrument converts at our exchange rate (mid-market less the spread).
+  const converts = account !== undefined && account.currency !== quote.currency;
   const parsedAmount = readAmount(value, quote.currency);
   const input = mode === "notional" ? (parsedAmount.ok ? parsedAmount.value : "") : value.trim();
   const estQty = mode === "quantity" ? input : estimateQuantity(input, quote.price);
@@ -132,6 +134,7 @@ export function OrderForm({ symbol, quote, brokerage, holding }: { symbol: strin
           )}
           <p className="muted small">
             Cash available: {account ? formatMoney(account.available_balance, account.currency) : "—"}
+            {converts && account ? ` · converted to ${quote.currency} at our exchange rate when the order fills` : ""}
           </p>
           <ErrorNote error={error} fieldsShown={["account_id", "quantity", "notional"]} />
           <button type="submit" className="btn btn-primary btn-block">
@@ -163,6 +166,13 @@ export function OrderForm({ symbol, quote, brokerage, holding }: { symbol: strin
               <dd>{account ? accountLabel(account) : "—"}</dd>
             </div>
           </dl>
+          {converts && account && (
+            <p className="note note-info" data-testid="order-fx-note">
+              {`${symbol} trades in ${quote.currency} and this account holds ${account.currency}: the order converts at our exchange rate when it fills (the mid-market rate less our spread). ${
+                side === "buy" ? `You pay in ${account.currency}` : `You receive ${account.currency}`
+              }; the exact amount and rate are shown once it's placed.`}
+            </p>
+          )}
           <ErrorNote error={error} />
           <div className="row-actions">
             <button type="button" className="btn btn-primary" onClick={() => void place()} disabled={busy}>
@@ -177,7 +187,15 @@ export function OrderForm({ symbol, quote, brokerage, holding }: { symbol: strin
       {order && (
         <SuccessNote>
           Order filled: {order.side === "buy" ? "bought" : "sold"} {formatQuantity(order.quantity)} {order.symbol} at{" "}
-          {formatMoney(order.price, quote.currency, { minDigits: true })}, total {formatMoney(order.total, quote.currency)}.
+          {formatMoney(order.price, order.currency, { minDigits: true })}, total {formatMoney(order.total, order.currency)}.
+          {order.fx && (
+            <span className="block" data-testid="order-fx">
+              {order.side === "buy"
+                ? `Paid ${formatMoney(order.fx.sell_amount, order.fx.sell_currency)} at 1 ${order.fx.sell_currency} = ${order.fx.rate} ${order.fx.buy_currency}`
+                : `Received ${formatMoney(order.fx.buy_amount, order.fx.buy_currency)} at 1 ${order.fx.sell_currency} = ${order.fx.rate} ${order.fx.buy_currency}`}
+              {` (mid-market ${order.fx.mid_rate}; conversion fee ${formatMoney(order.fx.fee, order.fx.fee_currency)} included).`}
+            </span>
+          )}
         </SuccessNote>
       )}
     </div>

@@ -14,6 +14,8 @@ import { parseDec, toChartNumber } from "../../lib/decimal";
 import { formatMoney, formatPercent, formatQuantity, signOf } from "../../lib/money";
 import { useBrokerage, useInstruments } from "./hooks";
 import { OrderForm } from "./OrderForm";
+import { useFeatures } from "../../app/features";
+import { assetClass } from "../../lib/instruments";
 
 /**
  * SymbolPage is one stock or crypto: quote and price chart, your position in
@@ -39,6 +41,7 @@ export default function SymbolPage() {
     onSuccess: () => void qc.invalidateQueries({ queryKey: ["watchlist"] }),
   });
   const q = quote.data?.items[0];
+  const { crypto } = useFeatures();
   const currency = q?.currency ?? hist.data?.currency ?? "USD";
   const points = (hist.data?.points ?? []).map((p) => ({
     t: p.t,
@@ -143,6 +146,10 @@ export default function SymbolPage() {
           {brokerage.length === 0 ? (
             <p>
               <Link to="/invest">Open a brokerage account</Link> to trade.
+            </p>
+          ) : !crypto && assetClass(symbol, instrument) === "Crypto" ? (
+            <p className="note note-info" data-testid="crypto-off">
+              Crypto trading isn't available right now. Anything you already hold stays in your portfolio and keeps its value.
             </p>
           ) : q ? (
             <OrderForm symbol={symbol} quote={q} brokerage={brokerage} holding={position ?? null} />

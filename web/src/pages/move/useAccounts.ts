@@ -19,7 +19,7 @@ export function usePayees() {
 export function useMoneyMoved() {
   const qc = useQueryClient();
   return () => {
-    for (const k of ["accounts", "account", "transactions", "transfers", "portfolio", "orders", "dashboard"]) {
+    for (const k of ["accounts", "account", "transactions", "transfers", "portfolio", "orders", "dashboard", "overview"]) {
       void qc.invalidateQueries({ queryKey: [k] });
     }
   };

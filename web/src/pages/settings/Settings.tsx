@@ -1,13 +1,13 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useAuth } from "../../app/auth";
-import { Field } from "../../components/Field";
+import { Field, SelectField } from "../../components/Field";
 import { ErrorNote, SuccessNote, fieldError } from "../../components/Feedback";
 import { PageTitle } from "../../components/PageTitle";
 import { Sessions } from "./Sessions";
 import { TwoFactor } from "./TwoFactor";
 
-/** Settings holds profile, password, two-factor and session management. */
+/** Settings holds profile, password, display currency, two-factor and session management. */
 export default function Settings() {
   return (
     <div className="page">
@@ -16,6 +16,7 @@ export default function Settings() {
         <Profile />
         <Password />
       </div>
+      <BaseCurrency />
       <TwoFactor />
       <Sessions />
     </div>
@@ -45,6 +46,50 @@ function Profile() {
         </button>
         {save.isSuccess && <SuccessNote>Profile saved.</SuccessNote>}
       </form>
+    </section>
+  );
+}
+
+const BASE_CURRENCIES = [
+  { code: "USD", name: "US dollar ($)" },
+  { code: "EUR", name: "Euro (€)" },
+  { code: "GBP", name: "British pound (£)" },
+] as const;
+
+/** BaseCurrency chooses the currency of the net worth and the portfolio (PATCH /me base_currency). */
+function BaseCurrency() {
+  const { api, user, setUser } = useAuth();
+  const qc = useQueryClient();
+  const [choice, setChoice] = useState<string>(user?.base_currency ?? "USD");
+  const save = useMutation({
+    mutationFn: () => api.updateMe({ base_currency: choice as (typeof BASE_CURRENCIES)[number]["code"] }),
+    onSuccess: (res) => {
+      setUser(res.user);
+      for (const k of ["overview", "portfolio", "dashboard"]) void qc.invalidateQueries({ queryKey: [k] });
+    },
+  });
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    save.mutate();
+  }
+  return (
+    <section className="panel" aria-labelledby="base-currency-h" id="base-currency">
+      <h2 id="base-currency-h">Display currency</h2>
+      <p className="muted">Your net worth and portfolio are shown in this currency, converted at mid-market rates. Your accounts keep their own currencies.</p>
+      <form className="form-inline" onSubmit={submit} noValidate>
+        <SelectField label="Show totals in" value={choice} onChange={(e) => setChoice(e.target.value)} error={fieldError(save.error, "base_currency")}>
+          {BASE_CURRENCIES.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.name}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="btn btn-primary" disabled={save.isPending || choice === user?.base_currency}>
+          Save currency
+        </button>
+      </form>
+      <ErrorNote error={save.error} fieldsShown={["base_currency"]} />
+      {save.isSuccess && <SuccessNote>{`Totals are now shown in ${BASE_CURRENCIES.find((c) => c.code === save.data.user.base_currency)?.name ?? save.data.user.base_currency}.`}</SuccessNote>}
     </section>
   );
 }

@@ -5,6 +5,7 @@ import type { TOTPSetup } from "../../api/types";
 import { useAuth } from "../../app/auth";
 import { Field } from "../../components/Field";
 import { ErrorNote, SuccessNote, fieldError } from "../../components/Feedback";
+import { RecoveryCodeList } from "../../components/RecoveryCodes";
 
 /** qrDataURL renders text as a QR code image (a data: URL, allowed by the CSP's img-src). */
 export function qrDataURL(text: string): string {
@@ -20,12 +21,25 @@ export function TwoFactor() {
   const [setup, setSetup] = useState<TOTPSetup | null>(null);
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
+  const [codesPassword, setCodesPassword] = useState("");
+  // codes are shown once, right after they are made; justEnabled asks for them after 2FA is turned on.
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [justEnabled, setJustEnabled] = useState(false);
+  const makeCodes = useMutation({
+    mutationFn: () => api.recoveryCodes(codesPassword),
+    onSuccess: (res) => {
+      setCodesPassword("");
+      setJustEnabled(false);
+      setCodes(res.codes);
+    },
+  });
   const start = useMutation({ mutationFn: api.totpSetup, onSuccess: setSetup });
   const enable = useMutation({
     mutationFn: () => api.totpEnable(code.trim()),
     onSuccess: () => {
       setSetup(null);
       setCode("");
+      setJustEnabled(true);
       if (user) setUser({ ...user, totp_enabled: true });
     },
   });
@@ -42,6 +56,10 @@ export function TwoFactor() {
     e.preventDefault();
     enable.mutate();
   }
+  function submitCodes(e: FormEvent) {
+    e.preventDefault();
+    makeCodes.mutate();
+  }
   function submitDisable(e: FormEvent) {
     e.preventDefault();
     disable.mutate();
@@ -56,6 +74,35 @@ export function TwoFactor() {
             <span className="badge badge-active">On</span> Signing in asks for a code from your authenticator app.
           </p>
           {enable.isSuccess && <SuccessNote>Two-factor authentication is on.</SuccessNote>}
+          <div className="subsection" aria-labelledby="codes-h">
+            <h3 id="codes-h">Recovery codes</h3>
+            {codes ? (
+              <RecoveryCodeList codes={codes} onDone={() => setCodes(null)} />
+            ) : (
+              <>
+                <p>
+                  {justEnabled
+                    ? "Next, create recovery codes: if you lose your phone, each one signs you in once instead of a code from the app."
+                    : "If you lose your phone, a recovery code signs you in once. Creating new codes stops the old ones from working."}
+                </p>
+                <form className="form-inline" onSubmit={submitCodes} noValidate aria-label="Create recovery codes">
+                  <Field
+                    label="Password"
+                    type="password"
+                    autoComplete="current-password"
+                    value={codesPassword}
+                    onChange={(e) => setCodesPassword(e.target.value)}
+                    error={fieldError(makeCodes.error, "password")}
+                  />
+                  <button type="submit" className="btn btn-primary" disabled={makeCodes.isPending}>
+                    {justEnabled ? "Create recovery codes" : "Create new recovery codes"}
+                  </button>
+                </form>
+                <ErrorNote error={makeCodes.error} fieldsShown={["password"]} />
+              </>
+            )}
+          </div>
+          <h3>Turn off</h3>
           <form className="form-inline" onSubmit={submitDisable} noValidate aria-label="Turn off two-factor authentication">
             <Field label="Password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={fieldError(disable.error, "password")} />
             <button type="submit" className="btn btn-danger" disabled={disable.isPending}>
