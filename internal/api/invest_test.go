@@ -97,8 +97,21 @@ func (e *env) invPrice(u *user, symbol string) decimal.Decimal {
 
 // cents rounds quantity × price half-even to the cent, independently of the
 // code under test.
+// cents values qty at price to the cent, half-even (a valuation).
 func cents(qty string, price decimal.Decimal) int64 {
 	return decimal.RequireFromString(qty).Mul(price).Mul(decimal.New(100, 0)).RoundBank(0).IntPart()
+}
+
+// buyCents is what a buy of qty at price is charged: rounded up to the cent
+// (the bank's favour).
+func buyCents(qty string, price decimal.Decimal) int64 {
+	return decimal.RequireFromString(qty).Mul(price).Mul(decimal.New(100, 0)).RoundCeil(0).IntPart()
+}
+
+// sellCents is what a sell of qty at price credits: rounded down to the
+// cent (the bank's favour).
+func sellCents(qty string, price decimal.Decimal) int64 {
+	return decimal.RequireFromString(qty).Mul(price).Mul(decimal.New(100, 0)).RoundFloor(0).IntPart()
 }
 
 func minor(t *testing.T, s any) int64 {
@@ -145,7 +158,7 @@ func TestOrderBuySell(t *testing.T) {
 		r := e.invOrder(u, "", map[string]any{"account_id": acct, "symbol": "aapl", "side": "buy", "quantity": "3"})
 		expect(t, r, http.StatusCreated, "")
 		o := orderOf(t, r)
-		cost := cents("3", p1)
+		cost := buyCents("3", p1)
 		if o["symbol"] != "AAPL" || o["side"] != "buy" || o["quantity"] != "3.00000000" || o["status"] != "filled" ||
 			o["account_id"] != acct || o["price"] != market.FormatPrice(p1) || minor(t, o["total"]) != cost {
 			t.Fatalf("order = %v; want 3 AAPL at %s for %d", o, p1, cost)
@@ -168,7 +181,7 @@ func TestOrderBuySell(t *testing.T) {
 		}
 		r = e.invOrder(u, "", map[string]any{"account_id": acct, "symbol": "AAPL", "side": "sell", "quantity": "1"})
 		expect(t, r, http.StatusCreated, "")
-		sell1 := cents("1", p2)
+		sell1 := sellCents("1", p2)
 		if got := minor(t, orderOf(t, r)["total"]); got != sell1 {
 			t.Fatalf("sell total = %d, want %d", got, sell1)
 		}
@@ -195,7 +208,7 @@ func TestOrderBuySell(t *testing.T) {
 		// Selling the rest closes the position; realized P&L is proceeds − cost.
 		r = e.invOrder(u, "", map[string]any{"account_id": acct, "symbol": "AAPL", "side": "sell", "quantity": "2.00000000"})
 		expect(t, r, http.StatusCreated, "")
-		sell2 := cents("2", p2)
+		sell2 := sellCents("2", p2)
 		p = e.invPortfolio(u, "?account_id="+acct)
 		if len(p["holdings"].([]any)) != 0 || minor(t, p["realized_pl"]) != sell1+sell2-cost || minor(t, p["cash"]) != 1_000_000-cost+sell1+sell2 {
 			t.Fatalf("after selling out: %v; realized want %d", p, sell1+sell2-cost)
@@ -229,7 +242,7 @@ func TestOrderNotional(t *testing.T) {
 		expect(t, r, http.StatusCreated, "")
 		o := orderOf(t, r)
 		qty, _ := decimal.New(100, 0).QuoRem(price, 8) // rounded down
-		total := cents(qty.String(), price)
+		total := buyCents(qty.String(), price)
 		if o["quantity"] != qty.StringFixed(8) || minor(t, o["total"]) != total || total > 10_000 || total < 9_999 {
 			t.Fatalf("notional order = %v; want %s BTC for %d", o, qty.StringFixed(8), total)
 		}
@@ -418,7 +431,7 @@ func TestConcurrentSells(t *testing.T) {
 		if h := holdingOf(t, e.invPortfolio(u, ""), "KO"); h == nil || h["quantity"] != "1.00000000" {
 			t.Fatalf("holding after the race = %v, want 1", h)
 		}
-		if got, want := e.invCash(acct), cash+6*cents("1.5", price); got != want {
+		if got, want := e.invCash(acct), cash+6*sellCents("1.5", price); got != want {
 			t.Fatalf("cash = %d, want %d", got, want)
 		}
 		e.invVerify()
