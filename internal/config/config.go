@@ -190,7 +190,7 @@ func Parse(getenv func(string) string) (Config, []error) {
 		JobsLease:              p.duration("BANKAPP_JOBS_LEASE", 15*time.Second, 10*time.Minute),
 		DrainDelay:             p.durationOrZero("BANKAPP_DRAIN_DELAY", time.Second, 10*time.Second),
 		GroupCommit:            p.boolean("GROUP_COMMIT", true),
-		GroupCommitLanes:       p.integer("GROUP_COMMIT_LANES", 4, 1, 64),
+		GroupCommitLanes:       p.integer("GROUP_COMMIT_LANES", 1, 1, 64),
 		GroupCommitMax:         p.integer("GROUP_COMMIT_MAX", 64, 1, 1000),
 		GroupCommitWindow:      p.duration("GROUP_COMMIT_WINDOW", 0, 2*time.Millisecond),
 		SavingsInterestBPS:     int64(p.integer("SAVINGS_INTEREST_BPS", 200, 0, 10_000)),
