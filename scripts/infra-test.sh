@@ -2,6 +2,7 @@
 # infra-test.sh: validate the AWS platform code fully offline.
 #
 #   terraform fmt -check; init + validate + plan of dev, staging and prod
+#   (and of each with debug_port_forwarding=true)
 #   through the schema-only AWS provider (tools/tfprovider); terraform test
 #   with mock providers; the seed table test on the plan JSON; tfsec (no
 #   unsuppressed HIGH/CRITICAL); tflint + AWS ruleset; deploy.sh's logic
@@ -145,6 +146,10 @@ check_env() {
 		"$TF" plan -input=false -no-color -out=plan.bin >plan.log
 		grep -E '^Plan:' plan.log
 		"$TF" show -json plan.bin >"$WORK/plans/$env.json"
+		# The same root with the profiling toggle on (seedtest's
+		# TestDebugPortForwarding; docs/runbooks/profiling.md).
+		"$TF" plan -input=false -no-color -var debug_port_forwarding=true -out=plan-debug.bin >plan-debug.log
+		"$TF" show -json plan-debug.bin >"$WORK/plans/$env-debug.json"
 		"$TF" test -no-color
 	) >"$WORK/$env.log" 2>&1
 }

@@ -71,6 +71,9 @@ module "bankapp" {
   maintenance_page     = false
   market_data_provider = "simulated"
   log_retention_days   = 14
+  # Profiling sessions only (docs/runbooks/profiling.md): off by default.
+  debug_port_forwarding = var.debug_port_forwarding
+
   feature_flags = {
     FEATURE_CRYPTO_TRADING = true
   }

@@ -27,3 +27,9 @@ variable "alarm_email" {
   type        = string
   default     = ""
 }
+
+variable "debug_port_forwarding" {
+  description = "A profiling session is on: ECS Exec on the service and the ssmmessages channel actions on the task role, for SSM port forwarding to the task's metrics/pprof listener (docs/runbooks/profiling.md). Keep false outside a session."
+  type        = bool
+  default     = false
+}

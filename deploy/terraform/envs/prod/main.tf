@@ -71,6 +71,9 @@ module "bankapp" {
   maintenance_page     = true
   market_data_provider = "live"
   log_retention_days   = 90
+  # Profiling sessions only (docs/runbooks/profiling.md): off by default.
+  debug_port_forwarding = var.debug_port_forwarding
+
   feature_flags = {
     FEATURE_CRYPTO_TRADING = true
   }

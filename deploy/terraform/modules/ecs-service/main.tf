@@ -53,12 +53,16 @@ locals {
   })]
   depends_on = length(var.sidecars) == 0 ? {} : { dependsOn = [for c in var.sidecars : { containerName = c.name, condition = "START" }] }
 
+  # The root file system is read-only except while debug_port_forwarding
+  # is on: ECS Exec's managed SSM agent writes into the container's file
+  # system, and the ECS Exec considerations say a read-only root is not
+  # supported (docs/runbooks/profiling.md).
   container = merge(local.depends_on, {
     name                   = "bankapp"
     image                  = var.image
     essential              = true
     command                = ["serve"]
-    readonlyRootFilesystem = true
+    readonlyRootFilesystem = !var.debug_port_forwarding
     user                   = "65532:65532"
     stopTimeout            = local.stop_timeout
     portMappings           = [{ containerPort = var.container_port, protocol = "tcp" }]
@@ -121,7 +125,7 @@ resource "aws_ecs_service" "this" {
   task_definition                   = aws_ecs_task_definition.this.arn
   desired_count                     = var.desired_count
   health_check_grace_period_seconds = var.health_check_grace_seconds
-  enable_execute_command            = false
+  enable_execute_command            = var.debug_port_forwarding
   propagate_tags                    = "SERVICE"
 
   capacity_provider_strategy {
@@ -170,7 +174,7 @@ resource "aws_ecs_service" "blue_green" {
   task_definition                   = aws_ecs_task_definition.this.arn
   desired_count                     = var.desired_count
   health_check_grace_period_seconds = var.health_check_grace_seconds
-  enable_execute_command            = false
+  enable_execute_command            = var.debug_port_forwarding
   propagate_tags                    = "SERVICE"
 
   capacity_provider_strategy {

@@ -67,6 +67,12 @@ variable "blue_green" {
   default     = false
 }
 
+variable "debug_port_forwarding" {
+  description = "Operator access to the task's private metrics/pprof listener through SSM port forwarding (ECS Exec on, root file system writable). Off except during a profiling session (docs/runbooks/profiling.md)."
+  type        = bool
+  default     = false
+}
+
 variable "private_subnet_ids" {
   description = "Private subnets for the tasks."
   type        = list(string)

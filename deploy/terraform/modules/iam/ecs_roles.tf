@@ -140,6 +140,32 @@ resource "aws_iam_role_policy" "task" {
   })
 }
 
+# Profiling sessions only (debug_port_forwarding, docs/runbooks/profiling.md):
+# the managed SSM agent that ECS Exec starts in the task opens its Session
+# Manager channels with the task role. The ssmmessages actions have no
+# resource-level permissions. Absent by default.
+#tfsec:ignore:aws-iam-no-policy-wildcards The four ssmmessages channel actions support no resource-level permissions; the policy exists only while a profiling session is on.
+resource "aws_iam_role_policy" "task_debug" {
+  count = var.debug_port_forwarding ? 1 : 0
+
+  name = "bankapp-debug-port-forwarding"
+  role = aws_iam_role.task.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid    = "SessionManagerChannels"
+      Effect = "Allow"
+      Action = [
+        "ssmmessages:CreateControlChannel",
+        "ssmmessages:CreateDataChannel",
+        "ssmmessages:OpenControlChannel",
+        "ssmmessages:OpenDataChannel",
+      ]
+      Resource = ["*"]
+    }]
+  })
+}
+
 # Mail: SES v2 SendEmail for the environment's domain identity and
 # configuration set only, from no-reply@ that domain only. Built from
 # values known at plan time (seedtest reads it from the plan).

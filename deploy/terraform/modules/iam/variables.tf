@@ -109,3 +109,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "debug_port_forwarding" {
+  description = "Grant the task role the Session Manager channel actions ECS Exec needs (SSM port forwarding to the metrics/pprof listener). Off except during a profiling session."
+  type        = bool
+  default     = false
+}

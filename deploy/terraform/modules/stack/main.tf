@@ -150,5 +150,6 @@ module "iam" {
   email_domain                = var.domain_name
   email_configuration_set     = local.name
   metrics_log_group_arn       = aws_cloudwatch_log_group.otel_metrics.arn
+  debug_port_forwarding       = var.debug_port_forwarding
   tags                        = local.tags
 }

@@ -70,6 +70,8 @@ module "ecs" {
   log_retention_days = var.log_retention_days
   kms_key_arn        = module.secrets.kms_key_arn
   tags               = local.tags
+
+  debug_port_forwarding = var.debug_port_forwarding
 }
 
 module "monitoring" {

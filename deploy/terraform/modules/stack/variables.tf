@@ -87,6 +87,12 @@ variable "blue_green" {
   type        = bool
 }
 
+variable "debug_port_forwarding" {
+  description = "Profiling sessions: ECS Exec on the service and the ssmmessages channel actions on the task role, so operators reach the task's 127.0.0.1:9090 metrics/pprof listener through SSM port forwarding (docs/runbooks/profiling.md). Off in every environment except during a session."
+  type        = bool
+  default     = false
+}
+
 variable "maintenance_page" {
   description = "CloudFront shows a static maintenance page (503) when the ALB origin fails (needs CloudFront)."
   type        = bool
