@@ -79,14 +79,22 @@ it("never reads 12,50 as 1,250 in a dollar account, and reads it as 12.50 in a e
   expect(screen.getByTestId("amount-preview")).toHaveTextContent("");
   await user.click(screen.getByRole("button", { name: "Review" }));
   expect(screen.getByText("In USD, cents follow a point: type 12.50, not 12,50.")).toBeInTheDocument();
-  expect(server.requests.some((r) => r.key === "POST /api/v1/recipients/lookup")).toBe(false);
+  // The recipient holds EUR: said at once, with the ways out, before any review.
+  expect(screen.getByTestId("currency-mismatch")).toHaveTextContent("This account holds EUR, and Everyday holds USD");
+  expect(screen.getByRole("link", { name: "Exchange USD to EUR" })).toHaveAttribute("href", "/move/exchange?from=acc1&to=acc2");
+  expect(screen.queryByRole("heading", { name: "Review your transfer" })).toBeNull();
+  // One lookup serves the form and the review.
+  expect(server.requests.filter((r) => r.key === "POST /api/v1/recipients/lookup")).toHaveLength(1);
 
-  await user.selectOptions(screen.getByLabelText("From"), "acc2");
+  await user.click(screen.getByRole("button", { name: "Send from Euro savings instead" }));
+  expect(screen.getByLabelText("From")).toHaveValue("acc2");
+  expect(screen.queryByTestId("currency-mismatch")).toBeNull();
   expect(screen.getByTestId("amount-preview")).toHaveTextContent("You send €12.50");
   await user.click(screen.getByRole("button", { name: "Review" }));
   await user.click(await screen.findByRole("button", { name: "Send €12.50" }));
   await screen.findByRole("heading", { name: "Money sent" });
   expect(sent).toEqual({ from_account_id: "acc2", to_account_number: BOB, amount: "12.50" });
+  expect(server.requests.filter((r) => r.key === "POST /api/v1/recipients/lookup")).toHaveLength(1);
 });
 
 it("refuses an ambiguous euro amount with a way to type it", async () => {
