@@ -11,6 +11,8 @@ export CI=true npm_config_fund=false npm_config_audit=false npm_config_update_no
 
 echo "web-test: npm ci"
 npm ci --loglevel=error
+echo "web-test: API types match internal/api/openapi.json"
+node scripts/api-types.mjs --check
 echo "web-test: typecheck"
 npx tsc --noEmit -p tsconfig.json
 echo "web-test: vitest"

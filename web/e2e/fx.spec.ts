@@ -90,3 +90,78 @@ test("switching the display currency shows the net worth in euros, every account
   await expect(page.getByTestId("net-worth")).not.toHaveText("€200.00");
   await expect(page.getByTestId("net-worth-note")).toContainText("In euros at mid-market rates");
 });
+
+test("a transfer between currencies is refused at once, with the exchange offered (own account) or sending from the right account (someone else's)", async ({ page, request }) => {
+  const ada = person("Ada");
+  const bob = person("Bob");
+  await register(request, ada);
+  await register(request, bob);
+  const auth = await bearer(request, ada.email);
+  const euro = await request.post("/api/v1/accounts", { headers: auth, data: { type: "savings", currency: "EUR", name: "Euro savings" } });
+  expect(euro.status(), await euro.text()).toBe(201);
+  const euroID = (await euro.json()).account.id as string;
+  const bobEuro = await request.post("/api/v1/accounts", { headers: await bearer(request, bob.email), data: { type: "checking", currency: "EUR", name: "Bob euro" } });
+  expect(bobEuro.status(), await bobEuro.text()).toBe(201);
+  const bobEuroNumber = (await bobEuro.json()).account.number as string;
+
+  await signIn(page, ada.email);
+  await deposit(page, "100.00");
+  await page.goto("/move/transfer");
+  const fromID = await page.getByLabel("From", { exact: true }).inputValue();
+
+  // Own EUR account from USD checking: said as soon as it is chosen, before Review.
+  await selectByText(page, "To", /Euro savings/);
+  const mismatch = page.getByTestId("currency-mismatch");
+  await expect(mismatch).toContainText("Euro savings holds EUR and Checking holds USD");
+  await page.getByLabel("Amount (USD)").fill("10");
+  await page.getByRole("button", { name: "Review" }).click();
+  await expect(page.getByRole("heading", { name: "Review your transfer" })).toHaveCount(0);
+  // The offer opens the exchange with both accounts chosen.
+  await mismatch.getByRole("link", { name: "Exchange USD to EUR" }).click();
+  await expect(page).toHaveURL(new RegExp(`/move/exchange\\?from=${fromID}&to=${euroID}$`));
+  await expect(page.getByRole("heading", { name: "Exchange currencies" })).toBeVisible();
+  await expect(page.getByLabel("From", { exact: true })).toHaveValue(fromID);
+  await expect(page.getByLabel("To", { exact: true })).toHaveValue(euroID);
+
+  // Someone else's EUR account, typed: the name check's currency is shown at once; sending from the EUR account instead clears it.
+  await page.goto("/move/transfer");
+  await page.getByLabel("Recipient account number").fill(bobEuroNumber);
+  await expect(mismatch).toContainText("This account holds EUR, and Checking holds USD");
+  await mismatch.getByRole("button", { name: "Send from Euro savings instead" }).click();
+  await expect(page.getByLabel("From", { exact: true })).toHaveValue(euroID);
+  await expect(mismatch).toHaveCount(0);
+  await page.getByLabel("Amount (EUR)").fill("1");
+  await page.getByRole("button", { name: "Review" }).click();
+  await expect(page.getByTestId("review-recipient")).toContainText("Bob E.");
+});
+
+test("the open-account form never carries a currency over: it starts at USD every time, and Brokerage goes to USD", async ({ page, request }) => {
+  const cy = person("Cy");
+  await register(request, cy);
+  await signIn(page, cy.email);
+  await page.goto("/accounts");
+  await page.getByRole("button", { name: "Open an account" }).click();
+  const currency = page.getByLabel("Currency");
+  await expect(currency).toHaveValue("USD");
+  await currency.selectOption("EUR");
+  await page.getByRole("button", { name: "Open account", exact: true }).click();
+  await expect(page.getByText("Your new EUR savings account is open.")).toBeVisible();
+
+  // The next account starts from USD again, and choosing Brokerage after EUR goes back to USD.
+  await page.getByRole("button", { name: "Open an account" }).click();
+  await expect(currency).toHaveValue("USD");
+  await currency.selectOption("EUR");
+  await page.getByLabel("Account type").selectOption("brokerage");
+  await expect(currency).toHaveValue("USD");
+  // A EUR brokerage account is possible, but never silent: the conversion is spelled out.
+  await currency.selectOption("GBP");
+  await expect(page.getByText("every order from a GBP account is converted at the exchange rate")).toBeVisible();
+  await currency.selectOption("USD");
+  await page.getByRole("button", { name: "Open account", exact: true }).click();
+  await expect(page.getByText("Your new USD brokerage account is open.")).toBeVisible();
+
+  const auth = await bearer(request, cy.email);
+  const items = (await (await request.get("/api/v1/accounts", { headers: auth })).json()).items as { type: string; currency: string }[];
+  expect(items.filter((a) => a.type === "brokerage").map((a) => a.currency)).toEqual(["USD"]);
+  expect(items.filter((a) => a.type === "savings").map((a) => a.currency)).toEqual(["EUR"]);
+});

@@ -5,6 +5,7 @@ const PAGES: [string, string][] = [
   ["/", "dashboard"],
   ["/accounts", "accounts"],
   ["/move/transfer", "send"],
+  ["/move/exchange", "exchange"],
   ["/move/deposit", "add money"],
   ["/move/payees", "payees"],
   ["/move/scheduled", "scheduled"],
@@ -22,6 +23,12 @@ for (const scheme of ["light", "dark"] as const) {
     await axe(page, `sign-in ${scheme}`);
     await page.goto("/signup");
     await noSidewaysScroll(page, "sign-up");
+    for (const [path, name] of [["/forgot-password", "forgot password"], ["/reset-password?token=e2e-not-a-token", "reset password"]] as const) {
+      await page.goto(path);
+      await page.locator("h1").waitFor();
+      await noSidewaysScroll(page, `${name} (${scheme})`);
+      await axe(page, `${name} (${scheme})`);
+    }
     await signIn(page, DEMO.investor, DEMO.password);
     const paths = [...PAGES];
     // The investor's first account page (the one that scrolled sideways).
@@ -43,7 +50,7 @@ for (const scheme of ["light", "dark"] as const) {
     expect(new Set(heights).size).toBe(1);
     // Move money tabs scroll in one row instead of wrapping.
     await page.goto("/move/transfer");
-    await expect(page.getByRole("navigation", { name: "Move money" }).getByRole("link")).toHaveCount(5);
+    await expect(page.getByRole("navigation", { name: "Move money" }).getByRole("link")).toHaveCount(6);
     const tops = await page.getByRole("navigation", { name: "Move money" }).getByRole("link").evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
     expect(new Set(tops).size).toBe(1);
   });

@@ -10,7 +10,7 @@ import { DESKTOP, PHONE } from "./playwright.config";
 const DIR = process.env.SCREENSHOTS;
 test.skip(!DIR, "set SCREENSHOTS=<dir> to take screenshots");
 
-type Shot = { name: string; path: string; ready?: (p: Page) => Promise<unknown>; as?: "admin"; phoneOnly?: boolean; desktopOnly?: boolean };
+type Shot = { name: string; path: string; ready?: (p: Page) => Promise<unknown>; as?: "admin" | "saver"; phoneOnly?: boolean; desktopOnly?: boolean };
 
 const SHOTS: Shot[] = [
   { name: "dashboard", path: "/", ready: (p) => p.locator(".line-chart .chart-svg").first().waitFor() },
@@ -18,6 +18,9 @@ const SHOTS: Shot[] = [
   { name: "account", path: "@account", ready: (p) => p.locator(".entry").first().waitFor() },
   { name: "send", path: "/move/transfer" },
   { name: "review", path: "@review" },
+  { name: "send-other-currency", path: "@mismatch", as: "saver" },
+  { name: "exchange", path: "/move/exchange", as: "saver" },
+  { name: "exchange-price", path: "@exchange-price", as: "saver" },
   { name: "add-money", path: "/move/deposit" },
   { name: "payees", path: "/move/payees" },
   { name: "scheduled", path: "/move/scheduled" },
@@ -53,7 +56,12 @@ for (const device of ["desktop", "phone"] as const) {
       // Signed out.
       const anon = await browser.newContext({ ...(device === "phone" ? PHONE : DESKTOP), deviceScaleFactor: 1, colorScheme: scheme });
       const a = await anon.newPage();
-      for (const [name, path] of [["signin", "/signin"], ["signup", "/signup"]] as const) {
+      for (const [name, path] of [
+        ["signin", "/signin"],
+        ["signup", "/signup"],
+        ["forgot-password", "/forgot-password"],
+        ["reset-password", "/reset-password?token=example"],
+      ] as const) {
         await a.goto(path);
         await a.locator("h1").waitFor();
         await settle(a);
@@ -63,9 +71,10 @@ for (const device of ["desktop", "phone"] as const) {
 
       const customer = await session(browser, device, scheme, DEMO.investor);
       const admin = await session(browser, device, scheme, DEMO.admin);
+      const saver = await session(browser, device, scheme, DEMO.saver);
       for (const s of SHOTS) {
         if ((s.phoneOnly && device !== "phone") || (s.desktopOnly && device !== "desktop")) continue;
-        const page = s.as === "admin" ? admin.page : customer.page;
+        const page = s.as === "admin" ? admin.page : s.as === "saver" ? saver.page : customer.page;
         if (s.path === "@account") {
           await page.goto("/accounts");
           await page.locator(".account-card", { hasText: "Everyday" }).click();
@@ -77,6 +86,18 @@ for (const device of ["desktop", "phone"] as const) {
           await page.getByLabel("Note (optional)").fill("Holiday fund");
           await page.getByRole("button", { name: "Review" }).click();
           await page.getByRole("heading", { name: "Review your transfer" }).waitFor();
+        } else if (s.path === "@mismatch") {
+          await page.goto("/move/transfer");
+          const to = page.getByLabel("To", { exact: true });
+          await to.selectOption((await to.locator("option", { hasText: "Euro savings" }).first().getAttribute("value")) ?? "");
+          await page.getByTestId("currency-mismatch").waitFor();
+        } else if (s.path === "@exchange-price") {
+          await page.goto("/move/exchange");
+          const to = page.getByLabel("To", { exact: true });
+          await to.selectOption((await to.locator("option", { hasText: "Euro savings" }).first().getAttribute("value")) ?? "");
+          await page.getByLabel(/^You sell/).fill("250");
+          await page.getByRole("button", { name: "Get a price" }).click();
+          await page.getByTestId("fx-countdown").waitFor();
         } else if (s.path === "@admin-user") {
           await page.goto("/admin");
           await page.getByRole("list", { name: "Users" }).getByRole("link", { name: /Bob Okafor/ }).click();
@@ -92,6 +113,7 @@ for (const device of ["desktop", "phone"] as const) {
       await expect(customer.page.locator("body")).toBeVisible();
       await customer.ctx.close();
       await admin.ctx.close();
+      await saver.ctx.close();
     });
   }
 }

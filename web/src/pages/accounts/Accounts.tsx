@@ -8,13 +8,23 @@ import { Plus } from "../../components/icons";
 import { PageTitle } from "../../components/PageTitle";
 import { AccountCard } from "./AccountCard";
 
+type Currency = "USD" | "EUR" | "GBP";
+
+/**
+ * DEFAULT_CURRENCY is where the open-account form starts every time it opens,
+ * and where it goes when Brokerage is chosen: a currency is never carried
+ * over from the last account opened (a EUR brokerage account would convert
+ * every order of USD instruments).
+ */
+const DEFAULT_CURRENCY: Currency = "USD";
+
 /** Accounts lists the customer's accounts and opens new ones. */
 export default function Accounts() {
   const api = useApi();
   const qc = useQueryClient();
   const accounts = useQuery({ queryKey: ["accounts"], queryFn: api.accounts });
   const [type, setType] = useState<AccountType>("savings");
-  const [currency, setCurrency] = useState<"USD" | "EUR" | "GBP">("USD");
+  const [currency, setCurrency] = useState<Currency>("USD");
   const [name, setName] = useState("");
   const [showForm, setShowForm] = useState(false);
   const open = useMutation({
@@ -22,6 +32,9 @@ export default function Accounts() {
     onSuccess: () => {
       setName("");
       setShowForm(false);
+      // The next account starts from the defaults again: nothing chosen here carries over by itself.
+      setType("savings");
+      setCurrency(DEFAULT_CURRENCY);
       void qc.invalidateQueries({ queryKey: ["accounts"] });
     },
   });
@@ -29,6 +42,22 @@ export default function Accounts() {
   function submit(e: FormEvent) {
     e.preventDefault();
     if (!open.isPending) open.mutate();
+  }
+
+  function toggleForm() {
+    if (!showForm) {
+      setType("savings");
+      setCurrency(DEFAULT_CURRENCY);
+      setName("");
+      open.reset();
+    }
+    setShowForm(!showForm);
+  }
+
+  function chooseType(t: AccountType) {
+    setType(t);
+    // Investing is in USD; a brokerage account starts there whatever was chosen before.
+    if (t === "brokerage") setCurrency(DEFAULT_CURRENCY);
   }
 
   const items = accounts.data?.items ?? [];
@@ -40,7 +69,7 @@ export default function Accounts() {
       <PageTitle
         subtitle="Everyday spending, savings and investing, in dollars, euros or pounds."
         actions={
-          <button type="button" className="btn btn-primary" aria-expanded={showForm} onClick={() => setShowForm((v) => !v)}>
+          <button type="button" className="btn btn-primary" aria-expanded={showForm} onClick={toggleForm}>
             <Plus aria-hidden="true" />
             Open an account
           </button>
@@ -48,15 +77,29 @@ export default function Accounts() {
       >
         Accounts
       </PageTitle>
-      {open.isSuccess && <SuccessNote>Your new {open.data.account.type} account is open.</SuccessNote>}
+      {open.isSuccess && (
+        <SuccessNote>
+          Your new {open.data.account.currency} {open.data.account.type} account is open.
+        </SuccessNote>
+      )}
       {showForm && (
         <form className="panel form-grid" onSubmit={submit} aria-label="Open an account">
-          <SelectField label="Account type" value={type} onChange={(e) => setType(e.target.value as AccountType)} error={fieldError(open.error, "type")}>
+          <SelectField label="Account type" value={type} onChange={(e) => chooseType(e.target.value as AccountType)} error={fieldError(open.error, "type")}>
             <option value="checking">Checking</option>
             <option value="savings">Savings</option>
             <option value="brokerage">Brokerage (for investing)</option>
           </SelectField>
-          <SelectField label="Currency" value={currency} onChange={(e) => setCurrency(e.target.value as "USD" | "EUR" | "GBP")} error={fieldError(open.error, "currency")}>
+          <SelectField
+            label="Currency"
+            value={currency}
+            onChange={(e) => setCurrency(e.target.value as Currency)}
+            error={fieldError(open.error, "currency")}
+            hint={
+              type === "brokerage" && currency !== "USD"
+                ? `Stocks and crypto are priced in USD: every order from a ${currency} account is converted at the exchange rate, with a fee.`
+                : undefined
+            }
+          >
             <option value="USD">US dollar (USD)</option>
             <option value="EUR">Euro (EUR)</option>
             <option value="GBP">British pound (GBP)</option>

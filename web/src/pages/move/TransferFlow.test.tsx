@@ -79,14 +79,22 @@ it("never reads 12,50 as 1,250 in a dollar account, and reads it as 12.50 in a e
   expect(screen.getByTestId("amount-preview")).toHaveTextContent("");
   await user.click(screen.getByRole("button", { name: "Review" }));
   expect(screen.getByText("In USD, cents follow a point: type 12.50, not 12,50.")).toBeInTheDocument();
-  expect(server.requests.some((r) => r.key === "POST /api/v1/recipients/lookup")).toBe(false);
+  // The recipient holds EUR: said at once, with the ways out, before any review.
+  expect(await screen.findByTestId("currency-mismatch")).toHaveTextContent("This account holds EUR, and Everyday holds USD");
+  expect(screen.getByRole("link", { name: "Exchange USD to EUR" })).toHaveAttribute("href", "/move/exchange?from=acc1&to=acc2");
+  expect(screen.queryByRole("heading", { name: "Review your transfer" })).toBeNull();
+  // One lookup serves the form and the review.
+  expect(server.requests.filter((r) => r.key === "POST /api/v1/recipients/lookup")).toHaveLength(1);
 
-  await user.selectOptions(screen.getByLabelText("From"), "acc2");
+  await user.click(screen.getByRole("button", { name: "Send from Euro savings instead" }));
+  expect(screen.getByLabelText("From")).toHaveValue("acc2");
+  expect(screen.queryByTestId("currency-mismatch")).toBeNull();
   expect(screen.getByTestId("amount-preview")).toHaveTextContent("You send €12.50");
   await user.click(screen.getByRole("button", { name: "Review" }));
   await user.click(await screen.findByRole("button", { name: "Send €12.50" }));
   await screen.findByRole("heading", { name: "Money sent" });
   expect(sent).toEqual({ from_account_id: "acc2", to_account_number: BOB, amount: "12.50" });
+  expect(server.requests.filter((r) => r.key === "POST /api/v1/recipients/lookup")).toHaveLength(1);
 });
 
 it("refuses an ambiguous euro amount with a way to type it", async () => {
@@ -144,4 +152,16 @@ it("shows a clear result after a successful transfer to one's own account, by it
   expect(result).toHaveTextContent("To Your Savings account");
   // Own accounts need no name check.
   expect(server.requests.some((r) => r.key === "POST /api/v1/recipients/lookup")).toBe(false);
+});
+
+it("says at once that an own account in another currency needs an exchange, and links to it with both accounts", async () => {
+  const user = userEvent.setup({ delay: null });
+  const { server } = renderApp(<TransferFlow />, routes(() => ({ status: 500 }), [CHECKING, EURO]));
+  await user.selectOptions(await screen.findByLabelText("To"), "own:acc2");
+  expect(screen.getByTestId("currency-mismatch")).toHaveTextContent("Euro savings holds EUR and Everyday holds USD");
+  expect(screen.getByRole("link", { name: "Exchange USD to EUR" })).toHaveAttribute("href", "/move/exchange?from=acc1&to=acc2");
+  await user.type(screen.getByLabelText("Amount (USD)"), "5");
+  await user.click(screen.getByRole("button", { name: "Review" }));
+  expect(screen.queryByRole("heading", { name: "Review your transfer" })).toBeNull();
+  expect(server.requests.some((r) => r.key === "POST /api/v1/recipients/lookup" || r.key === "POST /api/v1/transfers")).toBe(false);
 });

@@ -1,11 +1,12 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { ApiError } from "../../api/client";
-import type { Recipient as Holder, Transfer } from "../../api/types";
+import type { Account, Recipient as Holder, Transfer } from "../../api/types";
 import { useApi } from "../../app/auth";
 import { Field, SelectField } from "../../components/Field";
 import { ErrorNote, Skeleton, fieldError } from "../../components/Feedback";
-import { CircleCheck, Info } from "../../components/icons";
+import { ArrowLeftRight, CircleCheck, CircleExclamationPoint, Info } from "../../components/icons";
 import { Money } from "../../components/Money";
 import { MoneyField, readAmount } from "../../components/MoneyField";
 import { accountNumberProblem } from "../../lib/accountNumber";
@@ -18,6 +19,64 @@ import { useMoneyMoved, useOpenAccounts, usePayees } from "./useAccounts";
 
 type Step = "edit" | "review" | "done";
 
+type Api = ReturnType<typeof useApi>;
+
+/**
+ * recipientQuery is the name-and-currency check of an account number, cached
+ * per number: the form runs it as soon as a valid number is chosen (to say at
+ * once when the currencies differ) and the review reuses the answer, so a
+ * transfer costs one lookup from the customer's small lookup bucket.
+ */
+function recipientQuery(api: Api, number: string) {
+  return { queryKey: ["recipient", number], queryFn: () => api.lookupRecipient(number), staleTime: 5 * 60_000, retry: false } as const;
+}
+
+/**
+ * CurrencyMismatch says at once that a transfer cannot change currency and
+ * offers what can: the Exchange flow (prefilled with both accounts when the
+ * recipient is the customer's own, or with the customer's account in the
+ * recipient's currency), or sending from an account in that currency.
+ */
+function CurrencyMismatch({ from, toCurrency, own, accounts, onSendFrom }: { from: Account; toCurrency: string; own?: Account; accounts: Account[]; onSendFrom: (id: string) => void }) {
+  const active = accounts.filter((a) => a.status === "active");
+  // Where an exchange would put the money: the chosen own account, else the customer's first account in that currency.
+  const into = own ?? active.find((a) => a.currency === toCurrency && a.type !== "brokerage") ?? active.find((a) => a.currency === toCurrency);
+  // Another way for someone else's account: send from the customer's account that already holds that currency.
+  const sendFrom = own ? undefined : active.find((a) => a.currency === toCurrency && a.id !== from.id);
+  const exchangeTo = into ? `/move/exchange?from=${encodeURIComponent(from.id)}&to=${encodeURIComponent(into.id)}` : "";
+  return (
+    <div className="note note-error mismatch" role="alert" data-testid="currency-mismatch">
+      <CircleExclamationPoint aria-hidden="true" className="note-icon" />
+      <div>
+        <p>
+          {own
+            ? `${own.name} holds ${toCurrency} and ${from.name} holds ${from.currency}, and a transfer can't change currency. Exchange instead: you'll see the rate and the fee before you confirm.`
+            : `This account holds ${toCurrency}, and ${from.name} holds ${from.currency}: a transfer can't change currency. ${
+                sendFrom ? `Send from your ${toCurrency} account, or exchange into it first.` : `Exchange into a ${toCurrency} account of yours first, then send from it.`
+              }`}
+        </p>
+        <p className="row-actions">
+          {into ? (
+            <Link className="btn btn-small" to={exchangeTo}>
+              <ArrowLeftRight aria-hidden="true" />
+              {`Exchange ${from.currency} to ${toCurrency}`}
+            </Link>
+          ) : (
+            <Link className="btn btn-small" to="/accounts">
+              {`Open a ${toCurrency} account`}
+            </Link>
+          )}
+          {sendFrom && (
+            <button type="button" className="btn btn-small" onClick={() => onSendFrom(sendFrom.id)}>
+              Send from {sendFrom.name} instead
+            </button>
+          )}
+        </p>
+      </div>
+    </div>
+  );
+}
+
 /**
  * TransferFlow sends money: edit → review → result, with one
  * Idempotency-Key per submission. The review names the recipient: your own
@@ -26,6 +85,7 @@ type Step = "edit" | "review" | "done";
  */
 export function TransferFlow() {
   const api = useApi();
+  const qc = useQueryClient();
   const { accounts, isPending } = useOpenAccounts();
   const { payees } = usePayees();
   const moved = useMoneyMoved();
@@ -58,6 +118,12 @@ export function TransferFlow() {
   const to = recipientOf(choice, typed, accounts, payees);
   const currency = from?.currency ?? "USD";
   const parsed = readAmount(amount, currency);
+  // The recipient's currency, known as soon as the recipient is: an own account's, or the lookup's for a valid number.
+  const own = to.kind === "own" ? accounts.find((a) => a.number === to.number) : undefined;
+  const lookupNumber = to.kind !== "own" && accountNumberProblem(to.number) === null ? to.number : "";
+  const lookup = useQuery({ ...recipientQuery(api, lookupNumber), enabled: lookupNumber !== "" && step === "edit" });
+  const toCurrency = own?.currency ?? (lookupNumber && lookup.data ? lookup.data.recipient.currency : undefined);
+  const mismatch = from && toCurrency && toCurrency !== from.currency ? toCurrency : null;
   const body = {
     from_account_id: fromID,
     to_account_number: to.number,
@@ -77,19 +143,16 @@ export function TransferFlow() {
     if (from && to.number === from.number) errs.to_account_number = "That is the account you are sending from. Choose another recipient.";
     if (!parsed.ok) errs.amount = parsed.error;
     setLocalErrors(errs);
-    if (Object.keys(errs).length > 0) return;
+    // A different currency is already shown with the way out (CurrencyMismatch); there is nothing to review.
+    if (Object.keys(errs).length > 0 || mismatch) return;
     setHolder(null);
     setHolderUnknown(false);
     if (to.kind !== "own") {
       setChecking(true);
       try {
-        const res = await api.lookupRecipient(to.number);
-        if (from && res.recipient.currency !== from.currency) {
-          setLocalErrors({
-            to_account_number: `This account holds ${res.recipient.currency}, and ${from.name} holds ${from.currency}. Send from a ${res.recipient.currency} account, or choose another recipient.`,
-          });
-          return;
-        }
+        const res = await qc.fetchQuery(recipientQuery(api, to.number));
+        // The currency check shows on the form (CurrencyMismatch) once the answer is cached.
+        if (from && res.recipient.currency !== from.currency) return;
         setHolder(res.recipient);
       } catch (err) {
         if (err instanceof ApiError && (err.code === "recipient_not_found" || err.code === "validation_failed")) {
@@ -100,12 +163,6 @@ export function TransferFlow() {
         setHolderUnknown(true);
       } finally {
         setChecking(false);
-      }
-    } else {
-      const own = accounts.find((a) => a.number === to.number);
-      if (from && own && own.currency !== from.currency) {
-        setLocalErrors({ to_account_number: `${own.name} holds ${own.currency}; you can only send ${from.currency} to a ${from.currency} account.` });
-        return;
       }
     }
     setStep("review");
@@ -167,6 +224,7 @@ export function TransferFlow() {
             fromID={fromID}
             error={fe("to_account_number")}
           />
+          {mismatch && from && <CurrencyMismatch from={from} toCurrency={mismatch} own={own} accounts={accounts} onSendFrom={setFromID} />}
           <MoneyField currency={currency} value={amount} onChange={setAmount} verb="You send" showErrors={showAmountErrors} error={fe("amount")} />
           <Field label="Note (optional)" value={description} maxLength={140} onChange={(e) => setDescription(e.target.value)} error={fe("description")} />
           <ErrorNote error={error} fieldsShown={["from_account_id", "to_account_number", "amount", "description"]} />
