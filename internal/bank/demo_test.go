@@ -31,6 +31,9 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !u.EmailVerified {
+			t.Errorf("%s: a demo user's email is not verified (the app would show the unconfirmed-email banner on every demo page)", email)
+		}
 		owners[email] = u.ID
 	}
 	var symbols = map[string]bool{}

@@ -71,6 +71,7 @@ type accountTx interface {
 	HasHoldings(ctx context.Context, accountID string) (bool, error)
 	LockUser(ctx context.Context, id string) error
 	CreateUser(ctx context.Context, u auth.User) error // the demo seed only
+	UpdateUser(ctx context.Context, u auth.User) error // the demo seed only
 }
 
 // transferTx is what money movement and group commit need.
