@@ -66,7 +66,12 @@ export BANKAPP_DATA_DIR="$work/data" BANKAPP_ENV=development
 "$bin" seed --demo >"$work/seed.log" 2>&1 || { log "demo seed failed:"; cat "$work/seed.log" >&2; exit 1; }
 port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 # The simulated market gives deterministic quotes without internet access.
+# Every browser test signs up and in from 127.0.0.1, so the per-IP sign-in
+# allowance (30 a minute, meant for one client each) is raised here: a fast
+# run got 429 "Too many sign-in attempts" mid-suite. The limit itself is
+# tested in Go (TestAuthThrottlePerIP, TestPasswordResetIsRateLimitedPerIP).
 BANKAPP_ADDR="127.0.0.1:$port" METRICS_ADDR=127.0.0.1:0 MARKET_DATA_PROVIDER=simulated ALLOW_SIMULATED_MARKET=true LOG_LEVEL=warn \
+  AUTH_RATE_LIMIT_PER_MINUTE=600 \
   "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!
 url="http://127.0.0.1:$port"
