@@ -31,7 +31,7 @@ import desktopConfig from "lighthouse/core/config/desktop-config.js";
 import puppeteer from "puppeteer-core";
 
 const BASE = process.env.BANKAPP_URL ?? "http://127.0.0.1:3001";
-const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 5);
 const OUT = process.env.LIGHTHOUSE_OUT ?? fileURLToPath(new URL("../test-results/lighthouse", import.meta.url));
 const CALIBRATE = process.env.LIGHTHOUSE_CALIBRATE !== "0";
 const USER = { email: process.env.LIGHTHOUSE_EMAIL ?? "alice@demo.bankapp.test", password: process.env.LIGHTHOUSE_PASSWORD ?? "demo-password-2026" };
