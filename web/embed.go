@@ -10,7 +10,6 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -198,7 +197,7 @@ func (s *spa) serve(w http.ResponseWriter, r *http.Request, a *asset, cache stri
 // RFC allows it, and it is always correct).
 func pick(vs []variant, header string) variant {
 	q := parseAcceptEncoding(header)
-	qOf := func(coding string) float64 {
+	qOf := func(coding string) int {
 		name := coding
 		if name == "" {
 			name = "identity"
@@ -210,7 +209,7 @@ func pick(vs []variant, header string) variant {
 			return v
 		}
 		if name == "identity" {
-			return 0.001 // acceptable, but below any coding the client asked for
+			return 1 // acceptable, but below any coding the client asked for (q ≥ 0.001 is 10)
 		}
 		return 0
 	}
@@ -236,10 +235,12 @@ func rank(coding string) int {
 	return 2
 }
 
-// parseAcceptEncoding maps each listed coding (lower case) to its q-value.
-// "x-gzip" counts as gzip; a malformed q counts as 0.
-func parseAcceptEncoding(header string) map[string]float64 {
-	out := map[string]float64{}
+// parseAcceptEncoding maps each listed coding (lower case) to its q-value
+// in ten-thousandths (q=1 is 10000, q=0.001 is 10: RFC 9110 qvalues have at
+// most three decimals, so integers hold them exactly). "x-gzip" counts as
+// gzip; a malformed q counts as 0.
+func parseAcceptEncoding(header string) map[string]int {
+	out := map[string]int{}
 	for _, part := range strings.Split(header, ",") {
 		fields := strings.Split(part, ";")
 		name := strings.ToLower(strings.TrimSpace(fields[0]))
@@ -249,15 +250,11 @@ func parseAcceptEncoding(header string) map[string]float64 {
 		if name == "x-gzip" {
 			name = "gzip"
 		}
-		qv := 1.0
+		qv := 10000
 		for _, p := range fields[1:] {
 			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
 			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-				if err != nil || f < 0 || f > 1 {
-					f = 0
-				}
-				qv = f
+				qv = parseQValue(strings.TrimSpace(val))
 			}
 		}
 		if prev, seen := out[name]; !seen || qv > prev {
@@ -265,4 +262,31 @@ func parseAcceptEncoding(header string) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// parseQValue reads an RFC 9110 qvalue ("0", "0.5", "1", "1.000", at most
+// three decimals) in ten-thousandths; anything else is 0.
+func parseQValue(v string) int {
+	whole, frac, _ := strings.Cut(v, ".")
+	if (whole != "0" && whole != "1") || len(frac) > 3 {
+		return 0
+	}
+	n := 0
+	for i := 0; i < 3; i++ {
+		d := 0
+		if i < len(frac) {
+			if frac[i] < '0' || frac[i] > '9' {
+				return 0
+			}
+			d = int(frac[i] - '0')
+		}
+		n = n*10 + d
+	}
+	if whole == "1" {
+		if n != 0 {
+			return 0
+		}
+		return 10000
+	}
+	return n * 10
 }
