@@ -15,17 +15,25 @@ import (
 	"github.com/bankapp/bankapp/internal/audit"
 	"github.com/bankapp/bankapp/internal/auth"
 	"github.com/bankapp/bankapp/internal/bank"
+	"github.com/bankapp/bankapp/internal/config"
 	"github.com/bankapp/bankapp/internal/ledger"
 	"github.com/bankapp/bankapp/internal/market"
 	"github.com/bankapp/bankapp/internal/store"
 )
 
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// openFromEnv loads the configuration and opens its database, for the
+// operator commands; the caller closes the database.
+func openFromEnv(ctx context.Context, getenv func(string) string) (config.Config, *store.DB, error) {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
-		return err
+		return cfg, nil, err
 	}
 	db, err := openDB(ctx, cfg, getenv)
+	return cfg, db, err
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	_, db, err := openFromEnv(ctx, getenv)
 	if err != nil {
 		return err
 	}
@@ -66,11 +74,7 @@ func ledgerCmd(ctx context.Context, args []string, getenv func(string) string, s
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New("usage: bankapp ledger verify | bankapp ledger fx")
 	}
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg, getenv)
+	_, db, err := openFromEnv(ctx, getenv)
 	if err != nil {
 		return err
 	}
@@ -96,11 +100,7 @@ func ledgerCmd(ctx context.Context, args []string, getenv func(string) string, s
 // from it, by exchanges and orders that convert) and its value in USD at
 // the current mid-market rates (docs/fx.md "The bank's currency exposure").
 func ledgerFX(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg, getenv)
+	cfg, db, err := openFromEnv(ctx, getenv)
 	if err != nil {
 		return err
 	}
@@ -158,11 +158,7 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if *email == "" {
 		return errors.New("admin create: --email is required")
 	}
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg, getenv)
+	_, db, err := openFromEnv(ctx, getenv)
 	if err != nil {
 		return err
 	}

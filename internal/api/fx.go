@@ -73,8 +73,9 @@ func (q *quoteRequest) amounts() (sell, buy string) {
 	return sell, buy
 }
 
-type quoteView struct {
-	ID            string `json:"id"`
+// conversionView is what a quote and its exchange both say about the
+// conversion.
+type conversionView struct {
 	FromAccountID string `json:"from_account_id"`
 	ToAccountID   string `json:"to_account_id"`
 	SellAmount    string `json:"sell_amount"`
@@ -85,15 +86,20 @@ type quoteView struct {
 	MidRate       string `json:"mid_rate"`
 	Fee           string `json:"fee"`
 	FeeCurrency   string `json:"fee_currency"`
-	CreatedAt     string `json:"created_at"`
-	ExpiresAt     string `json:"expires_at"`
+}
+
+type quoteView struct {
+	ID string `json:"id"`
+	conversionView
+	CreatedAt string `json:"created_at"`
+	ExpiresAt string `json:"expires_at"`
 }
 
 func viewQuote(q bank.FXQuote) quoteView {
-	return quoteView{ID: q.ID, FromAccountID: q.FromAccountID, ToAccountID: q.ToAccountID,
+	return quoteView{ID: q.ID, CreatedAt: ts(q.CreatedAt), ExpiresAt: ts(q.ExpiresAt), conversionView: conversionView{
+		FromAccountID: q.FromAccountID, ToAccountID: q.ToAccountID,
 		SellAmount: q.Sell.String(), SellCurrency: string(q.Sell.Currency), BuyAmount: q.Buy.String(), BuyCurrency: string(q.Buy.Currency),
-		Rate: q.Rate.String(), MidRate: q.Mid.String(), Fee: q.Fee.String(), FeeCurrency: string(q.FeeCurrency()),
-		CreatedAt: ts(q.CreatedAt), ExpiresAt: ts(q.ExpiresAt)}
+		Rate: q.Rate.String(), MidRate: q.Mid.String(), Fee: q.Fee.String(), FeeCurrency: string(q.FeeCurrency())}}
 }
 
 func (s *Server) createQuote(w http.ResponseWriter, r *http.Request) error {
@@ -122,27 +128,18 @@ func (q *exchangeRequest) Validate() error {
 }
 
 type exchangeView struct {
-	ID            string `json:"id"`
-	QuoteID       string `json:"quote_id"`
-	FromAccountID string `json:"from_account_id"`
-	ToAccountID   string `json:"to_account_id"`
-	SellAmount    string `json:"sell_amount"`
-	SellCurrency  string `json:"sell_currency"`
-	BuyAmount     string `json:"buy_amount"`
-	BuyCurrency   string `json:"buy_currency"`
-	Rate          string `json:"rate"`
-	MidRate       string `json:"mid_rate"`
-	Fee           string `json:"fee"`
-	FeeCurrency   string `json:"fee_currency"`
-	CreatedAt     string `json:"created_at"`
+	ID      string `json:"id"`
+	QuoteID string `json:"quote_id"`
+	conversionView
+	CreatedAt string `json:"created_at"`
 }
 
 func viewExchange(x bank.ExchangeReceipt) exchangeView {
-	return exchangeView{ID: x.ID, QuoteID: x.QuoteID, FromAccountID: x.FromAccountID, ToAccountID: x.ToAccountID,
+	return exchangeView{ID: x.ID, QuoteID: x.QuoteID, CreatedAt: ts(x.CreatedAt), conversionView: conversionView{
+		FromAccountID: x.FromAccountID, ToAccountID: x.ToAccountID,
 		SellAmount: ledger.FormatMinor(x.SellAmount, x.SellCurrency.Digits()), SellCurrency: string(x.SellCurrency),
 		BuyAmount: ledger.FormatMinor(x.BuyAmount, x.BuyCurrency.Digits()), BuyCurrency: string(x.BuyCurrency),
-		Rate: x.Rate, MidRate: x.MidRate, Fee: ledger.FormatMinor(x.Fee, x.SellCurrency.Digits()), FeeCurrency: string(x.SellCurrency),
-		CreatedAt: ts(x.CreatedAt)}
+		Rate: x.Rate, MidRate: x.MidRate, Fee: ledger.FormatMinor(x.Fee, x.SellCurrency.Digits()), FeeCurrency: string(x.SellCurrency)}}
 }
 
 func (s *Server) createExchange(w http.ResponseWriter, r *http.Request) error {
