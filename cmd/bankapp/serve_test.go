@@ -244,3 +244,42 @@ func TestWatchFlagsReadsSSM(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestServeGroupCommitLanes: GROUP_COMMIT_LANES reaches the committer
+// (bankapp_group_commit_lanes on the metrics listener), and the default is
+// one lane.
+func TestServeGroupCommitLanes(t *testing.T) {
+	for _, tc := range []struct{ set, want string }{{"", "1"}, {"3", "3"}} {
+		env := map[string]string{
+			"BANKAPP_DATA_DIR": t.TempDir(), "BANKAPP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "localhost:0", // not the API listener
+			"BANKAPP_DRAIN_DELAY": "0", "BANKAPP_JOBS_ENABLED": "false", "LOG_FORMAT": "json",
+		}
+		if tc.set != "" {
+			env["GROUP_COMMIT_LANES"] = tc.set
+		}
+		s := startServe(t, env)
+		// The metrics listener may log after the API's "listening" line.
+		var metricsAddr string
+		for deadline := time.Now().Add(10 * time.Second); metricsAddr == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			for _, l := range s.lines() {
+				var m map[string]any
+				if json.Unmarshal([]byte(l), &m) == nil && m["msg"] == "metrics and pprof listening" {
+					metricsAddr, _ = m["addr"].(string)
+				}
+			}
+		}
+		if metricsAddr == "" {
+			t.Fatalf("no metrics listener logged:\n%s", strings.Join(s.lines(), "\n"))
+		}
+		resp, err := http.Get("http://" + metricsAddr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want := "\nbankapp_group_commit_lanes " + tc.want + "\n"; !strings.Contains(string(body), want) {
+			t.Errorf("GROUP_COMMIT_LANES=%q: /metrics lacks %q", tc.set, strings.TrimSpace(want))
+		}
+		s.shutdown(t)
+	}
+}

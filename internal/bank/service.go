@@ -157,8 +157,13 @@ func New(o Options) (*Service, error) {
 		Help: "Transfers committed per group-commit transaction.", Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256}})
 	s.fallbacks = prometheus.NewCounter(prometheus.CounterOpts{Name: "bankapp_group_commit_fallbacks_total",
 		Help: "Group-commit batches that failed as a whole and ran their transfers one by one (a database error; never expected)."})
+	lanes := prometheus.NewGauge(prometheus.GaugeOpts{Name: "bankapp_group_commit_lanes",
+		Help: "Group-commit batches that may be in flight at once (GROUP_COMMIT_LANES; 0 = group commit off)."})
+	if o.GroupCommit {
+		lanes.Set(float64(max(o.Lanes, 1)))
+	}
 	if o.Registerer != nil {
-		for _, c := range []prometheus.Collector{s.batch, s.fallbacks} {
+		for _, c := range []prometheus.Collector{s.batch, s.fallbacks, lanes} {
 			if err := o.Registerer.Register(c); err != nil {
 				return nil, err
 			}

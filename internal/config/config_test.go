@@ -252,3 +252,18 @@ func TestTracingAndFlagSettings(t *testing.T) {
 		t.Errorf("%d of %d bad variables reported: %v", n, len(bad), err)
 	}
 }
+
+func TestGroupCommitLanes(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil || c.GroupCommitLanes != 1 {
+		t.Fatalf("default lanes = %d, %v; want 1 (docs/benchmarks.md: measured on 2 cores)", c.GroupCommitLanes, err)
+	}
+	if c, err = config.Load(env(map[string]string{"GROUP_COMMIT_LANES": "8"})); err != nil || c.GroupCommitLanes != 8 {
+		t.Fatalf("GROUP_COMMIT_LANES=8: %d, %v", c.GroupCommitLanes, err)
+	}
+	for _, bad := range []string{"0", "65", "two"} {
+		if _, err := config.Load(env(map[string]string{"GROUP_COMMIT_LANES": bad})); err == nil || !strings.Contains(err.Error(), "GROUP_COMMIT_LANES") {
+			t.Errorf("GROUP_COMMIT_LANES=%s: %v", bad, err)
+		}
+	}
+}
